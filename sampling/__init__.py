@@ -1,0 +1,71 @@
+"""Inspection sampling toolkit.
+
+Sample sizes at 80 % confidence and a 5-point margin for small finite populations, stratified
+case selection, the uncertainty of ratings near band boundaries, and professional discretion,
+for HM Inspectorate of Probation's youth justice inspections.
+
+``import sampling`` is light: statsmodels and matplotlib are imported only when a function that
+needs them is called.
+"""
+
+from ._errors import (
+    BalanceWarning,
+    CaseListError,
+    DenominatorWarning,
+    ReportError,
+    SamplingError,
+    SamplingWarning,
+)
+from .framework import (
+    FRAMEWORKS,
+    Framework,
+    Rating,
+    band,
+    get_framework,
+    overall_rating,
+    percent,
+    standard_rating,
+)
+from .reports import (
+    KeyQuestion,
+    RatingTable,
+    Report,
+    Standard,
+    feasible_denominators,
+    list_reports,
+    load_report,
+    rate_report,
+    report_from_answers,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "__version__",
+    # errors and warnings
+    "SamplingError",
+    "ReportError",
+    "CaseListError",
+    "SamplingWarning",
+    "DenominatorWarning",
+    "BalanceWarning",
+    # the rules
+    "Rating",
+    "Framework",
+    "FRAMEWORKS",
+    "get_framework",
+    "percent",
+    "band",
+    "standard_rating",
+    "overall_rating",
+    # reports
+    "Report",
+    "Standard",
+    "KeyQuestion",
+    "RatingTable",
+    "load_report",
+    "list_reports",
+    "feasible_denominators",
+    "report_from_answers",
+    "rate_report",
+]

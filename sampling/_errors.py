@@ -1,0 +1,32 @@
+"""The package's own small hierarchy of errors and warnings.
+
+Every bad input raises a subclass of :class:`SamplingError` (itself a ``ValueError``) whose
+message names the file, column or field at fault and says how to fix it. The command line turns
+these into one line on stderr and exit status 2.
+"""
+
+from __future__ import annotations
+
+
+class SamplingError(ValueError):
+    """A value the toolkit cannot work with; the message says which and what to do."""
+
+
+class ReportError(SamplingError):
+    """A report file (or a report built in memory) breaks the published rules or the file shape."""
+
+
+class CaseListError(SamplingError):
+    """A case list (CSV or Excel) cannot be used for selection."""
+
+
+class SamplingWarning(UserWarning):
+    """Computable but doubtful: a percentage no denominator explains, a balance missed by a case."""
+
+
+class DenominatorWarning(SamplingWarning):
+    """A printed percentage cannot come from the denominator the toolkit would otherwise assume."""
+
+
+class BalanceWarning(SamplingWarning):
+    """A selection could not meet the balance guarantee for every category."""

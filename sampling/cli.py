@@ -1,0 +1,194 @@
+"""The command line: ``python -m sampling COMMAND ...``, a thin layer over the package.
+
+Every command has ``--help``. A bad argument or input prints one line on stderr and exits 2,
+with no traceback and no output file written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+import warnings
+from collections.abc import Callable, Sequence
+
+from ._errors import SamplingError
+
+__all__ = ["main"]
+
+
+class _UsageError(Exception):
+    """Raised by the parser instead of printing its usage and exiting."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line, exit 2 (handled in main)
+        raise _UsageError(f"{self.prog}: {message} (see {self.prog} --help)")
+
+
+def _float_arg(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+
+
+def _population_arg(text: str) -> int | None:
+    if text.strip().lower() in {"inf", "infinity", "none", "unlimited"}:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number of cases or 'inf', got {text!r}") from None
+    if not value.is_integer():
+        raise argparse.ArgumentTypeError(f"expected a whole number of cases or 'inf', got {text!r}")
+    return int(value)
+
+
+def _print_json(payload) -> None:
+    print(json.dumps(payload, indent=2, allow_nan=False))
+
+
+# --------------------------------------------------------------------------------------------
+# commands
+
+
+def _cmd_reports(args) -> int:
+    from .reports import list_reports, load_report
+
+    for report_id in list_reports():
+        r = load_report(report_id)
+        score = r.published_score
+        samples = ", ".join(f"{k.replace('_', '-')} {v}" for k, v in r.samples.items())
+        print(f"{r.id:<22} {r.service:<42} {r.published:<14} {r.framework.name:<10} "
+              f"{score:>2}/36 {r.overall.label:<20} samples: {samples}")
+    return 0
+
+
+def _cmd_rate(args) -> int:
+    from .reports import rate_report
+
+    table = rate_report(args.report)
+    if args.json:
+        _print_json(table.to_dict())
+        return 0
+    print(_format_rating_table(table))
+    return 0
+
+
+def _format_rating_table(table) -> str:
+    lines = [f"{'std':<5} {'name':<44} {'key questions':<16} {'lowest':>6}  "
+             f"{'rule':<21} {'published':<21}"]
+    for row in table.rows:
+        kqs = " ".join(f"{v}" for v in row.key_question_percents.values()) or "qualitative"
+        lowest = "" if row.lowest_percent is None else f"{row.lowest_percent}%"
+        mark = "  *" if row.differs else ""
+        lines.append(f"{row.id:<5} {row.name:<44} {kqs:<16} {lowest:>6}  "
+                     f"{row.rule_rating.label:<21} {row.published_rating.label:<21}{mark}")
+    lines.append(f"score: rule {table.rule_score}/36, published {table.published_score}/36; "
+                 f"overall: rule {table.rule_overall.label}, published {table.published_overall.label}")
+    for row in table.differences:
+        lines.append(f"  * {row.id} {row.rule_rating.label} -> {row.published_rating.label}: "
+                     f"{row.reason or 'NO REASON STATED IN THE REPORT'}")
+    return "\n".join(lines)
+
+
+def _cmd_reproduce(args) -> int:
+    from .reports import list_reports, rate_report
+
+    reproduced = 0
+    decisions = 0
+    ids = list_reports()
+    for report_id in ids:
+        table = rate_report(report_id)
+        report = table.report
+        print("=" * 100)
+        print(f"{report.id}: {report.service} ({report.published}, {report.framework.name})")
+        print("samples: " + ", ".join(f"{k.replace('_', '-')} {v}" for k, v in report.samples.items()))
+        print(_format_rating_table(table))
+        for section in _REPRODUCE_SECTIONS:
+            for line in section(report):
+                print(line)
+        decisions += len(table.differences)
+        ok = table.reproduced
+        reproduced += ok
+        printed = f"printed score {report.score}/36" if report.score is not None else "no printed score"
+        print(f"reproduced: {'yes' if ok else 'NO'} ({printed}; published ratings sum to "
+              f"{table.published_score}; overall {table.published_overall.label})")
+    print("=" * 100)
+    print(f"{reproduced} of {len(ids)} reports reproduced; "
+          f"{decisions} professional-discretion decisions found")
+    return 0 if reproduced == len(ids) else 1
+
+
+#: Sections that other capabilities add to ``reproduce``: each takes a Report and yields lines.
+_REPRODUCE_SECTIONS: list[Callable] = []
+
+
+# --------------------------------------------------------------------------------------------
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="python -m sampling",
+        description="Inspection sampling toolkit: sample sizes, balanced selection, rating-band "
+                    "uncertainty and professional discretion for youth justice inspections.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+
+    p = sub.add_parser("reports", help="list the bundled reports, one line each",
+                       description="List the bundled reports, one line each.")
+    p.set_defaults(func=_cmd_reports)
+
+    p = sub.add_parser("rate", help="a report's rating table: rule against published",
+                       description="Recompute a report's ratings from its key questions.")
+    p.add_argument("report", metavar="ID_OR_PATH", help="a bundled report id or a .toml file")
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    p.set_defaults(func=_cmd_rate)
+
+    p = sub.add_parser("reproduce", help="reproduce every bundled report's published figures",
+                       description="For every bundled report: samples, rating table, score and "
+                                   "overall rating, each difference with the report's reason, "
+                                   "and the analyses of the other commands. Exit 0 only when "
+                                   "every report reproduces.")
+    p.set_defaults(func=_cmd_reproduce)
+
+    for register in _COMMANDS:
+        register(sub)
+    return parser
+
+
+#: Functions that add sub-commands to the parser (filled in below by each capability).
+_COMMANDS: list[Callable] = []
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None):
+    print(f"warning: {message}", file=sys.stderr)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    parser = _build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except _UsageError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    with warnings.catch_warnings():
+        warnings.simplefilter("default")
+        warnings.showwarning = _show_warning
+        try:
+            return args.func(args)
+        except SamplingError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        except OSError as exc:
+            print(f"error: {exc.strerror or exc}: {getattr(exc, 'filename', '') or ''}".rstrip(": "),
+                  file=sys.stderr)
+            return 2
+
+
+def _finite(value: float) -> float | None:
+    return None if value is None or (isinstance(value, float) and math.isinf(value)) else value

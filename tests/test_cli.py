@@ -1,0 +1,90 @@
+"""The command line: output shapes, exit codes, and one line on stderr for bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from sampling.cli import main
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_reports_lists_five(capsys):
+    code, out, err = run(capsys, "reports")
+    assert code == 0 and err == ""
+    assert len(out.strip().splitlines()) == 5
+    assert "essex-2018" in out and "33/36" in out
+
+
+def test_rate_json_keys(capsys):
+    code, out, _ = run(capsys, "rate", "nottingham-city-2020", "--json")
+    data = json.loads(out)
+    assert code == 0
+    assert set(data) == {"report", "standards", "score", "overall"}
+    row = next(s for s in data["standards"] if s["id"] == "2.4")
+    assert row == {"id": "2.4", "rule_rating": "Inadequate", "published_rating": "Requires improvement",
+                   "lowest_percent": 45, "differs": True}
+    assert data["score"] == {"rule": 14, "published": 15}  # Nottingham City 2020: "Score 15/36"
+    assert data["overall"] == {"rule": "Requires improvement", "published": "Requires improvement"}
+
+
+def test_rate_table(capsys):
+    code, out, _ = run(capsys, "rate", "calderdale-2022")
+    assert code == 0
+    assert "score: rule 17/36, published 18/36" in out
+    assert "2.3 Inadequate -> Requires improvement" in out
+
+
+def test_reproduce_exits_zero_with_three_decisions(capsys):
+    code, out, err = run(capsys, "reproduce")
+    assert code == 0, err
+    assert "5 of 5 reports reproduced; 3 professional-discretion decisions found" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "fragment"),
+    [
+        (["rate", "no-such-report"], "not a bundled report id"),
+        (["rate", "missing.toml"], "no such file"),
+        (["rate"], "the following arguments are required"),
+        (["frobnicate"], "invalid choice"),
+        ([], "the following arguments are required"),
+    ],
+)
+def test_bad_input_one_line_exit_2(capsys, argv, fragment):
+    code, out, err = run(capsys, *argv)
+    assert code == 2
+    assert out == ""
+    assert len(err.strip().splitlines()) == 1 and fragment in err
+    assert "Traceback" not in err
+
+
+def test_broken_user_file(capsys, write_toml):
+    path = write_toml('id = "x"\nservice = "y"\n')
+    code, out, err = run(capsys, "rate", str(path))
+    assert code == 2 and out == ""
+    assert err.strip() == f"error: {path}: published: missing; every report needs id, service, " \
+                          "published, framework, overall, samples, standards"
+
+
+def test_module_entry_point_runs_in_a_fresh_process():
+    result = subprocess.run([sys.executable, "-m", "sampling", "rate", "essex-2018", "--json"],
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["report"] == "essex-2018"
+
+
+@pytest.mark.parametrize("command", ["reports", "rate", "reproduce"])
+def test_help_on_every_command(capsys, command):
+    with pytest.raises(SystemExit) as info:
+        main([command, "--help"])
+    assert info.value.code == 0
+    assert "usage:" in capsys.readouterr().out
