@@ -37,6 +37,15 @@ from .reports import (
     rate_report,
     report_from_answers,
 )
+from .size import (
+    PopulationRange,
+    SampleSize,
+    allocate,
+    margin_of_error,
+    populations_for_sample_size,
+    sample_size,
+    subgroup_margins,
+)
 
 __version__ = "0.1.0"
 
@@ -68,4 +77,12 @@ __all__ = [
     "feasible_denominators",
     "report_from_answers",
     "rate_report",
+    # sample size
+    "SampleSize",
+    "PopulationRange",
+    "sample_size",
+    "margin_of_error",
+    "populations_for_sample_size",
+    "allocate",
+    "subgroup_margins",
 ]

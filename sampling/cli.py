@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import sys
 import warnings
 from collections.abc import Callable, Sequence
@@ -16,6 +15,11 @@ from collections.abc import Callable, Sequence
 from ._errors import SamplingError
 
 __all__ = ["main"]
+
+#: Functions that add sub-commands to the parser, one per capability.
+_COMMANDS: list[Callable] = []
+#: Sections each capability adds to ``reproduce``: each takes a Report and returns lines.
+_REPRODUCE_SECTIONS: list[Callable] = []
 
 
 class _UsageError(Exception):
@@ -122,8 +126,101 @@ def _cmd_reproduce(args) -> int:
     return 0 if reproduced == len(ids) else 1
 
 
-#: Sections that other capabilities add to ``reproduce``: each takes a Report and yields lines.
-_REPRODUCE_SECTIONS: list[Callable] = []
+
+
+# --------------------------------------------------------------------------------------------
+# sample size
+
+
+def _cmd_size(args) -> int:
+    from .size import sample_size
+
+    if args.table:
+        return _size_table(args)
+    if args.population is _MISSING:
+        raise SamplingError("size: give --population N (or inf), or --table for a grid")
+    result = sample_size(args.population, confidence=args.confidence, margin=args.margin,
+                         method=args.method, correction=args.correction)
+    if args.json:
+        _print_json({"n": result.n, "population": result.population,
+                     "confidence": result.confidence, "margin": result.margin,
+                     "method": result.method, "correction": result.correction,
+                     "achieved_margin": result.achieved_margin})
+    else:
+        print(result)
+    return 0
+
+
+_TABLE_POPULATIONS = (8, 10, 12, 15, 20, 25, 30, 40, 50, 60, 75, 100, 150, 200, 300, 500, 1000,
+                      10_000, None)
+_TABLE_CONFIDENCES = (0.80, 0.90, 0.95)
+_TABLE_MARGINS = (0.05, 0.10)
+
+
+def _size_table(args) -> int:
+    from .size import sample_size
+
+    columns = [(c, e) for c in _TABLE_CONFIDENCES for e in _TABLE_MARGINS]
+    rows = []
+    for population in _TABLE_POPULATIONS:
+        rows.append((population, [sample_size(population, confidence=c, margin=e, method=args.method,
+                                              correction=args.correction).n for c, e in columns]))
+    if args.json:
+        _print_json({"method": args.method, "correction": args.correction,
+                     "rows": [{"population": pop, "sizes": [
+                         {"confidence": c, "margin": e, "n": n} for (c, e), n in zip(columns, sizes, strict=True)]}
+                              for pop, sizes in rows]})
+        return 0
+    how = "exact" if args.method == "exact" else f"normal, {args.correction} correction"
+    print(f"Sample size n by eligible population N, confidence and margin ({how})")
+    print(f"{'N':>8} " + " ".join(f"{c:.0%}/{e * 100:g}pt".rjust(10) for c, e in columns))
+    for population, sizes in rows:
+        label = "unlimited" if population is None else f"{population:,}"
+        print(f"{label:>9}" + "".join(f"{n:>11}" for n in sizes))
+    return 0
+
+
+def _reproduce_samples(report):
+    from .size import margin_of_error, populations_for_sample_size
+
+    lines = ["sample sizes (80% confidence, 5-point margin): populations each published n implies"]
+    for name, n in report.samples.items():
+        if name == "resettlement":
+            lines.append(f"  {name}: {n} case(s), illustrative only (not sized by the formula)")
+            continue
+        cochran = populations_for_sample_size(n)
+        simple = populations_for_sample_size(n, correction="simple")
+        census = "; a census of its population" if cochran.low == n else ""
+        margin = ("" if cochran.empty or cochran.high is None
+                  else f"; margin at N = {cochran.low}: {margin_of_error(n, cochran.low) * 100:.2f} points")
+        lines.append(f"  {name.replace('_', '-')} n = {n}: N = {cochran} (Cochran), {simple} (simple)"
+                     f"{census}{margin}")
+    return lines
+
+
+def _register_size(sub) -> None:
+    p = sub.add_parser("size", help="sample size from the number of eligible cases",
+                       description="Sample size for a proportion at a confidence level and margin, "
+                                   "from the number of eligible cases N (the reports' 80%% and 5 "
+                                   "points by default).")
+    p.add_argument("--population", type=_population_arg, default=_MISSING, metavar="N",
+                   help="eligible cases N, or 'inf' for an unlimited population")
+    p.add_argument("--confidence", type=_float_arg, default=0.80, metavar="C",
+                   help="confidence as a proportion (default 0.80)")
+    p.add_argument("--margin", type=_float_arg, default=0.05, metavar="E",
+                   help="margin of error as a proportion (default 0.05 for 5 points)")
+    p.add_argument("--method", choices=("normal", "exact"), default="normal",
+                   help="normal approximation (default) or exact hypergeometric")
+    p.add_argument("--correction", choices=("cochran", "simple"), default="cochran",
+                   help="finite-population correction of the normal method (default cochran)")
+    p.add_argument("--table", action="store_true", help="print a grid of N by confidence and margin")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=_cmd_size)
+
+
+_MISSING = object()
+_COMMANDS.append(_register_size)
+_REPRODUCE_SECTIONS.append(_reproduce_samples)
 
 
 # --------------------------------------------------------------------------------------------
@@ -160,8 +257,6 @@ def _build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-#: Functions that add sub-commands to the parser (filled in below by each capability).
-_COMMANDS: list[Callable] = []
 
 
 def _show_warning(message, category, filename, lineno, file=None, line=None):
@@ -188,7 +283,3 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"error: {exc.strerror or exc}: {getattr(exc, 'filename', '') or ''}".rstrip(": "),
                   file=sys.stderr)
             return 2
-
-
-def _finite(value: float) -> float | None:
-    return None if value is None or (isinstance(value, float) and math.isinf(value)) else value

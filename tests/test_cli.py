@@ -82,9 +82,60 @@ def test_module_entry_point_runs_in_a_fresh_process():
     assert json.loads(result.stdout)["report"] == "essex-2018"
 
 
-@pytest.mark.parametrize("command", ["reports", "rate", "reproduce"])
+@pytest.mark.parametrize("command", ["reports", "rate", "reproduce", "size"])
 def test_help_on_every_command(capsys, command):
     with pytest.raises(SystemExit) as info:
         main([command, "--help"])
     assert info.value.code == 0
     assert "usage:" in capsys.readouterr().out
+
+
+def test_size_one_line(capsys):
+    # "how many cases from 57?" (issue): 43, Essex 2018's post-court sample
+    code, out, err = run(capsys, "size", "--population", "57")
+    assert code == 0 and err == ""
+    assert out.startswith("n = 43 from 57 cases") and len(out.strip().splitlines()) == 1
+
+
+def test_size_json_keys(capsys):
+    code, out, _ = run(capsys, "size", "--population", "inf", "--json")
+    data = json.loads(out)
+    assert set(data) == {"n", "population", "confidence", "margin", "method", "correction",
+                         "achieved_margin"}
+    assert data["n"] == 165 and data["population"] is None
+
+
+def test_size_exact_and_simple(capsys):
+    _, out, _ = run(capsys, "size", "--population", "60", "--correction", "simple", "--json")
+    assert json.loads(out)["n"] == 44
+    _, out, _ = run(capsys, "size", "--population", "60", "--method", "exact", "--json")
+    assert json.loads(out)["n"] == 48
+
+
+def test_size_table(capsys):
+    code, out, _ = run(capsys, "size", "--table")
+    assert code == 0
+    assert "unlimited" in out and "165" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "fragment"),
+    [
+        (["size", "--population", "57", "--margin", "5"], "margin must be between 0 and 1 (a proportion, e.g. 0.05), got 5"),
+        (["size", "--population", "0"], "population must be at least 1 case"),
+        (["size", "--population", "many"], "expected a whole number of cases or 'inf'"),
+        (["size", "--population", "57", "--confidence", "80"], "confidence must be between 0 and 1"),
+        (["size"], "give --population N"),
+        (["size", "--population", "57", "--method", "bayes"], "invalid choice"),
+    ],
+)
+def test_size_bad_input(capsys, argv, fragment):
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and out == ""
+    assert len(err.strip().splitlines()) == 1 and fragment in err
+
+
+def test_reproduce_shows_implied_populations(capsys):
+    _, out, _ = run(capsys, "reproduce")
+    assert "court n = 43: N = 57 (Cochran), 57 to 58 (simple)" in out
+    assert "out-of-court n = 28: N = 33 (Cochran)" in out
