@@ -166,10 +166,12 @@ def _size_table(args) -> int:
         rows.append((population, [sample_size(population, confidence=c, margin=e, method=args.method,
                                               correction=args.correction).n for c, e in columns]))
     if args.json:
-        _print_json({"method": args.method, "correction": args.correction,
-                     "rows": [{"population": pop, "sizes": [
-                         {"confidence": c, "margin": e, "n": n} for (c, e), n in zip(columns, sizes, strict=True)]}
-                              for pop, sizes in rows]})
+        table = []
+        for population, sizes in rows:
+            cells = [{"confidence": c, "margin": e, "n": n}
+                     for (c, e), n in zip(columns, sizes, strict=True)]
+            table.append({"population": population, "sizes": cells})
+        _print_json({"method": args.method, "correction": args.correction, "rows": table})
         return 0
     how = "exact" if args.method == "exact" else f"normal, {args.correction} correction"
     print(f"Sample size n by eligible population N, confidence and margin ({how})")
