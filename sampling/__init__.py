@@ -47,6 +47,16 @@ from .size import (
     subgroup_margins,
 )
 
+from .uncertainty import (
+    CasesToBoundary,
+    Interval,
+    RatingDistribution,
+    band_probabilities,
+    cases_to_boundary,
+    interval,
+    rating_distribution,
+)
+
 __version__ = "0.1.0"
 
 __all__ = [
@@ -85,4 +95,12 @@ __all__ = [
     "populations_for_sample_size",
     "allocate",
     "subgroup_margins",
+    # band-boundary uncertainty
+    "Interval",
+    "interval",
+    "band_probabilities",
+    "CasesToBoundary",
+    "cases_to_boundary",
+    "RatingDistribution",
+    "rating_distribution",
 ]

@@ -38,6 +38,8 @@ __all__ = [
     "standard_rating",
     "overall_rating",
     "DOMAIN_SAMPLES",
+    "proportion_cutoffs",
+    "band_of_proportion",
 ]
 
 
@@ -334,4 +336,34 @@ def overall_rating(score: int, resettlement: Rating | None = None) -> Rating:
     result = next(r for r, (low, high) in SCORE_BANDS.items() if low <= score <= high)
     if resettlement is Rating.INADEQUATE and result is Rating.OUTSTANDING:
         result = Rating.GOOD
+    return result
+
+
+def proportion_cutoffs() -> tuple[float, ...]:
+    """The true proportions at which the printed percentage enters each band above Inadequate.
+
+    A true rate p is printed as its percentage rounded half up, so it is rated Requires
+    improvement from p = 0.495 (printed 50 %), Good from 0.645, Outstanding from 0.795: the
+    band lower bounds less half a point. These are the cut-offs for the band of a *true*
+    proportion (what the rules would say if every case were seen), used by the uncertainty
+    module.
+
+    >>> proportion_cutoffs()
+    (0.495, 0.645, 0.795)
+    """
+    return tuple((lower - 0.5) / 100 for lower in BAND_LOWER_BOUNDS.values())
+
+
+def band_of_proportion(p: float) -> Rating:
+    """The band the rules give a true proportion ``p`` (0-1): that of its printed percentage.
+
+    >>> band_of_proportion(0.647).label, band_of_proportion(0.644).label
+    ('Good', 'Requires improvement')
+    """
+    if isinstance(p, bool) or not isinstance(p, numbers.Real) or not 0 <= p <= 1:
+        raise SamplingError(f"p must be a proportion from 0 to 1, got {p!r}")
+    result = Rating.INADEQUATE
+    for rating, cut in zip(BAND_LOWER_BOUNDS, proportion_cutoffs(), strict=True):
+        if p >= cut - 1e-12:
+            result = rating
     return result

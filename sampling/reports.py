@@ -25,6 +25,7 @@ Optional keys beyond those: ``source`` and ``note`` (free text), per standard ``
 
 from __future__ import annotations
 
+import functools
 import math
 import tomllib
 import warnings
@@ -211,14 +212,19 @@ def _check_percent(value: object, where: str, error: type[SamplingError] = Sampl
 # loading
 
 
+@functools.lru_cache(maxsize=1)
+def _bundled_ids() -> tuple[str, ...]:
+    folder = resources.files("sampling") / "data" / "reports"
+    return tuple(sorted(p.name[: -len(".toml")] for p in folder.iterdir() if p.name.endswith(".toml")))
+
+
 def list_reports() -> list[str]:
     """The ids of the bundled reports.
 
     >>> list_reports()
     ['calderdale-2022', 'cambridgeshire-2023', 'essex-2018', 'nottingham-city-2020', 'sunderland-2022']
     """
-    folder = resources.files("sampling") / "data" / "reports"
-    return sorted(p.name[: -len(".toml")] for p in folder.iterdir() if p.name.endswith(".toml"))
+    return list(_bundled_ids())
 
 
 def load_report(id_or_path: str | Path) -> Report:
@@ -247,9 +253,7 @@ def load_report(id_or_path: str | Path) -> Report:
         return id_or_path
     text_id = str(id_or_path)
     if text_id in list_reports():
-        resource = resources.files("sampling") / "data" / "reports" / f"{text_id}.toml"
-        data = _parse_toml(resource.read_bytes(), f"{text_id}.toml")
-        return build_report(data, where=f"{text_id}.toml", path=None)
+        return _load_bundled(text_id)
     path = Path(id_or_path)
     if path.suffix.lower() != ".toml":
         raise ReportError(
@@ -260,6 +264,14 @@ def load_report(id_or_path: str | Path) -> Report:
         raise ReportError(f"{path}: no such file; give a bundled id or the path of a .toml report")
     data = _parse_toml(path.read_bytes(), str(path))
     return build_report(data, where=str(path), path=str(path))
+
+
+@functools.lru_cache(maxsize=None)
+def _load_bundled(report_id: str) -> Report:
+    # Reports are immutable, so each bundled file is read and validated once per process.
+    resource = resources.files("sampling") / "data" / "reports" / f"{report_id}.toml"
+    data = _parse_toml(resource.read_bytes(), f"{report_id}.toml")
+    return build_report(data, where=f"{report_id}.toml", path=None)
 
 
 def _parse_toml(raw: bytes, where: str) -> dict:

@@ -82,7 +82,7 @@ def test_module_entry_point_runs_in_a_fresh_process():
     assert json.loads(result.stdout)["report"] == "essex-2018"
 
 
-@pytest.mark.parametrize("command", ["reports", "rate", "reproduce", "size"])
+@pytest.mark.parametrize("command", ["reports", "rate", "reproduce", "size", "uncertainty"])
 def test_help_on_every_command(capsys, command):
     with pytest.raises(SystemExit) as info:
         main([command, "--help"])
@@ -139,3 +139,47 @@ def test_reproduce_shows_implied_populations(capsys):
     _, out, _ = run(capsys, "reproduce")
     assert "court n = 43: N = 57 (Cochran), 57 to 58 (simple)" in out
     assert "out-of-court n = 28: N = 33 (Cochran)" in out
+
+
+def test_uncertainty_json_keys(capsys):
+    code, out, err = run(capsys, "uncertainty", "calderdale-2022", "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert set(data) == {"report", "key_questions", "standards", "score", "overall"}
+    kq = next(q for q in data["key_questions"] if q["id"] == "2.3.2")
+    assert set(kq) == {"id", "k", "n", "percent", "low", "high", "bands"}
+    assert (kq["k"], kq["n"], kq["percent"]) == (5, 11, 45)
+    assert set(kq["bands"]) == {"Inadequate", "Requires improvement", "Good", "Outstanding"}
+    assert set(data["standards"][0]) == {"id", "probabilities"}
+    assert set(data["score"]) == {str(s) for s in range(37)}
+    assert sum(data["overall"].values()) == pytest.approx(1.0)
+
+
+def test_uncertainty_finite_and_plot(capsys, tmp_path):
+    plot = tmp_path / "ladder.png"
+    code, out, err = run(capsys, "uncertainty", "essex-2018", "--mode", "finite",
+                         "--populations", "court=60,out-of-court=40", "--plot", str(plot))
+    assert code == 0, err
+    assert "populations: court 60, out-of-court 40" in out
+    assert plot.stat().st_size > 10_000 and plot.read_bytes()[:4] == b"\x89PNG"
+
+
+@pytest.mark.parametrize(
+    ("argv", "fragment"),
+    [
+        (["uncertainty", "essex-2018", "--mode", "bayes"], "invalid choice"),
+        (["uncertainty", "essex-2018", "--plot", "out.txt"], "must end in .png, .pdf or .svg"),
+        (["uncertainty", "essex-2018", "--method", "hypergeometric"], "needs population"),
+        (["uncertainty", "essex-2018", "--mode", "finite", "--populations", "court=5"], "smaller than its sample"),
+        (["uncertainty", "essex-2018", "--mode", "finite", "--populations", "crown=5"], "expected court=N"),
+    ],
+)
+def test_uncertainty_bad_input(capsys, argv, fragment):
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and out == ""
+    assert len(err.strip().splitlines()) == 1 and fragment in err
+
+
+def test_reproduce_shows_overall_probabilities(capsys):
+    _, out, _ = run(capsys, "reproduce")
+    assert "process: P(published Good) = 0.106" in out  # Cambridgeshire 19/36, the lowest Good

@@ -1,0 +1,103 @@
+"""Figures (matplotlib). Nothing is drawn at import time, and matplotlib itself is imported only
+when a function here is called.
+
+Each function returns the matplotlib ``Figure`` and takes an optional ``ax`` to draw into.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .framework import BAND_LOWER_BOUNDS, SCORE_BANDS, Rating
+
+__all__ = ["BAND_COLOURS", "band_ladder", "score_distribution"]
+
+#: One colour per rating, worst first (colour-blind-safe, light enough to print text over).
+BAND_COLOURS = {
+    Rating.INADEQUATE: "#f4a582",
+    Rating.REQUIRES_IMPROVEMENT: "#fddbc7",
+    Rating.GOOD: "#d1e5f0",
+    Rating.OUTSTANDING: "#92c5de",
+}
+
+
+def _axes(ax, figsize):
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        fig, ax = plt.subplots(figsize=figsize)
+        return fig, ax
+    return ax.figure, ax
+
+
+def _band_edges() -> list[tuple[Rating, float, float]]:
+    lowers = [0, *BAND_LOWER_BOUNDS.values(), 100]
+    return [(Rating(i), lowers[i], lowers[i + 1]) for i in range(len(Rating))]
+
+
+def band_ladder(report, *, mode: str = "process", confidence: float = 0.80, method: str | None = None,
+                populations=None, ax=None):
+    """Each key question's printed percentage and interval over the coloured rating bands.
+
+    Parameters
+    ----------
+    report : Report, bundled id or path
+    mode : {"process", "finite"}
+        "process": binomial intervals (``method``, Wilson by default); "finite": the
+        hypergeometric interval for the eligible cases (populations as in
+        :func:`sampling.uncertainty.rating_distribution`).
+    """
+    from .reports import load_report
+    from .uncertainty import default_populations, interval, key_question_population
+
+    report = load_report(report)
+    if mode == "finite" and populations is None:
+        populations = default_populations(report)
+
+    rows = []
+    for standard in report.standards:
+        for kq in standard.key_questions:
+            population = key_question_population(kq, report, populations) if mode == "finite" else None
+            result = interval(kq.k, kq.n, population=population, confidence=confidence,
+                              method=method if mode == "process" else None)
+            rows.append((kq, result))
+    fig, ax = _axes(ax, (8, 0.32 * len(rows) + 1.5))
+    for rating, low, high in _band_edges():
+        ax.axvspan(low, high, color=BAND_COLOURS[rating], zorder=0, label=rating.label)
+    for bound in BAND_LOWER_BOUNDS.values():
+        ax.axvline(bound, color="0.3", linewidth=0.8, linestyle="--", zorder=1)
+    y = np.arange(len(rows))[::-1]
+    for yi, (kq, result) in zip(y, rows, strict=True):
+        ax.plot([result.low * 100, result.high * 100], [yi, yi], color="0.15", linewidth=2, zorder=2)
+        ax.plot(kq.percent, yi, "o", color="0.05", markersize=5, zorder=3)
+    ax.set_yticks(y, [f"{kq.id}  {kq.k}/{kq.n}" for kq, _ in rows], fontsize=8)
+    ax.set_xlim(0, 100)
+    ax.set_ylim(-1.6, len(rows) - 0.4)  # room for the legend below the last key question
+    ax.set_xlabel("% yes (dot: printed; line: interval)")
+    kind = rows[0][1].method if rows else ""
+    ax.set_title(f"{report.service}: key questions, {confidence:.0%} {kind} intervals ({mode})", fontsize=10)
+    ax.legend(loc="lower left", fontsize=7, ncols=4, framealpha=0.9)
+    fig.tight_layout()
+    return fig
+
+
+def score_distribution(distribution, *, ax=None):
+    """Bar chart of the 0-36 score's distribution with the overall bands shaded.
+
+    ``distribution`` is a :class:`sampling.uncertainty.RatingDistribution`.
+    """
+    fig, ax = _axes(ax, (8, 3.2))
+    for rating, (low, high) in SCORE_BANDS.items():
+        ax.axvspan(low - 0.5, high + 0.5, color=BAND_COLOURS[rating], zorder=0,
+                   label=f"{rating.label} {distribution.overall[rating.label]:.2f}")
+    scores = distribution.score.index.to_numpy()
+    ax.bar(scores, distribution.score.to_numpy(), color="0.25", width=0.8, zorder=2)
+    ax.set_xlim(-0.5, scores.max() + 0.5)
+    ax.set_xlabel("score (0-36)")
+    ax.set_ylabel("probability")
+    ax.set_title(f"{distribution.report}: score distribution ({distribution.mode}); "
+                 f"P(published {distribution.published_overall.label}) = "
+                 f"{distribution.p_published_overall:.2f}", fontsize=10)
+    ax.legend(loc="upper left", fontsize=7, framealpha=0.9)
+    fig.tight_layout()
+    return fig

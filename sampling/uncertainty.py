@@ -1,0 +1,566 @@
+"""How sure is a rating? Intervals and band probabilities for each key question, cases to the next
+boundary, and exact distributions of standard ratings, the 0-36 score and the overall rating.
+
+Two kinds of uncertainty, named plainly throughout (``methodology/band-uncertainty.md``):
+
+* **finite**: the n inspected cases are n of the N eligible cases, and the question is the
+  proportion among all N (hypergeometric; none at all when n = N);
+* **process**: the cases are a draw from the service's underlying practice, and the question is
+  its true rate (binomial).
+
+The band of a *true* proportion is the band the rules would give it if every case were seen:
+that of its percentage printed half up (:func:`sampling.framework.band_of_proportion`).
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+from ._errors import SamplingError
+from .framework import (
+    BAND_LOWER_BOUNDS,
+    DOMAIN_SAMPLES,
+    SCORE_BANDS,
+    Rating,
+    band,
+    percent,
+    proportion_cutoffs,
+)
+from .reports import KeyQuestion, Report, Standard, load_report
+
+__all__ = [
+    "INTERVAL_METHODS",
+    "Interval",
+    "interval",
+    "band_probabilities",
+    "CasesToBoundary",
+    "cases_to_boundary",
+    "RatingDistribution",
+    "rating_distribution",
+    "default_populations",
+    "key_question_population",
+]
+
+INTERVAL_METHODS = ("wilson", "clopper-pearson", "jeffreys", "agresti-coull", "hypergeometric")
+_STATSMODELS_NAMES = {"wilson": "wilson", "clopper-pearson": "beta", "jeffreys": "jeffreys",
+                      "agresti-coull": "agresti_coull"}
+_PRIORS = {"jeffreys": (0.5, 0.5), "uniform": (1.0, 1.0)}
+_MODES = ("process", "finite")
+_LABELS = Rating.labels()
+
+
+# --------------------------------------------------------------------------------------------
+# validation
+
+
+def _check_counts(k: object, n: object, population: object = None) -> tuple[int, int, int | None]:
+    for name, value in (("k", k), ("n", n)):
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+            raise SamplingError(f"{name} must be a whole number of cases, got {value!r}")
+    k, n = int(k), int(n)
+    if n < 1:
+        raise SamplingError(f"n must be at least 1 case, got {n}")
+    if not 0 <= k <= n:
+        raise SamplingError(f"k must be between 0 and n = {n}, got {k}")
+    if population is not None:
+        if isinstance(population, bool) or not isinstance(population, numbers.Integral):
+            raise SamplingError(f"population must be a whole number of cases (or None), got {population!r}")
+        population = int(population)
+        if population < n:
+            raise SamplingError(f"population = {population} is smaller than n = {n}; the eligible "
+                                "cases include the inspected ones")
+    return k, n, population
+
+
+def _check_confidence(confidence: object) -> float:
+    if isinstance(confidence, bool) or not isinstance(confidence, numbers.Real) or not 0 < confidence < 1:
+        raise SamplingError(f"confidence must be between 0 and 1 (a proportion, e.g. 0.80), got {confidence!r}")
+    return float(confidence)
+
+
+def _prior(prior: object) -> tuple[float, float]:
+    if isinstance(prior, str):
+        if prior not in _PRIORS:
+            raise SamplingError(f"prior must be one of {', '.join(map(repr, _PRIORS))} or a pair (a, b), "
+                                f"got {prior!r}")
+        return _PRIORS[prior]
+    try:
+        a, b = (float(v) for v in prior)
+    except (TypeError, ValueError):
+        raise SamplingError(f"prior must be 'jeffreys', 'uniform' or a pair (a, b), got {prior!r}") from None
+    if not (a > 0 and b > 0):
+        raise SamplingError(f"prior (a, b) must both be positive, got ({a}, {b})")
+    return a, b
+
+
+def _prior_name(prior: object) -> str:
+    return prior if isinstance(prior, str) else f"beta({_prior(prior)[0]:g}, {_prior(prior)[1]:g})"
+
+
+# --------------------------------------------------------------------------------------------
+# intervals
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A confidence interval for a proportion, with the inputs that produced it.
+
+    ``kind`` is "finite" for the hypergeometric interval (the proportion among the N eligible
+    cases) and "process" for the binomial ones (the service's underlying rate).
+    """
+
+    low: float
+    high: float
+    method: str
+    k: int
+    n: int
+    population: int | None
+    confidence: float
+
+    @property
+    def estimate(self) -> float:
+        return self.k / self.n
+
+    @property
+    def kind(self) -> str:
+        return "finite" if self.method == "hypergeometric" else "process"
+
+    def __contains__(self, proportion: float) -> bool:
+        return self.low - 1e-12 <= proportion <= self.high + 1e-12
+
+    def to_dict(self) -> dict:
+        return {**asdict(self), "estimate": self.estimate, "kind": self.kind}
+
+    def to_frame(self):
+        import pandas as pd
+
+        return pd.DataFrame([self.to_dict()])
+
+    def _repr_html_(self) -> str:
+        return self.to_frame()._repr_html_()
+
+
+def interval(
+    k: int,
+    n: int,
+    *,
+    population: int | None = None,
+    confidence: float = 0.80,
+    method: str | None = None,
+) -> Interval:
+    """A two-sided confidence interval for a key question's proportion of "yes".
+
+    Parameters
+    ----------
+    k, n : int
+        "Yes" judgements and cases judged.
+    population : int, optional
+        N, the eligible cases the n were drawn from (for the finite interval).
+    confidence : float
+        0.80 by default, as the reports' sample sizes.
+    method : str, optional
+        "wilson", "clopper-pearson", "jeffreys", "agresti-coull" (binomial, process uncertainty;
+        computed by ``statsmodels.stats.proportion.proportion_confint``) or "hypergeometric"
+        (finite). Default: "hypergeometric" when ``population`` is given, else "wilson".
+
+    Returns
+    -------
+    Interval
+
+    Notes
+    -----
+    The hypergeometric interval is the Clopper-Pearson-type exact interval for K/N, by inverting
+    the two hypergeometric tails (Konijn 1973; Wright 1991; samplingbook ``Sprop`` as in its
+    R/Sprop.R): with alpha = 1 - confidence,
+    L = min{K : P(X >= k | K) > alpha/2} and U = max{K : P(X <= k | K) > alpha/2},
+    X ~ Hypergeometric(N, K, n), computed with ``scipy.stats.hypergeom``. Its coverage is at
+    least the confidence for every K (checked exhaustively in ``tests/test_uncertainty.py``).
+    With n = N it is the single point k/N. The binomial methods ignore ``population``.
+
+    References
+    ----------
+    .. [1] Brown, L. D., Cai, T. T. and DasGupta, A. (2001). Interval estimation for a binomial
+           proportion. Statistical Science 16(2), 101-133.
+    .. [2] Wright, T. (1991). Exact Confidence Bounds when Sampling from Small Finite Universes.
+           Lecture Notes in Statistics 66, Springer.
+
+    Examples
+    --------
+    13 of 20 cases from 40 eligible (anchors.md 7.2-G: [0.525, 0.750]):
+
+    >>> result = interval(13, 20, population=40)
+    >>> result.method, result.low, result.high
+    ('hypergeometric', 0.525, 0.75)
+    >>> result = interval(5, 11)          # Calderdale 2.3.2, process uncertainty
+    >>> result.method, round(result.low, 3), round(result.high, 3)
+    ('wilson', 0.281, 0.64)
+    """
+    k, n, population = _check_counts(k, n, population)
+    confidence = _check_confidence(confidence)
+    if method is None:
+        method = "hypergeometric" if population is not None else "wilson"
+    if method not in INTERVAL_METHODS:
+        raise SamplingError(f"method must be one of {', '.join(map(repr, INTERVAL_METHODS))}, got {method!r}")
+    if method == "hypergeometric":
+        if population is None:
+            raise SamplingError("method 'hypergeometric' needs population= (the eligible cases N)")
+        low, high = _hypergeometric_bounds(k, n, population, confidence)
+        return Interval(low / population, high / population, method, k, n, population, confidence)
+    from statsmodels.stats.proportion import proportion_confint
+
+    low, high = proportion_confint(k, n, alpha=1 - confidence, method=_STATSMODELS_NAMES[method])
+    low, high = float(np.clip(low, 0, 1)), float(np.clip(high, 0, 1))
+    return Interval(low, high, method, k, n, population, confidence)
+
+
+def _hypergeometric_bounds(k: int, n: int, population: int, confidence: float) -> tuple[int, int]:
+    from scipy.stats import hypergeom
+
+    alpha = 1 - confidence
+    big_k = np.arange(population + 1)
+    upper_tail = hypergeom.sf(k - 1, population, big_k, n)  # P(X >= k | K)
+    lower_tail = hypergeom.cdf(k, population, big_k, n)  # P(X <= k | K)
+    return int(big_k[upper_tail > alpha / 2].min()), int(big_k[lower_tail > alpha / 2].max())
+
+
+# --------------------------------------------------------------------------------------------
+# band probabilities
+
+
+def _band_index(percents: np.ndarray) -> np.ndarray:
+    """Vectorised :func:`sampling.framework.band`: 0 Inadequate ... 3 Outstanding."""
+    return np.searchsorted(np.array(list(BAND_LOWER_BOUNDS.values())), percents, side="right")
+
+
+def _band_probability_array(k: int, n: int, population: int | None, a: float, b: float) -> np.ndarray:
+    """P(true band = each rating), worst first, as a numpy array of four."""
+    if population is None:
+        from scipy.special import betainc  # the regularised incomplete beta: the Beta cdf
+
+        below = betainc(a + k, b + n - k, np.array(proportion_cutoffs()))
+        return np.diff(np.concatenate(([0.0], below, [1.0])))
+    unseen = population - n
+    result = np.zeros(len(_LABELS))
+    if unseen == 0:
+        result[_band_index(np.array([percent(k, n)]))[0]] = 1.0
+        return result
+    from scipy.stats import betabinom
+
+    extra = np.arange(unseen + 1)
+    weights = betabinom.pmf(extra, unseen, a + k, b + n - k)
+    totals = k + extra
+    printed = (200 * totals + population) // (2 * population)
+    np.add.at(result, _band_index(printed), weights)
+    return result / result.sum()
+
+
+def band_probabilities(k: int, n: int, *, population: int | None = None, prior="jeffreys"):
+    """The probability that the true proportion lies in each band, given k of n.
+
+    Parameters
+    ----------
+    k, n : int
+    population : int, optional
+        N. Given: **finite** uncertainty about the proportion K/N among the eligible cases.
+        Omitted: **process** uncertainty about the underlying rate.
+    prior : "jeffreys", "uniform" or (a, b)
+        Beta prior for the rate: Jeffreys Beta(1/2, 1/2) by default.
+
+    Returns
+    -------
+    pandas.Series
+        Indexed by the four ratings (worst first), summing to 1.
+
+    Notes
+    -----
+    Process: the posterior of the rate is Beta(a + k, b + n - k) and a rate's band is that of
+    its printed percentage, so the cut-offs are 0.495, 0.645 and 0.795
+    (:func:`sampling.framework.proportion_cutoffs`). Finite: the N - n unseen cases hold
+    Y ~ BetaBinomial(N - n, a + k, b + n - k) "yes" (the posterior predictive), and the band is
+    that of percent(k + Y, N); with n = N it is certain (Gelman et al. 2013, *Bayesian Data
+    Analysis*, 3rd ed., section 2.4 on the beta-binomial predictive).
+
+    Examples
+    --------
+    >>> band_probabilities(13, 20, population=40).round(4).tolist()   # anchors.md 7.2-H
+    [0.0192, 0.4157, 0.5504, 0.0147]
+    >>> band_probabilities(5, 8, population=8).tolist()               # a census is certain
+    [0.0, 1.0, 0.0, 0.0]
+    """
+    import pandas as pd
+
+    k, n, population = _check_counts(k, n, population)
+    a, b = _prior(prior)
+    values = _band_probability_array(k, n, population, a, b)
+    return pd.Series(values, index=pd.Index(_LABELS, name="rating"), name="probability")
+
+
+# --------------------------------------------------------------------------------------------
+# cases to the boundary
+
+
+@dataclass(frozen=True)
+class CasesToBoundary:
+    """How many case judgements must change to move a key question or a standard one band.
+
+    ``up`` is the number of "no" judgements that must become "yes" for the band above (None at
+    Outstanding or when no change of cases reaches it); ``down`` the number of "yes" that must
+    become "no" for the band below. For a standard, the counts are summed over the key questions
+    that must move (up) or taken from the nearest one (down).
+    """
+
+    id: str | None
+    rating: Rating
+    up: int | None
+    down: int | None
+    k: int | None = None
+    n: int | None = None
+    percent: int | None = None
+    key_questions: tuple[CasesToBoundary, ...] = field(default=())
+
+    @property
+    def up_rating(self) -> Rating | None:
+        return None if self.up is None else Rating(self.rating + 1)
+
+    @property
+    def down_rating(self) -> Rating | None:
+        return None if self.down is None else Rating(self.rating - 1)
+
+    def to_dict(self) -> dict:
+        return {"id": self.id, "rating": self.rating.label, "up": self.up, "down": self.down,
+                "k": self.k, "n": self.n, "percent": self.percent}
+
+
+def _cases_to_reach(k: int, n: int, target: Rating, direction: int) -> int | None:
+    """Fewest changed judgements for band(percent) to reach ``target`` (up: >=, down: <=)."""
+    steps = range(1, n - k + 1) if direction > 0 else range(1, k + 1)
+    for j in steps:
+        rating = band(percent(k + direction * j, n))
+        if (direction > 0 and rating >= target) or (direction < 0 and rating <= target):
+            return j
+    return None
+
+
+def cases_to_boundary(k, n: int | None = None) -> CasesToBoundary:
+    """Cases that must change for a key question (``k``, ``n``) or a standard to change band.
+
+    Parameters
+    ----------
+    k : int, KeyQuestion or Standard
+        With ``n``: k of n "yes". A :class:`~sampling.reports.KeyQuestion` uses its k and n. A
+        :class:`~sampling.reports.Standard` (from a report) is assessed as a whole under the
+        lowest-key-question rule.
+
+    Examples
+    --------
+    Calderdale 2.3.2, 5 of 11 (45 %): one more "yes" gives 6 of 11 = 55 %, Requires improvement
+    ("a shift of one case makes a difference of 10 per cent", footnote 17):
+
+    >>> cases_to_boundary(5, 11).up
+    1
+    >>> from sampling import load_report
+    >>> report = load_report("calderdale-2022")
+    >>> cases_to_boundary(report.standard("2.3")).up, cases_to_boundary(report.standard("2.4")).up
+    (1, 2)
+    """
+    if isinstance(k, Standard):
+        return _standard_cases(k)
+    if isinstance(k, KeyQuestion):
+        return _key_question_cases(k.k, k.n, k.id)
+    if n is None:
+        raise SamplingError("cases_to_boundary needs k and n, a KeyQuestion or a Standard")
+    k, n, _ = _check_counts(k, n)
+    return _key_question_cases(k, n, None)
+
+
+def _key_question_cases(k: int, n: int, kq_id: str | None) -> CasesToBoundary:
+    rating = band(percent(k, n))
+    up = _cases_to_reach(k, n, Rating(rating + 1), +1) if rating < Rating.OUTSTANDING else None
+    down = _cases_to_reach(k, n, Rating(rating - 1), -1) if rating > Rating.INADEQUATE else None
+    return CasesToBoundary(kq_id, rating, up, down, k, n, percent(k, n))
+
+
+def _standard_cases(standard: Standard) -> CasesToBoundary:
+    if standard.qualitative:
+        raise SamplingError(f"standard {standard.id} is qualitative: it has no key questions to move")
+    rating = standard.rule_rating
+    parts = tuple(_key_question_cases(kq.k, kq.n, kq.id) for kq in standard.key_questions)
+    up = None
+    if rating < Rating.OUTSTANDING:
+        target = Rating(rating + 1)
+        needed = [0 if part.rating >= target else _cases_to_reach(part.k, part.n, target, +1)
+                  for part in parts]
+        up = None if any(c is None for c in needed) else sum(needed)
+    down = None
+    if rating > Rating.INADEQUATE:
+        target = Rating(rating - 1)
+        options = [_cases_to_reach(part.k, part.n, target, -1) for part in parts]
+        options = [c for c in options if c is not None]
+        down = min(options) if options else None
+    return CasesToBoundary(standard.id, rating, up, down, key_questions=parts)
+
+
+# --------------------------------------------------------------------------------------------
+# rating distributions
+
+
+@dataclass(frozen=True)
+class RatingDistribution:
+    """Exact distributions of each standard's rating, the 0-36 score and the overall rating.
+
+    The probability is that of the rating the rules would give *if the true rates were known*
+    (process) or *if every eligible case were inspected* (finite), given what was seen. Key
+    questions are treated as independent; qualitative standards are fixed at their published
+    rating.
+    """
+
+    report: str
+    mode: str
+    prior: str
+    populations: Mapping[str, int] | None
+    key_questions: object  # DataFrame: k, n, population, then one column per rating
+    standards: object  # DataFrame: one row per standard, one column per rating
+    score: object  # Series over 0..36
+    overall: object  # Series over the four ratings
+    published_overall: Rating
+
+    @property
+    def p_published_overall(self) -> float:
+        return float(self.overall[self.published_overall.label])
+
+    def to_dict(self) -> dict:
+        return {
+            "report": self.report,
+            "mode": self.mode,
+            "standards": [{"id": sid, "probabilities": {r: float(row[r]) for r in _LABELS}}
+                          for sid, row in self.standards[_LABELS].iterrows()],
+            "score": {str(int(s)): float(p) for s, p in self.score.items()},
+            "overall": {r: float(self.overall[r]) for r in _LABELS},
+        }
+
+    def _repr_html_(self) -> str:
+        return self.standards._repr_html_()
+
+
+def default_populations(report: Report) -> dict[str, int]:
+    """The eligible populations a report's samples imply (the smallest N giving each n).
+
+    Uses :func:`sampling.size.populations_for_sample_size` with the reports' 80 % and 5 points;
+    a sample the formula cannot give (above 165) is taken as drawn from an unlimited population
+    and left out.
+    """
+    from .size import populations_for_sample_size
+
+    result = {}
+    for name, n in report.samples.items():
+        found = populations_for_sample_size(n)
+        if not found.empty:
+            result[name] = found.low
+    return result
+
+
+def key_question_population(kq: KeyQuestion, report: Report, populations: Mapping[str, int]) -> int:
+    """N for one key question: its n plus the unseen cases, in the share its n is of the sample."""
+    spec_domain = kq.id.split(".")[0]
+    sample_name = DOMAIN_SAMPLES[spec_domain]
+    if sample_name not in populations:
+        raise SamplingError(f"populations: give the eligible cases for the {sample_name} sample "
+                            f"(e.g. populations={{'{sample_name}': N}})")
+    big_n = populations[sample_name]
+    sample = report.samples.get(sample_name, kq.n)
+    if big_n < sample:
+        raise SamplingError(f"populations: {sample_name} = {big_n} is smaller than its sample of {sample}")
+    unseen = big_n - sample
+    return kq.n + int(round(unseen * kq.n / sample))
+
+
+def rating_distribution(report, *, mode: str = "process", populations=None, prior="jeffreys"):
+    """Per standard, P(each rating); the exact 0-36 score distribution; P(each overall rating).
+
+    Parameters
+    ----------
+    report : Report, bundled id or path
+    mode : {"process", "finite"}
+        The kind of uncertainty (see the module docstring).
+    populations : mapping, optional
+        For "finite": eligible cases per sample, e.g. ``{"court": 57, "out_of_court": 33}``.
+        Default: the populations the published samples imply (:func:`default_populations`).
+        A key question with fewer relevant cases than its sample is given unseen relevant cases
+        in the same share.
+    prior : "jeffreys", "uniform" or (a, b)
+
+    Returns
+    -------
+    RatingDistribution
+
+    Notes
+    -----
+    Each key question's band probabilities come from :func:`band_probabilities`. Key questions
+    are taken as independent (optimistic: they are judged on the same cases; the professional
+    discretion module simulates shared case quality). Under the lowest-band rule
+    P(standard >= r) = prod over its key questions of P(key question >= r); qualitative
+    standards are fixed at their published rating. The score's distribution is the convolution
+    of the 12 scored standards' distributions (exact, no simulation); the overall rating sums it
+    over the bands 0-6, 7-18, 19-30, 31-36, with the resettlement limiting judgement.
+
+    Examples
+    --------
+    >>> dist = rating_distribution("calderdale-2022")
+    >>> float(round(dist.score.sum(), 12)), dist.overall.idxmax()
+    (1.0, 'Requires improvement')
+    """
+    import pandas as pd
+
+    report = load_report(report)
+    if mode not in _MODES:
+        raise SamplingError(f"mode must be 'process' or 'finite', got {mode!r}")
+    a, b = _prior(prior)
+    if mode == "finite":
+        populations = dict(default_populations(report) if populations is None else populations)
+    else:
+        populations = None
+
+    kq_rows, std_rows = [], []
+    score_pmf = np.array([1.0])
+    for standard in report.standards:
+        if standard.qualitative:
+            probs = np.zeros(len(_LABELS))
+            probs[int(standard.rating)] = 1.0
+        else:
+            at_least = np.ones(len(_LABELS))
+            for kq in standard.key_questions:
+                big_n = key_question_population(kq, report, populations) if mode == "finite" else None
+                p = _band_probability_array(kq.k, kq.n, big_n, a, b)
+                kq_rows.append({"key_question": kq.id, "k": kq.k, "n": kq.n, "percent": kq.percent,
+                                "population": big_n, **dict(zip(_LABELS, p, strict=True))})
+                at_least *= np.cumsum(p[::-1])[::-1]  # P(band >= r)
+            probs = at_least - np.append(at_least[1:], 0.0)
+        std_rows.append({"standard": standard.id, **dict(zip(_LABELS, probs, strict=True)),
+                         "published": standard.rating.label})
+        if standard.scored:
+            score_pmf = np.convolve(score_pmf, probs)
+
+    max_score = report.framework.max_score
+    score = pd.Series(np.pad(score_pmf, (0, max_score + 1 - len(score_pmf))),
+                      index=pd.RangeIndex(max_score + 1, name="score"), name="probability")
+    overall = np.zeros(len(_LABELS))
+    for rating, (low, high) in SCORE_BANDS.items():
+        overall[int(rating)] = score.iloc[low: high + 1].sum()
+    if report.resettlement is Rating.INADEQUATE:  # the limiting judgement
+        overall[int(Rating.GOOD)] += overall[int(Rating.OUTSTANDING)]
+        overall[int(Rating.OUTSTANDING)] = 0.0
+    return RatingDistribution(
+        report=report.id,
+        mode=mode,
+        prior=_prior_name(prior),
+        populations=populations,
+        key_questions=pd.DataFrame(kq_rows).set_index("key_question") if kq_rows else pd.DataFrame(),
+        standards=pd.DataFrame(std_rows).set_index("standard"),
+        score=score,
+        overall=pd.Series(overall, index=pd.Index(_LABELS, name="rating"), name="probability"),
+        published_overall=report.overall,
+    )
