@@ -46,7 +46,6 @@ from .size import (
     sample_size,
     subgroup_margins,
 )
-
 from .uncertainty import (
     CasesToBoundary,
     Interval,

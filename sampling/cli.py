@@ -286,7 +286,8 @@ def _cmd_uncertainty(args) -> int:
         print("populations: " + ", ".join(f"{k.replace('_', '-')} {v}" for k, v in dist.populations.items()))
     print(f"{'kq':<7} {'k/n':>6} {'%':>4}  {'interval':<15} " + " ".join(f"{s:>5}" for s in short))
     for kq, res, bands in rows:
-        print(f"{kq.id:<7} {kq.k:>3}/{kq.n:<3} {kq.percent:>3}  [{res.low * 100:5.1f}, {res.high * 100:5.1f}]  "
+        bounds = f"[{res.low * 100:5.1f}, {res.high * 100:5.1f}]"
+        print(f"{kq.id:<7} {kq.k:>3}/{kq.n:<3} {kq.percent:>3}  {bounds}  "
               + " ".join(f"{bands[r]:5.2f}" for r in labels) + f"  {res.method}")
     print(f"{'std':<7} {'published':<21} " + " ".join(f"{s:>5}" for s in short))
     for sid, row in dist.standards.iterrows():

@@ -266,7 +266,7 @@ def load_report(id_or_path: str | Path) -> Report:
     return build_report(data, where=str(path), path=str(path))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _load_bundled(report_id: str) -> Report:
     # Reports are immutable, so each bundled file is read and validated once per process.
     resource = resources.files("sampling") / "data" / "reports" / f"{report_id}.toml"

@@ -78,7 +78,8 @@ def _check_counts(k: object, n: object, population: object = None) -> tuple[int,
 
 def _check_confidence(confidence: object) -> float:
     if isinstance(confidence, bool) or not isinstance(confidence, numbers.Real) or not 0 < confidence < 1:
-        raise SamplingError(f"confidence must be between 0 and 1 (a proportion, e.g. 0.80), got {confidence!r}")
+        raise SamplingError(
+            f"confidence must be between 0 and 1 (a proportion, e.g. 0.80), got {confidence!r}")
     return float(confidence)
 
 
