@@ -8,6 +8,7 @@ for HM Inspectorate of Probation's youth justice inspections.
 needs them is called.
 """
 
+from . import rules
 from ._errors import (
     BalanceWarning,
     CaseListError,
@@ -15,6 +16,15 @@ from ._errors import (
     ReportError,
     SamplingError,
     SamplingWarning,
+)
+from .discretion import (
+    DiscretionAssessment,
+    SimulationResult,
+    assess_discretion,
+    compare_rules,
+    fit_rate_prior,
+    operating_characteristic,
+    simulate,
 )
 from .framework import (
     FRAMEWORKS,
@@ -102,4 +112,13 @@ __all__ = [
     "cases_to_boundary",
     "RatingDistribution",
     "rating_distribution",
+    # professional discretion (the rules themselves: sampling.rules)
+    "rules",
+    "DiscretionAssessment",
+    "assess_discretion",
+    "SimulationResult",
+    "simulate",
+    "operating_characteristic",
+    "compare_rules",
+    "fit_rate_prior",
 ]

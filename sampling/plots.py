@@ -10,7 +10,7 @@ import numpy as np
 
 from .framework import BAND_LOWER_BOUNDS, SCORE_BANDS, Rating
 
-__all__ = ["BAND_COLOURS", "band_ladder", "score_distribution"]
+__all__ = ["BAND_COLOURS", "band_ladder", "score_distribution", "operating_curves", "confusion_matrix"]
 
 #: One colour per rating, worst first (colour-blind-safe, light enough to print text over).
 BAND_COLOURS = {
@@ -99,5 +99,54 @@ def score_distribution(distribution, *, ax=None):
                  f"P(published {distribution.published_overall.label}) = "
                  f"{distribution.p_published_overall:.2f}", fontsize=10)
     ax.legend(loc="upper left", fontsize=7, framealpha=0.9)
+    fig.tight_layout()
+    return fig
+
+
+def operating_curves(n: int, rules=None, *, population=None, key_questions: int = 1, rates=None, ax=None):
+    """P(correct band) against the true rate, one curve per discretion rule (exact, independent
+    key questions; :func:`sampling.discretion.operating_characteristic`), over the shaded bands.
+    """
+    from .discretion import _as_rules, operating_characteristic
+
+    fig, ax = _axes(ax, (8, 3.6))
+    for rating, low, high in _band_edges():
+        ax.axvspan(low, high, color=BAND_COLOURS[rating], zorder=0)
+    for rule in _as_rules(rules):
+        oc = operating_characteristic(n, rule=rule, population=population, rates=rates,
+                                      key_questions=key_questions)
+        ax.plot(oc.index.to_numpy() * 100, oc["p_correct"].to_numpy(), label=rule.name, linewidth=1.4)
+    ax.set_xlim(0, 100)
+    ax.set_ylim(0, 1)
+    ax.set_xlabel("true rate (%)")
+    ax.set_ylabel("P(correct band)")
+    where = f", from {population} eligible" if population else ""
+    ax.set_title(f"{key_questions} key question(s) of {n} cases{where}: chance of the right rating",
+                 fontsize=10)
+    ax.legend(fontsize=7, loc="lower right", framealpha=0.9)
+    fig.tight_layout()
+    return fig
+
+
+def confusion_matrix(result, *, with_rule: bool = True, ax=None):
+    """Heat map of a :class:`sampling.discretion.SimulationResult`'s true against awarded bands,
+    as shares of each true band's simulated ratings."""
+    fig, ax = _axes(ax, (4.6, 4))
+    table = result.confusion_with_rule if with_rule and result.rule else result.confusion
+    counts = table.to_numpy(dtype=float)
+    shares = counts / np.maximum(counts.sum(axis=1, keepdims=True), 1)
+    ax.imshow(shares, cmap="Blues", vmin=0, vmax=1)
+    short = ["Inad.", "RI", "Good", "Outs."]
+    ax.set_xticks(range(4), short)
+    ax.set_yticks(range(4), short)
+    ax.set_xlabel("awarded")
+    ax.set_ylabel("true")
+    for i in range(4):
+        for j in range(4):
+            if counts[i].sum():
+                ax.text(j, i, f"{shares[i, j]:.2f}", ha="center", va="center",
+                        color="white" if shares[i, j] > 0.6 else "black", fontsize=8)
+    label = result.rule if with_rule and result.rule else "no rule"
+    ax.set_title(f"true against awarded band ({label})", fontsize=10)
     fig.tight_layout()
     return fig

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 import tomllib
 import warnings
 from collections.abc import Mapping
@@ -63,7 +64,7 @@ _TOP_KEYS = {"id", "service", "published", "framework", "overall", "score", "sam
 _REQUIRED_TOP = ("id", "service", "published", "framework", "overall", "samples", "standards")
 _SAMPLE_KEYS = ("court", "out_of_court", "resettlement")
 _STANDARD_KEYS = {"rating", "key_questions", "cases", "assumed_cases", "yes", "discretion",
-                  "note"}
+                  "discretion_rule", "note"}
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,7 @@ class Standard:
     key_questions: tuple[KeyQuestion, ...] = ()
     scored: bool = True
     discretion: str | None = None
+    discretion_rule: str | None = None  # the candidate rule the report's reason matches
 
     @property
     def qualitative(self) -> bool:
@@ -381,13 +383,20 @@ def _build_standard(spec, raw, samples, where: str) -> Standard:
     discretion = raw.get("discretion")
     if discretion is not None and (not isinstance(discretion, str) or not discretion.strip()):
         raise fail("discretion", "must be the report's stated reason, as text")
+    discretion_rule = raw.get("discretion_rule")
+    if discretion_rule is not None:
+        if discretion is None:
+            raise fail("discretion_rule", "names the rule a stated reason matches: give discretion too")
+        if not isinstance(discretion_rule, str) or not re.fullmatch(r"[a-z_]+(\([^)]*\))?", discretion_rule):
+            raise fail("discretion_rule", f"must be a rule's short name such as \"cases(1)\", "
+                                          f"got {discretion_rule!r}")
 
     if spec.qualitative:
         for key in ("key_questions", "cases", "assumed_cases", "yes"):
             if key in raw:
                 raise fail(key, f"{spec.id} ({spec.name}) is qualitative in this framework: "
                                 "give only its rating")
-        return Standard(spec.id, spec.name, rating, (), spec.scored, discretion)
+        return Standard(spec.id, spec.name, rating, (), spec.scored, discretion, discretion_rule)
 
     if "key_questions" not in raw:
         raise fail("key_questions", "missing; give the '% Yes' of "
@@ -466,7 +475,8 @@ def _build_standard(spec, raw, samples, where: str) -> Standard:
                     stacklevel=4,
                 )
             key_questions.append(KeyQuestion(kq_id, p, n, k, origin))
-    return Standard(spec.id, spec.name, rating, tuple(key_questions), spec.scored, discretion)
+    return Standard(spec.id, spec.name, rating, tuple(key_questions), spec.scored, discretion,
+                    discretion_rule)
 
 
 # --------------------------------------------------------------------------------------------
@@ -594,7 +604,7 @@ def report_from_answers(
     fixed = tuple(
         Standard(s.id, s.name, s.rating,
                  tuple(KeyQuestion(kq.id, kq.percent, kq.n, kq.k, "answers") for kq in s.key_questions),
-                 s.scored, s.discretion)
+                 s.scored, s.discretion, s.discretion_rule)
         for s in report.standards
     )
     return Report(report.id, report.service, report.published, report.framework, report.overall,

@@ -82,7 +82,7 @@ def test_module_entry_point_runs_in_a_fresh_process():
     assert json.loads(result.stdout)["report"] == "essex-2018"
 
 
-@pytest.mark.parametrize("command", ["reports", "rate", "reproduce", "size", "uncertainty"])
+@pytest.mark.parametrize("command", ["reports", "rate", "reproduce", "size", "uncertainty", "discretion", "simulate"])
 def test_help_on_every_command(capsys, command):
     with pytest.raises(SystemExit) as info:
         main([command, "--help"])
@@ -183,3 +183,54 @@ def test_uncertainty_bad_input(capsys, argv, fragment):
 def test_reproduce_shows_overall_probabilities(capsys):
     _, out, _ = run(capsys, "reproduce")
     assert "process: P(published Good) = 0.106" in out  # Cambridgeshire 19/36, the lowest Good
+
+
+def test_discretion_json_keys(capsys):
+    code, out, err = run(capsys, "discretion", "calderdale-2022", "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert set(data) == {"report", "standards"}
+    row = next(s for s in data["standards"] if s["id"] == "2.3")
+    assert set(row) == {"id", "rule_rating", "published_rating", "cases_to_next", "p_higher", "eligible", "applied"}
+    assert row["applied"] is True and row["eligible"]["cases(1)"] is True
+
+
+def test_discretion_with_named_rule(capsys):
+    code, out, _ = run(capsys, "discretion", "sunderland-2022", "--rule", "cases(1)", "--json")
+    data = json.loads(out)
+    assert code == 0
+    assert all(set(s["eligible"]) == {"cases(1)"} for s in data["standards"])
+
+
+def test_simulate_json_and_determinism(capsys):
+    argv = ["simulate", "--n", "11", "--true", "0.62,0.7,0.8", "--rule", "cases(1)", "--reps", "5000",
+            "--seed", "3", "--json"]
+    code, first, err = run(capsys, *argv)
+    assert code == 0, err
+    _, second, _ = run(capsys, *argv)
+    assert first == second
+    data = json.loads(first)
+    assert data["true_bands"] == {"standard": "Requires improvement"}
+    assert set(data["with_rule"]) == {"p_correct", "p_too_high", "p_too_low"}
+
+
+@pytest.mark.parametrize(
+    ("argv", "fragment"),
+    [
+        (["simulate", "--n", "11", "--true", "0.6,x"], "expected rates such as 0.62,0.7,0.8"),
+        (["simulate", "--n", "11", "--true", "1.5"], "a true rate must be a proportion"),
+        (["simulate", "--n", "11", "--true", "0.6", "--rule", "often"], "unknown rule 'often'"),
+        (["simulate", "--true", "0.6"], "the following arguments are required: --n"),
+        (["discretion", "essex-2018", "--rule", "cases(0)"], "cases needs a whole number"),
+    ],
+)
+def test_discretion_bad_input(capsys, argv, fragment):
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and out == ""
+    assert len(err.strip().splitlines()) == 1 and fragment in err
+
+
+def test_reproduce_shows_discretion(capsys):
+    _, out, _ = run(capsys, "reproduce")
+    assert "3.4: discretion applied, Requires improvement -> Good" in out
+    assert "the report's reason matches cases(1), under which it is eligible" in out

@@ -1,0 +1,52 @@
+"""Simulation speed: key-question judgements per second, and 100,000 inspections of a report.
+
+    python benchmarks/bench_discretion.py
+
+Bars (issue 7): at least 10 million simulated key-question judgements a second on one core, so
+that 100,000 simulated inspections of a whole report take under a second. A "key-question
+judgement" is one key question's result in one simulated inspection (its count of "yes" among n
+cases); the case-level yes/no judgements behind them are printed too. numpy's own binomial
+generator is timed beside it as the reference ceiling. Medians of 7 runs.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+
+import numpy as np
+
+from sampling.discretion import simulate
+
+REPS = 100_000
+
+
+def median(call, repeats=7):
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        call()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> None:
+    rng = np.random.default_rng(0)
+    draws = 2_000_000
+    binom_s = median(lambda: rng.binomial(30, 0.7, size=draws))
+    print(f"numpy binomial generator: {draws / binom_s / 1e6:.1f} million draws/s (reference ceiling)")
+    for rule in (None, "within_points(5)", "cases(1)", "interval(0.8)", "posterior(0.5)"):
+        simulate("essex-2018", rule=rule, reps=1_000, rng=1)  # warm caches and imports
+        result = simulate("essex-2018", rule=rule, reps=REPS, rng=1)
+        seconds = median(lambda r=rule: simulate("essex-2018", rule=r, reps=REPS, rng=1))
+        rate = result.judgements / seconds / 1e6
+        ceiling = draws / binom_s / 1e6
+        print(f"essex-2018, rule {rule or 'none':<16}: {REPS:,} inspections in {seconds:.3f} s; "
+              f"{rate:5.1f} M key-question judgements/s ({rate / ceiling:.2f}x numpy binomial); "
+              f"{result.case_judgements / seconds / 1e6:,.0f} M case judgements/s")
+    seconds = median(lambda: simulate("essex-2018", rule="cases(1)", case_correlation=0.5, reps=REPS, rng=1), 3)
+    print(f"with case_correlation = 0.5 (every case drawn): {REPS:,} inspections in {seconds:.2f} s")
+
+
+if __name__ == "__main__":
+    main()

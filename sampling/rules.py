@@ -1,0 +1,481 @@
+"""Candidate rules for professional discretion: when may a standard's rating move one band?
+
+The inspectorate publishes no rule. These are the candidates the reports' own words suggest, as
+small objects with a short name (used in tables and JSON) and a plain-English description:
+
+* ``strict()``: never;
+* ``within_points(5)``: the lowest key question is within 5 points of the next boundary
+  (Essex 2018: "within the 5 per cent margin of error from the next grade");
+* ``cases(1)``: at most one case judgement would take the standard to the next band
+  (Nottingham City 2020: "related to only one case"; Calderdale 2022: "a shift of one case");
+* ``interval(0.80)``: the next boundary lies inside the lowest key question's interval;
+* ``posterior(0.5)``: P(true band at or above the next) >= 0.5;
+* any callable taking a :class:`StandardEvidence` and returning True or False (:func:`custom`).
+
+Upward by default, as in the reports; ``direction="down"`` asks whether a rating may move down.
+Each rule answers one standard at a time (``rule(evidence)``) and, for simulation, many at once
+(``rule.eligible_many``); tests check that the two agree.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._errors import SamplingError
+from .framework import BAND_LOWER_BOUNDS, Rating, band, percent, proportion_cutoffs
+
+__all__ = [
+    "StandardEvidence",
+    "Rule",
+    "strict",
+    "within_points",
+    "cases",
+    "interval",
+    "posterior",
+    "custom",
+    "parse",
+    "default_rules",
+]
+
+_LOWER = [0, *BAND_LOWER_BOUNDS.values()]  # lowest printed percentage of each band, worst first
+_DIRECTIONS = ("up", "down")
+
+
+@dataclass(frozen=True)
+class StandardEvidence:
+    """What a rule may look at for one standard: each key question's k of n (and N)."""
+
+    id: str
+    k: tuple[int, ...]
+    n: tuple[int, ...]
+    populations: tuple[int, ...] | None = None
+
+    @property
+    def percents(self) -> tuple[int, ...]:
+        return tuple(percent(k, n) for k, n in zip(self.k, self.n, strict=True))
+
+    @property
+    def rating(self) -> Rating:
+        """The lowest-band rule's rating."""
+        return band(min(self.percents))
+
+    @property
+    def lowest(self) -> int:
+        """Index of the lowest key question (the first of equals)."""
+        return int(np.argmin(self.percents))
+
+    @classmethod
+    def from_standard(cls, standard, populations: Sequence[int] | None = None) -> StandardEvidence:
+        """Evidence from a report's :class:`~sampling.reports.Standard`."""
+        if standard.qualitative:
+            raise SamplingError(f"standard {standard.id} is qualitative: no key questions to weigh")
+        return cls(standard.id, tuple(kq.k for kq in standard.key_questions),
+                   tuple(kq.n for kq in standard.key_questions),
+                   None if populations is None else tuple(int(p) for p in populations))
+
+
+def _target(rating: int, direction: str) -> int | None:
+    target = rating + (1 if direction == "up" else -1)
+    return target if 0 <= target < len(Rating) else None
+
+
+class Rule:
+    """A discretion rule. Subclasses define ``eligible`` and may vectorise ``eligible_many``."""
+
+    name = "rule"
+    description = ""
+
+    def __init__(self, direction: str = "up"):
+        if direction not in _DIRECTIONS:
+            raise SamplingError(f"direction must be 'up' or 'down', got {direction!r}")
+        self.direction = direction
+
+    def __call__(self, evidence: StandardEvidence) -> bool:
+        return self.eligible(evidence)
+
+    def eligible(self, evidence: StandardEvidence) -> bool:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def eligible_many(self, k: np.ndarray, n: Sequence[int], populations=None) -> np.ndarray:
+        """Eligibility for each row of ``k`` (reps x key questions), all with denominators ``n``.
+
+        This general version evaluates each distinct row once with :meth:`eligible`.
+        """
+        k = np.asarray(k)
+        rows, inverse = np.unique(k, axis=0, return_inverse=True)
+        pops = None if populations is None else tuple(populations)
+        answers = np.array([self.eligible(StandardEvidence("", tuple(int(v) for v in row), tuple(n), pops))
+                            for row in rows], dtype=bool)
+        return answers[np.ravel(inverse)]
+
+    def __repr__(self) -> str:
+        suffix = "" if self.direction == "up" else ", down"
+        return f"<rule {self.name}{suffix}: {self.description}>"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+# --------------------------------------------------------------------------------------------
+# vectorised helpers shared by the rules
+
+
+def _band_index(percents: np.ndarray) -> np.ndarray:
+    return np.searchsorted(np.array(_LOWER[1:]), percents, side="right")
+
+
+@functools.lru_cache(maxsize=1024)
+def _band_of_count(n: int) -> np.ndarray:
+    """[k] = band index of percent(k, n), for k = 0..n (a lookup table)."""
+    k = np.arange(n + 1)
+    return _band_index((200 * k + n) // (2 * n))
+
+
+def _bands(k: np.ndarray, n) -> list[np.ndarray]:
+    """Band index of each key question's count, one array per key question (column)."""
+    return [_band_of_count(int(nj))[k[:, j]] for j, nj in enumerate(n)]
+
+
+def _lowest_band(k: np.ndarray, n) -> np.ndarray:
+    """The lowest-band rule's rating index for each row of counts."""
+    columns = _bands(k, n)
+    return columns[0] if len(columns) == 1 else np.minimum.reduce(columns)
+
+
+def _percents(k: np.ndarray, n: Sequence[int]) -> np.ndarray:
+    n = np.asarray(n)
+    return (200 * k + n) // (2 * n)
+
+
+class _Strict(Rule):
+    name = "strict"
+    description = "never: the rating is always the lowest key question's band"
+
+    def eligible(self, evidence):
+        return False
+
+    def eligible_many(self, k, n, populations=None):
+        return np.zeros(np.asarray(k).shape[0], dtype=bool)
+
+
+class _WithinPoints(Rule):
+    def __init__(self, points: float, direction: str = "up"):
+        super().__init__(direction)
+        if not isinstance(points, int | float) or isinstance(points, bool) or not 0 < points < 100:
+            raise SamplingError(f"within_points needs a number of percentage points, e.g. 5, got {points!r}")
+        self.points = points
+        self.name = f"within_points({points:g})"
+        where = "below the next band's" if direction == "up" else "above the band below's"
+        self.description = (f"the lowest key question is within {points:g} percentage points "
+                            f"{where} boundary")
+
+    def _distance(self, lowest_percent, rating):
+        if self.direction == "up":
+            target = np.minimum(rating + 1, len(_LOWER) - 1)
+            return np.asarray(_LOWER)[target] - lowest_percent, rating + 1 < len(_LOWER)
+        return lowest_percent - np.asarray(_LOWER)[rating] + 1, rating > 0
+
+    def eligible(self, evidence):
+        lowest = min(evidence.percents)
+        distance, possible = self._distance(lowest, int(band(lowest)))
+        return bool(possible and distance <= self.points)
+
+    def eligible_many(self, k, n, populations=None):
+        k = np.asarray(k)
+        pct = [((200 * k[:, j] + nj) // (2 * nj)) for j, nj in enumerate(n)]
+        lowest = np.minimum.reduce(pct)
+        distance, possible = self._distance(lowest, _band_index(lowest))
+        return np.asarray(possible) & (distance <= self.points)
+
+
+class _Cases(Rule):
+    def __init__(self, count: int, direction: str = "up"):
+        super().__init__(direction)
+        if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+            raise SamplingError(f"cases needs a whole number of case judgements, at least 1, got {count!r}")
+        self.count = count
+        self.name = f"cases({count})"
+        self.description = (f"at most {count} changed case judgement{'s' if count > 1 else ''} would take "
+                            f"the standard to the band {'above' if direction == 'up' else 'below'}")
+
+    def _needed(self, evidence: StandardEvidence) -> int | None:
+        from .uncertainty import _cases_to_reach
+
+        rating = int(evidence.rating)
+        target = _target(rating, self.direction)
+        if target is None:
+            return None
+        step = 1 if self.direction == "up" else -1
+        needed = []
+        for k, n, p in zip(evidence.k, evidence.n, evidence.percents, strict=True):
+            current = int(band(p))
+            if self.direction == "up":
+                needed.append(0 if current >= target else _cases_to_reach(k, n, Rating(target), step))
+            else:
+                needed.append(_cases_to_reach(k, n, Rating(target), step))
+        if self.direction == "up":
+            return None if any(c is None for c in needed) else sum(needed)
+        options = [c for c in needed if c is not None]
+        return min(options) if options else None
+
+    def eligible(self, evidence):
+        needed = self._needed(evidence)
+        return needed is not None and needed <= self.count
+
+    def eligible_many(self, k, n, populations=None):
+        k = np.asarray(k)
+        bands = _bands(k, n)
+        rating = np.minimum.reduce(bands)
+        step = 1 if self.direction == "up" else -1
+        possible = (rating + step >= 0) & (rating + step < len(Rating))
+        target = np.clip(rating + step, 0, len(Rating) - 1)
+        # needed[j] = changed judgements for key question j to reach the target band
+        needed = [_cases_matrix(int(nj), self.direction)[k[:, j], target] for j, nj in enumerate(n)]
+        if self.direction == "up":
+            total = sum(np.where(band_j >= target, 0, need)
+                        for band_j, need in zip(bands, needed, strict=True))
+        else:
+            total = np.minimum.reduce(needed)
+        return possible & (total <= self.count)
+
+
+_BIG = 10**6
+
+
+@functools.lru_cache(maxsize=512)
+def _cases_matrix(n: int, direction: str) -> np.ndarray:
+    """[k, target]: changed judgements for band(percent(k, n)) to reach target (up >=, down <=)."""
+    from .uncertainty import _cases_to_reach
+
+    step = 1 if direction == "up" else -1
+    table = np.full((n + 1, len(Rating)), _BIG, dtype=np.int64)
+    for k in range(n + 1):
+        for target in Rating:
+            needed = _cases_to_reach(k, n, target, step)
+            if needed is not None:
+                table[k, int(target)] = needed
+    return table
+
+
+class _Interval(Rule):
+    def __init__(self, confidence: float = 0.80, method: str | None = None, direction: str = "up"):
+        super().__init__(direction)
+        if isinstance(confidence, bool) or not isinstance(confidence, int | float) or not 0 < confidence < 1:
+            raise SamplingError(f"interval needs a confidence between 0 and 1, e.g. 0.8, got {confidence!r}")
+        self.confidence = float(confidence)
+        self.method = method
+        self.name = f"interval({confidence:g})" if method is None else f"interval({confidence:g}, {method})"
+        self.description = (f"the {'next' if direction == 'up' else 'lower'} boundary lies inside the lowest "
+                            f"key question's {confidence:.0%} interval")
+
+    def _bound(self, k, n, population):
+        from .uncertainty import interval
+
+        result = interval(int(k), int(n), population=population, confidence=self.confidence,
+                          method=self.method)
+        return result.high if self.direction == "up" else result.low
+
+    def _crosses(self, bound, rating):
+        cuts = (0.0, *proportion_cutoffs())
+        if self.direction == "up":
+            return rating + 1 < len(cuts) and bound >= cuts[min(rating + 1, len(cuts) - 1)] - 1e-12
+        return rating > 0 and bound < cuts[rating] + 1e-12
+
+    def eligible(self, evidence):
+        j = evidence.lowest
+        population = None if evidence.populations is None else evidence.populations[j]
+        bound = self._bound(evidence.k[j], evidence.n[j], population)
+        return bool(self._crosses(bound, int(evidence.rating)))
+
+    def eligible_many(self, k, n, populations=None):
+        k = np.asarray(k)
+        pops = populations or (None,) * k.shape[1]
+        tables = [_interval_table(int(nj), pop, self.confidence, self.method, self.direction)
+                  for nj, pop in zip(n, pops, strict=True)]
+        pct = _percents(k, n)
+        lowest = pct.argmin(axis=1)  # the first of equals, as StandardEvidence.lowest
+        rating = _lowest_band(k, n)
+        rows = np.arange(k.shape[0])
+        bound = np.stack([tables[j][k[:, j]] for j in range(k.shape[1])], axis=1)[rows, lowest]
+        cuts = np.array([0.0, *proportion_cutoffs(), np.inf])
+        if self.direction == "up":
+            return (rating + 1 < len(Rating)) & (bound >= cuts[np.minimum(rating + 1, len(Rating))] - 1e-12)
+        return (rating > 0) & (bound < cuts[rating] + 1e-12)
+
+
+@functools.lru_cache(maxsize=512)
+def _interval_table(n: int, population: int | None, confidence: float, method: str | None,
+                    direction: str) -> np.ndarray:
+    """The interval bound that the interval rule reads, for k = 0..n."""
+    from .uncertainty import interval
+
+    side = "high" if direction == "up" else "low"
+    return np.array([getattr(interval(k, n, population=population, confidence=confidence, method=method), side)
+                     for k in range(n + 1)])
+
+
+@functools.lru_cache(maxsize=512)
+def _at_least_table(n: int, population: int | None, a: float, b: float) -> np.ndarray:
+    """[k, r] = P(true band >= r | k of n), key question by key question."""
+    from .uncertainty import _band_probability_array
+
+    return np.array([np.cumsum(_band_probability_array(k, n, population, a, b)[::-1])[::-1]
+                     for k in range(n + 1)])
+
+
+class _Posterior(Rule):
+    def __init__(self, threshold: float = 0.5, prior="jeffreys", direction: str = "up"):
+        super().__init__(direction)
+        if isinstance(threshold, bool) or not isinstance(threshold, int | float) or not 0 < threshold < 1:
+            raise SamplingError(f"posterior needs a probability threshold between 0 and 1, got {threshold!r}")
+        self.threshold = float(threshold)
+        self.prior = prior
+        self.name = f"posterior({threshold:g})"
+        self.description = (f"the probability that the true band is at or "
+                            f"{'above the next' if direction == 'up' else 'below the one below'} is at "
+                            f"least {threshold:g}")
+
+    def probability(self, evidence: StandardEvidence) -> float:
+        """P(true standard band >= next) (up) or <= the one below (down), key questions independent."""
+        from .uncertainty import band_probabilities
+
+        target = _target(int(evidence.rating), self.direction)
+        if target is None:
+            return 0.0
+        pops = evidence.populations or (None,) * len(evidence.k)
+        if self.direction == "up":
+            p = 1.0
+            for k, n, pop in zip(evidence.k, evidence.n, pops, strict=True):
+                p *= float(band_probabilities(k, n, population=pop, prior=self.prior).iloc[target:].sum())
+            return p
+        stay = 1.0
+        for k, n, pop in zip(evidence.k, evidence.n, pops, strict=True):
+            stay *= float(band_probabilities(k, n, population=pop, prior=self.prior).iloc[target + 1:].sum())
+        return 1.0 - stay
+
+    def eligible(self, evidence):
+        return self.probability(evidence) >= self.threshold - 1e-12
+
+    def eligible_many(self, k, n, populations=None):
+        from .uncertainty import _prior
+
+        a, b = _prior(self.prior)
+        k = np.asarray(k)
+        pops = populations or (None,) * k.shape[1]
+        # at_least[j][x, r] = P(key question j's true band >= r | x of n_j)
+        at_least = [_at_least_table(int(nj), pop, a, b) for nj, pop in zip(n, pops, strict=True)]
+        rating = _lowest_band(k, n)
+        result = np.zeros(k.shape[0], dtype=bool)
+        for r in range(len(Rating)):
+            rows = rating == r
+            target = _target(r, self.direction)
+            if not rows.any() or target is None:
+                continue
+            column = target if self.direction == "up" else target + 1
+            p = np.prod(np.stack([at_least[j][k[rows, j], column] for j in range(k.shape[1])], axis=1), axis=1)
+            if self.direction == "down":
+                p = 1.0 - p
+            result[rows] = p >= self.threshold - 1e-12
+        return result
+
+
+def strict() -> Rule:
+    """Never move a rating: the lowest key question's band stands."""
+    return _Strict()
+
+
+def within_points(points: float = 5, *, direction: str = "up") -> Rule:
+    """The lowest key question is within ``points`` percentage points of the next boundary.
+
+    >>> rule = within_points(5)
+    >>> rule(StandardEvidence("3.4", (26, 17), (28, 27)))   # Essex 3.4: 93 % and 63 %
+    True
+    """
+    return _WithinPoints(points, direction)
+
+
+def cases(count: int = 1, *, direction: str = "up") -> Rule:
+    """At most ``count`` changed case judgements would move the standard one band.
+
+    >>> cases(1)(StandardEvidence("2.4", (6, 5, 5), (11, 11, 11)))   # Calderdale 2.4 needs two
+    False
+    """
+    return _Cases(count, direction)
+
+
+def interval(confidence: float = 0.80, method: str | None = None, *, direction: str = "up") -> Rule:
+    """The next boundary lies inside the lowest key question's interval.
+
+    The interval is :func:`sampling.uncertainty.interval` (Wilson, or hypergeometric when the
+    evidence carries populations); the boundary is the true-proportion cut-off (0.495, 0.645,
+    0.795: :func:`sampling.framework.proportion_cutoffs`).
+    """
+    return _Interval(confidence, method, direction)
+
+
+def posterior(threshold: float = 0.5, *, prior="jeffreys", direction: str = "up") -> Rule:
+    """P(true band at or above the next) >= ``threshold`` (key questions independent)."""
+    return _Posterior(threshold, prior, direction)
+
+
+class _Custom(Rule):
+    def __init__(self, function: Callable[[StandardEvidence], bool], name: str, description: str,
+                 direction: str):
+        super().__init__(direction)
+        self.function = function
+        self.name = name
+        self.description = description
+
+    def eligible(self, evidence):
+        return bool(self.function(evidence))
+
+
+def custom(function: Callable[[StandardEvidence], bool], *, name: str | None = None,
+           description: str = "a user's rule", direction: str = "up") -> Rule:
+    """Wrap any callable ``function(evidence) -> bool`` as a rule."""
+    if isinstance(function, Rule):
+        return function
+    if not callable(function):
+        raise SamplingError(f"a rule must be a rule object or a callable, got {function!r}")
+    return _Custom(function, name or getattr(function, "__name__", "custom"), description, direction)
+
+
+_PATTERN = re.compile(r"^\s*([a-z_]+)\s*(?:\(\s*([^)]*)\)\s*)?$")
+
+
+def parse(text: str, *, direction: str = "up") -> Rule:
+    """A rule from its short name: ``strict``, ``within_points(5)``, ``cases(1)``,
+    ``interval(0.8)``, ``posterior(0.5)``.
+
+    >>> parse("cases(2)").name, parse("strict").name
+    ('cases(2)', 'strict')
+    """
+    if isinstance(text, Rule):
+        return text
+    match = _PATTERN.match(str(text))
+    makers = {"strict": strict, "within_points": within_points, "cases": cases, "interval": interval,
+              "posterior": posterior}
+    if not match or match.group(1) not in makers:
+        raise SamplingError(f"unknown rule {text!r}; use strict, within_points(5), cases(1), "
+                            "interval(0.8) or posterior(0.5)")
+    name, argument = match.group(1), (match.group(2) or "").strip()
+    if name == "strict":
+        return strict()
+    if not argument:
+        return makers[name](direction=direction)
+    try:
+        value = int(argument) if name == "cases" else float(argument)
+    except ValueError:
+        raise SamplingError(f"rule {text!r}: {argument!r} is not a number") from None
+    return makers[name](value, direction=direction)
+
+
+def default_rules(direction: str = "up") -> tuple[Rule, ...]:
+    """The candidates the reports' words suggest, and the two statistical ones."""
+    return (strict(), within_points(5, direction=direction), cases(1, direction=direction),
+            interval(0.80, direction=direction), posterior(0.5, direction=direction))
