@@ -155,7 +155,8 @@ class DiscretionAssessment:
                      if row.cited_rule else "")
             moved = f"{row.rule_rating.label} -> {row.published_rating.label}"
             lines.append(f"{row.id}: discretion applied, {moved}"
-                         f" ({row.cases_to_next} case(s) from the next band, P(higher) = {row.p_higher:.2f}); "
+                         f" ({row.cases_to_next} case(s) from the next band, "
+                         f"P(higher) = {row.p_higher:.2f}); "
                          f"eligible under {', '.join(under) or 'no rule'}{cited}.")
         for row in self.rows:
             if row.applied:

@@ -315,8 +315,9 @@ def _interval_table(n: int, population: int | None, confidence: float, method: s
     from .uncertainty import interval
 
     side = "high" if direction == "up" else "low"
-    return np.array([getattr(interval(k, n, population=population, confidence=confidence, method=method), side)
-                     for k in range(n + 1)])
+    bounds = [interval(k, n, population=population, confidence=confidence, method=method)
+              for k in range(n + 1)]
+    return np.array([getattr(bound, side) for bound in bounds])
 
 
 @functools.lru_cache(maxsize=512)
@@ -377,7 +378,8 @@ class _Posterior(Rule):
             if not rows.any() or target is None:
                 continue
             column = target if self.direction == "up" else target + 1
-            p = np.prod(np.stack([at_least[j][k[rows, j], column] for j in range(k.shape[1])], axis=1), axis=1)
+            columns = [at_least[j][k[rows, j], column] for j in range(k.shape[1])]
+            p = np.prod(np.stack(columns, axis=1), axis=1)
             if self.direction == "down":
                 p = 1.0 - p
             result[rows] = p >= self.threshold - 1e-12
