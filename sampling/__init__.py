@@ -47,6 +47,7 @@ from .reports import (
     rate_report,
     report_from_answers,
 )
+from .selection import Recency, Selection, read_cases, select, select_by_domain
 from .size import (
     PopulationRange,
     SampleSize,
@@ -121,4 +122,10 @@ __all__ = [
     "operating_characteristic",
     "compare_rules",
     "fit_rate_prior",
+    # stratified selection (synthetic case lists: sampling.synthetic.case_list)
+    "Recency",
+    "Selection",
+    "select",
+    "select_by_domain",
+    "read_cases",
 ]

@@ -82,7 +82,7 @@ def test_module_entry_point_runs_in_a_fresh_process():
     assert json.loads(result.stdout)["report"] == "essex-2018"
 
 
-@pytest.mark.parametrize("command", ["reports", "rate", "reproduce", "size", "uncertainty", "discretion", "simulate"])
+@pytest.mark.parametrize("command", ["reports", "rate", "reproduce", "size", "uncertainty", "discretion", "simulate", "select", "synthetic"])
 def test_help_on_every_command(capsys, command):
     with pytest.raises(SystemExit) as info:
         main([command, "--help"])
@@ -234,3 +234,103 @@ def test_reproduce_shows_discretion(capsys):
     _, out, _ = run(capsys, "reproduce")
     assert "3.4: discretion applied, Requires improvement -> Good" in out
     assert "the report's reason matches cases(1), under which it is eligible" in out
+
+
+@pytest.fixture
+def case_file(tmp_path):
+    from sampling.synthetic import case_list
+
+    path = tmp_path / "cases.csv"
+    case_list(200, rng=1).to_csv(path, index=False)
+    return path
+
+
+def test_select_writes_sample_and_reserves(capsys, case_file, tmp_path):
+    out = tmp_path / "sample.csv"
+    before = case_file.read_bytes()
+    code, stdout, err = run(capsys, "select", str(case_file), "--n", "43", "--seed", "7", "--out", str(out),
+                            "--reserves", "5")
+    assert code == 0, err
+    assert "every ratio matched within a case" in stdout
+    import pandas as pd
+
+    written = pd.read_csv(out)
+    assert (written.role == "sample").sum() == 43 and (written.role == "reserve").sum() == 5
+    assert written.loc[written.role == "reserve", "reserve_rank"].tolist() == [1, 2, 3, 4, 5]
+    assert case_file.read_bytes() == before  # the input is never modified
+
+
+def test_select_json_keys_and_recency(capsys, case_file, tmp_path):
+    code, stdout, err = run(capsys, "select", str(case_file), "--n", "30", "--seed", "1", "--out",
+                            str(tmp_path / "s.xlsx"), "--recency-column", "Start Date", "--fieldwork-date",
+                            "2023-08-07", "--window", "6-9", "--recent-share", "0.6", "--json")
+    assert code == 0, err
+    data = json.loads(stdout)
+    assert set(data) == {"n", "population", "seed", "balance", "misses"}
+    assert set(data["balance"][0]) == {"variable", "category", "population", "target", "sample"}
+    assert data["misses"] == [] and data["seed"] == 1 and data["population"] == 200
+    assert (tmp_path / "s.xlsx").stat().st_size > 0
+
+
+def test_synthetic_command(capsys, tmp_path):
+    out = tmp_path / "cases.csv"
+    code, stdout, _ = run(capsys, "synthetic", "--n", "50", "--seed", "1", "--out", str(out))
+    assert code == 0 and "wrote 50 synthetic cases" in stdout
+    assert len(out.read_text().splitlines()) == 51
+
+
+def _bad_inputs(tmp_path, case_file):
+    import pandas as pd
+
+    frame = pd.read_csv(case_file)
+    files = {}
+    files["dup"] = tmp_path / "dup.csv"
+    frame.assign(case_id="x").to_csv(files["dup"], index=False)
+    files["blank"] = tmp_path / "blank.csv"
+    frame.assign(rosh=[""] + list(frame.rosh[1:])).to_csv(files["blank"], index=False)
+    files["nocol"] = tmp_path / "nocol.csv"
+    frame.drop(columns="gender").to_csv(files["nocol"], index=False)
+    files["baddate"] = tmp_path / "baddate.csv"
+    frame.assign(start_date=["not a date"] + list(frame.start_date[1:])).to_csv(files["baddate"], index=False)
+    files["empty"] = tmp_path / "empty.csv"
+    files["empty"].write_text("")
+    files["txt"] = tmp_path / "cases.txt"
+    files["txt"].write_text("a\n1\n")
+    files["exists"] = tmp_path / "exists.csv"
+    files["exists"].write_text("keep me")
+    return files
+
+
+@pytest.mark.parametrize(
+    ("name", "extra", "fragment"),
+    [
+        ("missing", ["--n", "10"], "no such file"),
+        ("empty", ["--n", "10"], "the file is empty"),
+        ("txt", ["--n", "10"], "unknown file type '.txt'"),
+        ("nocol", ["--n", "10"], "missing case list column 'gender'; columns found:"),
+        ("dup", ["--n", "10"], "duplicate case id 'x'"),
+        ("blank", ["--n", "10"], "column 'rosh' is blank for case"),
+        ("cases", ["--n", "0"], "--n must be at least 1 case"),
+        ("cases", ["--n", "201"], "n = 201 is more than the 200 cases"),
+        ("cases", ["--n", "2.5"], "invalid int value: '2.5'"),
+        ("baddate", ["--n", "10", "--recency-column", "start_date", "--fieldwork-date", "2023-08-07"],
+         "the date 'not a date' does not parse"),
+        ("cases", ["--n", "10", "--recency-column", "start_date", "--fieldwork-date", "07/08/2023x"],
+         "--fieldwork-date: '07/08/2023x' does not parse"),
+        ("cases", ["--n", "10", "--out-exists"], "exists; choose another name or add --force"),
+        ("cases", ["--n", "10", "--strata", "gender,sex"], "missing case list column 'sex'"),
+    ],
+)
+def test_select_bad_input_one_line_nothing_written(capsys, tmp_path, case_file, name, extra, fragment):
+    files = _bad_inputs(tmp_path, case_file)
+    source = {"missing": tmp_path / "nope.csv", "cases": case_file}.get(name, files.get(name))
+    out = tmp_path / "out.csv"
+    if "--out-exists" in extra:
+        extra = [e for e in extra if e != "--out-exists"]
+        out = files["exists"]
+    before = {p: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()}
+    code, stdout, err = run(capsys, "select", str(source), "--seed", "1", "--out", str(out), *extra)
+    assert code == 2 and stdout == ""
+    assert len(err.strip().splitlines()) == 1 and fragment in err, err
+    after = {p: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()}
+    assert after == before  # nothing written, nothing modified

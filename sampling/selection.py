@@ -1,0 +1,779 @@
+"""Stratified case selection that matches the eligible population's ratios on several variables
+at once, random within that balance, with an ordered reserve list and a balance table.
+
+The reports: "we ensured that the ratios in relation to gender, sentence or disposal type, risk of
+serious harm, and risk to safety and wellbeing classifications matched those in the eligible
+population" (every methodology annexe). The method (``methodology/stratified-selection.md``):
+
+1. **Cells.** Cases are grouped by their categories on every balancing variable (the
+   cross-classification); cases in one cell are interchangeable for balance.
+2. **Flight: systematic sampling over cells.** Each cell's proportional target
+   t = n N_cell / N is rounded to its floor or ceiling by systematic sampling over the cells in
+   random order: the cell counts sum to n exactly and each has expectation t exactly, so every
+   case's inclusion probability is n / N before landing (Madow 1949).
+3. **Landing: the nearest balanced counts.** An integer program (scipy's HiGHS ``milp``) finds the
+   cell counts that first minimise the total shortfall outside [floor, ceiling] of every
+   variable's target (zero exactly when a balanced sample exists, so one is always found) and then
+   change the flight's counts by as few cases as possible (ties broken at random).
+4. **Cases.** Each cell's cases are taken by simple random sampling without replacement.
+
+Everything random comes from ``rng``: the same seed and the same case list give the same sample.
+Nothing here knows about ratings.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import numbers
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from ._errors import BalanceWarning, CaseListError, SamplingError
+
+__all__ = ["Recency", "Selection", "select", "select_by_domain", "read_cases", "DEFAULT_STRATA"]
+
+DEFAULT_STRATA = ("gender", "disposal_type", "rosh", "safety_wellbeing")
+_RECENT = "recent"  # the name of the derived recency variable in balance tables
+
+
+def _normal_name(name: object) -> str:
+    return "_".join(str(name).strip().lower().replace("-", " ").split())
+
+
+# --------------------------------------------------------------------------------------------
+# inputs
+
+
+@dataclass(frozen=True)
+class Recency:
+    """Balance on "sentenced within a window before fieldwork", at a given share of the sample.
+
+    Essex (2018), Annex 1: "Sixty per cent of the cases selected were those of children and young
+    people who had received court disposals six to nine months earlier" (out-of-court: "Forty
+    per cent ... three to five months earlier").
+
+    Parameters
+    ----------
+    column : str
+        The date column (e.g. "start_date").
+    fieldwork : str or date
+        The fieldwork start date.
+    months : (int, int)
+        The window, in whole months before fieldwork, both ends included: (6, 9) means from nine
+        months before fieldwork up to six months before.
+    share : float
+        The share of the sample to come from the window.
+    """
+
+    column: str
+    fieldwork: object
+    months: tuple[int, int] = (6, 9)
+    share: float = 0.6
+
+    def __post_init__(self):
+        low, high = self.months
+        if not (isinstance(low, int) and isinstance(high, int) and 0 <= low <= high):
+            raise SamplingError(f"recency months must be two whole numbers, nearer first, e.g. (6, 9), "
+                                f"got {self.months!r}")
+        share = self.share
+        if isinstance(share, bool) or not isinstance(share, numbers.Real) or not 0 <= share <= 1:
+            raise SamplingError(f"recency share must be a proportion from 0 to 1, e.g. 0.6, got {share!r}")
+
+    def flags(self, frame, column: str):
+        """True for each case whose date lies in the window."""
+        import pandas as pd
+
+        try:
+            fieldwork = pd.Timestamp(self.fieldwork)
+        except (ValueError, TypeError):
+            raise SamplingError(f"recency fieldwork date {self.fieldwork!r} does not parse; use YYYY-MM-DD") \
+                from None
+        dates = pd.to_datetime(frame[column], errors="coerce", format="mixed")
+        bad = dates.isna() & frame[column].notna()
+        if bad.any():
+            value = frame.loc[bad, column].iloc[0]
+            raise CaseListError(f"column {column!r}: the date {value!r} does not parse; use YYYY-MM-DD")
+        if dates.isna().any():
+            raise CaseListError(f"column {column!r} has blank dates; every case needs one for recency")
+        earliest = fieldwork - pd.DateOffset(months=self.months[1])
+        latest = fieldwork - pd.DateOffset(months=self.months[0])
+        return ((dates >= earliest) & (dates <= latest)).to_numpy()
+
+
+def read_cases(path) -> object:
+    """Read a case list from CSV or Excel (.xlsx) as text; never modifies the file.
+
+    Raises
+    ------
+    CaseListError
+        For a missing, empty or unreadable file or an unknown file type.
+    """
+    from pathlib import Path
+
+    import pandas as pd
+
+    path = Path(path)
+    if not path.exists():
+        raise CaseListError(f"{path}: no such file")
+    if not path.is_file():
+        raise CaseListError(f"{path}: not a file")
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        kind = suffix or "(none)"
+        raise CaseListError(f"{path}: unknown file type {kind!r}; give a .csv or .xlsx case list")
+    if path.stat().st_size == 0:
+        raise CaseListError(f"{path}: the file is empty")
+    try:
+        if suffix == ".csv":
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+        else:
+            try:
+                import openpyxl  # noqa: F401
+            except ImportError:
+                raise CaseListError(f"{path}: reading Excel needs openpyxl; "
+                                    "pip install 'inspection-sampling[excel]'") from None
+            frame = pd.read_excel(path, dtype=str)
+    except CaseListError:
+        raise
+    except (pd.errors.EmptyDataError, pd.errors.ParserError, UnicodeDecodeError, ValueError, OSError) as exc:
+        raise CaseListError(f"{path}: cannot read the case list ({exc.__class__.__name__}: "
+                            f"{str(exc).splitlines()[0] if str(exc) else 'unreadable'})") from None
+    if frame.empty:
+        raise CaseListError(f"{path}: the case list has no rows")
+    return frame
+
+
+def _resolve_columns(frame, wanted: Sequence[str], what: str) -> dict[str, str]:
+    """Map each wanted name to the frame's column, matching regardless of case and spacing."""
+    found = {}
+    for column in frame.columns:
+        found.setdefault(_normal_name(column), column)
+    result = {}
+    for name in wanted:
+        key = _normal_name(name)
+        if key not in found:
+            raise CaseListError(f"missing {what} column {name!r}; columns found: "
+                                + ", ".join(str(c) for c in frame.columns))
+        result[name] = found[key]
+    return result
+
+
+def _input_hash(frame) -> str:
+    import pandas as pd
+
+    digest = hashlib.sha256()
+    digest.update("\x1f".join(map(str, frame.columns)).encode())
+    digest.update(pd.util.hash_pandas_object(frame.astype(str), index=False).to_numpy().tobytes())
+    return digest.hexdigest()[:16]
+
+
+# --------------------------------------------------------------------------------------------
+# the selection
+
+
+@dataclass(frozen=True)
+class Selection:
+    """A balanced random sample with its reserves, balance table and audit fields.
+
+    ``sample`` holds the chosen rows with every input column; ``reserves`` the ordered
+    replacement list (column ``reserve_rank``, 1 first); ``balance`` one row per variable and
+    category; ``misses`` the categories outside [floor, ceiling] of their target (empty when the
+    guarantee holds).
+    """
+
+    sample: object
+    reserves: object
+    balance: object
+    strata: tuple[str, ...]
+    id_column: str
+    n: int
+    population: int
+    seed: object
+    input_hash: str
+    version: str
+    recency: Recency | None = None
+    replaced: tuple[tuple[str, str], ...] = ()
+    _frame: object = field(default=None, repr=False, compare=False)
+
+    @property
+    def misses(self):
+        return self.balance[~self.balance["within"]]
+
+    @property
+    def balanced(self) -> bool:
+        return bool(self.balance["within"].all())
+
+    @property
+    def largest_deviation(self) -> float:
+        """The largest |sample - target| over every variable and category."""
+        return float(self.balance["deviation"].abs().max())
+
+    def to_frame(self):
+        """Sample and reserves in one table with ``role`` (sample / reserve) and ``reserve_rank``."""
+        import pandas as pd
+
+        sample = self.sample.assign(role="sample", reserve_rank=pd.NA)
+        reserves = self.reserves.assign(role="reserve")
+        return pd.concat([sample, reserves], ignore_index=True)
+
+    def _repr_html_(self) -> str:
+        return self.balance._repr_html_()
+
+    def audit(self) -> dict:
+        return {"package_version": self.version, "seed": self.seed, "n": self.n,
+                "population": self.population,
+                "input_sha256_16": self.input_hash, "strata": list(self.strata),
+                "replaced": [list(pair) for pair in self.replaced]}
+
+    def to_dict(self) -> dict:
+        """The JSON shape of ``python -m sampling select --json`` (keys fixed)."""
+        rows = [{"variable": r.variable, "category": r.category, "population": int(r.population),
+                 "target": float(r.target), "sample": int(r.sample)} for r in self.balance.itertuples()]
+        misses = [{"variable": r.variable, "category": r.category, "target": float(r.target),
+                   "sample": int(r.sample), "miss": float(r.miss)} for r in self.misses.itertuples()]
+        return {"n": self.n, "population": self.population, "seed": self.seed, "balance": rows,
+                "misses": misses}
+
+    def replace(self, case_id) -> Selection:
+        """The selection with ``case_id`` swapped out for the best reserve.
+
+        The reserve chosen is the first in rank order from the same cell (the same category on
+        every variable); failing that, the first whose swap keeps every variable within the
+        guarantee; failing that, the one that misses least (with a warning).
+        """
+        ids = self.sample[self.id_column].astype(str)
+        key = str(case_id)
+        if key not in set(ids):
+            raise SamplingError(f"case {case_id!r} is not in the sample; give a sampled {self.id_column}")
+        if self.reserves.empty:
+            raise SamplingError("no reserves left; select again with more reserves")
+        variables = self._variables()
+        out_row = self.sample[ids == key].iloc[0]
+        out_cell = tuple(out_row[v] for v in variables)
+        reserve_cells = [tuple(row[v] for v in variables) for _, row in self.reserves.iterrows()]
+        counts = {v: self.sample[v].value_counts().to_dict() for v in variables}
+        limits = {(r.variable, r.category): (np.floor(r.target + 1e-9), np.ceil(r.target - 1e-9))
+                  for r in self.balance.itertuples()}
+
+        def miss(cell) -> float:
+            total = 0.0
+            for v, out_value, in_value in zip(variables, out_cell, cell, strict=True):
+                for category, change in ((out_value, -1), (in_value, +1)):
+                    if out_value == in_value:
+                        continue
+                    count = counts[v].get(category, 0) + change
+                    low, high = limits[(self._label(v), category)]
+                    total += max(0.0, low - count) + max(0.0, count - high)
+            return total
+
+        choice = next((i for i, cell in enumerate(reserve_cells) if cell == out_cell), None)
+        if choice is None:
+            choice = next((i for i, cell in enumerate(reserve_cells) if miss(cell) == 0), None)
+        if choice is None:
+            misses = [miss(cell) for cell in reserve_cells]
+            choice = int(np.argmin(misses))
+            warnings.warn(f"no reserve keeps every variable within its target after replacing {case_id!r}; "
+                          f"using reserve {self.reserves.iloc[choice][self.id_column]!r} "
+                          f"(total shortfall {misses[choice]:g} case(s))", BalanceWarning, stacklevel=2)
+        incoming = self.reserves.iloc[[choice]].drop(columns="reserve_rank")
+        sample = self.sample[ids != key]
+        import pandas as pd
+
+        sample = pd.concat([sample, incoming], ignore_index=True)
+        reserves = self.reserves.drop(self.reserves.index[choice]).reset_index(drop=True)
+        reserves["reserve_rank"] = np.arange(1, len(reserves) + 1)
+        balance = _balance_table(self._frame, sample, self.strata, self.n, self.recency)
+        pair = (key, str(incoming.iloc[0][self.id_column]))
+        return replace(self, sample=sample, reserves=reserves, balance=balance,
+                       replaced=self.replaced + (pair,))
+
+    def _variables(self) -> list[str]:
+        variables = list(self.strata)
+        if self.recency is not None:
+            variables.append(_RECENT_COLUMN)
+        return variables
+
+    def _label(self, variable: str) -> str:
+        return _RECENT if variable == _RECENT_COLUMN else variable
+
+
+_RECENT_COLUMN = "_recent"
+
+
+def _targets(frame, strata, n: int, recency: Recency | None) -> dict[tuple[str, object], float]:
+    """Target count of each (variable, category): n x population share (recency: n x share)."""
+    total = len(frame)
+    targets = {}
+    for v in strata:
+        for category, count in frame[v].value_counts(sort=False).items():
+            targets[(v, category)] = n * count / total
+    if recency is not None:
+        targets[(_RECENT, True)] = n * recency.share
+        targets[(_RECENT, False)] = n * (1 - recency.share)
+    return targets
+
+
+def _balance_table(frame, sample, strata, n: int, recency: Recency | None):
+    import pandas as pd
+
+    rows = []
+    total = len(frame)
+    targets = _targets(frame, strata, n, recency)
+    variables = list(strata) + ([_RECENT_COLUMN] if recency is not None else [])
+    for v in variables:
+        label = _RECENT if v == _RECENT_COLUMN else v
+        population = frame[v].value_counts(sort=False)
+        drawn = sample[v].value_counts(sort=False)
+        for category in sorted(population.index, key=str):
+            target = targets[(label, category)]
+            count = int(drawn.get(category, 0))
+            low, high = np.floor(target + 1e-9), np.ceil(target - 1e-9)
+            rows.append({"variable": label, "category": category, "population": int(population[category]),
+                         "population_share": population[category] / total, "target": target,
+                         "sample": count, "deviation": count - target, "within": bool(low <= count <= high),
+                         "miss": float(max(0.0, low - count) + max(0.0, count - high))})
+    return pd.DataFrame(rows)
+
+
+def _check_n(n: object, population: int) -> int:
+    if isinstance(n, bool) or not isinstance(n, numbers.Real) or n != int(n):
+        raise SamplingError(f"n must be a whole number of cases, got {n!r}")
+    n = int(n)
+    if n < 1:
+        raise SamplingError(f"n must be at least 1 case, got {n}")
+    if n > population:
+        raise SamplingError(f"n = {n} is more than the {population} cases in the list")
+    return n
+
+
+def _prepare(cases, strata, id_column, recency):
+    """Validate a case list and return (frame with canonical balancing columns, strata, id column)."""
+    import pandas as pd
+
+    if not isinstance(cases, pd.DataFrame):
+        raise SamplingError("cases must be a pandas DataFrame (or use read_cases(path)), "
+                            f"got {type(cases).__name__}")
+    if cases.empty:
+        raise CaseListError("the case list has no rows")
+    if isinstance(strata, str):
+        strata = tuple(s for s in strata.split(",") if s.strip())
+    strata = tuple(strata)
+    if not strata:
+        raise SamplingError("strata must name at least one column")
+    wanted = [id_column, *strata] + ([recency.column] if recency is not None else [])
+    columns = _resolve_columns(cases, wanted, "case list")
+    ids = cases[columns[id_column]]
+    if ids.isna().any() or (ids.astype(str).str.strip() == "").any():
+        raise CaseListError(f"column {columns[id_column]!r} has a blank case id; every case needs one")
+    duplicated = ids.astype(str).duplicated()
+    if duplicated.any():
+        raise CaseListError(f"column {columns[id_column]!r} has duplicate case id "
+                            f"{ids[duplicated].iloc[0]!r}; case ids must be unique")
+    frame = cases.copy()
+    canonical = []
+    for name in strata:
+        source = columns[name]
+        values = frame[source]
+        blank = values.isna() | (values.astype(str).str.strip() == "")
+        if blank.any():
+            row = int(np.flatnonzero(blank.to_numpy())[0])
+            raise CaseListError(f"column {source!r} is blank for case {ids.iloc[row]!r}; "
+                                "every case needs a category on each stratification variable")
+        canonical.append(source)
+    if recency is not None:
+        frame[_RECENT_COLUMN] = recency.flags(frame, columns[recency.column])
+    return frame, tuple(canonical), columns[id_column]
+
+
+def _rake(targets, sizes, group_targets, n, rounds: int = 50):
+    """Iterative proportional fitting of cell targets to every variable's target (recency)."""
+    targets = targets.astype(float).copy()
+    for _ in range(rounds):
+        for members, _, _, goal in group_targets:
+            current = targets[members].sum()
+            if current > 0:
+                targets[members] *= goal / current
+        targets = np.minimum(targets, sizes)
+    return targets * (n / targets.sum())
+
+
+def _flight(targets, group_targets, cell_count: int, rng) -> np.ndarray:
+    """Round cell targets to integers at random, keeping every variable within its limits.
+
+    Each cell count is floor(t) + y with y in [0, 1] starting at the fractional part of t. The
+    vector y takes random steps that keep the total and every variable's count inside
+    [floor, ceiling] of its target, each step a martingale (E[y] unchanged: it moves by +a d
+    with probability b / (a + b) and by -b d otherwise, as in the cube method of Deville and
+    Tillé 2004), and each step fixes at least one more cell at 0 or 1 or one more variable's
+    count at a limit. It stops at a vertex of that polytope. With one or two variables the
+    vertices are integers (the constraints are totally unimodular), so the counts are balanced
+    and each cell's expectation is exactly its target; with more variables a vertex can keep a
+    few fractional cells, which are rounded by systematic sampling (the integer program then
+    lands the sample if a limit was broken).
+    """
+    base = np.floor(targets + 1e-12)
+    y = targets - base
+    y[y < 1e-9] = 0.0
+    y[y > 1 - 1e-9] = 1.0
+    matrix = np.zeros((len(group_targets), cell_count))
+    for row, (members, _, _, _) in enumerate(group_targets):
+        matrix[row, members] = 1.0
+    fixed = matrix @ base
+    low = np.array([g[1] for g in group_targets]) - fixed
+    high = np.array([g[2] for g in group_targets]) - fixed
+    order = rng.permutation(cell_count)
+    ones = np.ones((1, cell_count))
+    for _ in range(4 * (cell_count + len(group_targets)) + 10):  # each step fixes one more
+        free = order[(y[order] > 1e-9) & (y[order] < 1 - 1e-9)]
+        if free.size == 0:
+            break
+        totals = matrix @ y
+        active = (totals <= low + 1e-9) | (totals >= high - 1e-9)
+        equations = np.vstack([ones, matrix[active]])
+        rows = equations.shape[0]
+        if free.size > rows:
+            chosen = free[: rows + 1]  # more unknowns than equations: a null vector exists
+        else:
+            if free.size <= np.linalg.matrix_rank(equations[:, free]):
+                break  # a vertex
+            chosen = free
+        _, _, vt = np.linalg.svd(equations[:, chosen])
+        direction = np.zeros(cell_count)
+        direction[chosen] = vt[-1]
+        direction[np.abs(direction) < 1e-12] = 0.0
+        step_up = _longest_step(y, direction, totals, matrix, low, high, active)
+        step_down = _longest_step(y, -direction, totals, matrix, low, high, active)
+        if rng.random() < step_down / (step_up + step_down):
+            y = y + step_up * direction
+        else:
+            y = y - step_down * direction
+        y[y < 1e-9] = 0.0
+        y[y > 1 - 1e-9] = 1.0
+    counts = base.astype(np.int64) + (y >= 1 - 1e-9)
+    free = np.flatnonzero((y > 1e-9) & (y < 1 - 1e-9))
+    if free.size:
+        counts[free] += _round_vertex(counts, free, y[free], matrix, low + fixed, high + fixed, rng)
+    return counts
+
+
+def _round_vertex(counts, free, y, matrix, low, high, rng) -> np.ndarray:
+    """Round the few fractional cells of a vertex: a balanced rounding if one exists.
+
+    Every 0/1 rounding of the (at most 12) fractional cells with the right total is listed;
+    one that keeps every variable within its limits is drawn with probability proportional to
+    prod y^x (1 - y)^(1 - x). If there is none, systematic rounding (expectations kept) and the
+    integer program lands the sample.
+    """
+    left = int(round(y.sum()))
+    if free.size > 12:
+        return _systematic(y, left, rng)
+    patterns = ((np.arange(2 ** free.size)[:, None] >> np.arange(free.size)[None, :]) & 1)
+    patterns = patterns[patterns.sum(axis=1) == left]
+    totals = (matrix @ counts)[None, :] + patterns @ matrix[:, free].T
+    ok = np.all((totals >= low - 1e-9) & (totals <= high + 1e-9), axis=1)
+    if not ok.any():
+        return _systematic(y, left, rng)
+    candidates = patterns[ok]
+    log_weight = candidates @ np.log(y) + (1 - candidates) @ np.log1p(-y)
+    weight = np.exp(log_weight - log_weight.max())
+    return candidates[rng.choice(len(candidates), p=weight / weight.sum())]
+
+
+def _longest_step(y, direction, totals, matrix, low, high, active) -> float:
+    """The largest a >= 0 keeping y + a d in [0, 1] and every inactive total within its limits."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cells = np.where(direction > 0, (1 - y) / direction, np.where(direction < 0, -y / direction, np.inf))
+        change = matrix @ direction
+        rows = np.where(change > 1e-12, (high - totals) / change,
+                        np.where(change < -1e-12, (low - totals) / change, np.inf))
+    rows = np.where(active, np.inf, rows)
+    return float(max(min(cells.min(), rows.min()), 0.0))
+
+
+def _systematic(targets: np.ndarray, n: int, rng) -> np.ndarray:
+    """Round targets (summing to n) to floor or ceiling, sum exactly n, expectation exactly t."""
+    order = rng.permutation(targets.size)
+    cumulative = np.concatenate(([0.0], np.cumsum(targets[order])))
+    start = rng.random()
+    points = np.floor(cumulative - start + 1 - 1e-12)  # number of points start + j below each edge
+    counts = np.diff(np.maximum(points, 0)).astype(np.int64)
+    result = np.empty_like(counts)
+    result[order] = counts
+    while result.sum() < n:  # guards against floating error in the cumulative sums
+        result[np.argmax(targets - result)] += 1
+    while result.sum() > n:
+        result[np.argmax(result - targets)] -= 1
+    return result
+
+
+def _land(cell_sizes, start, n, groups, rng):
+    """Integer program: nearest counts to ``start`` that meet every group's [floor, ceil]."""
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
+    c_count = len(cell_sizes)
+    g_count = len(groups)
+    # variables: x (cells), d_plus, d_minus (cells), u, l (groups)
+    size = 3 * c_count + 2 * g_count
+    cost = np.zeros(size)
+    big = 2.0 * n + 10.0
+    cost[c_count:3 * c_count] = 1.0 + rng.random(2 * c_count) * 1e-3  # random tie-breaks
+    cost[3 * c_count:] = big
+    rows, lows, highs = [], [], []
+    total = np.zeros(size)
+    total[:c_count] = 1
+    rows.append(total)
+    lows.append(n)
+    highs.append(n)
+    for i in range(c_count):
+        row = np.zeros(size)
+        row[i], row[c_count + i], row[2 * c_count + i] = 1, -1, 1
+        rows.append(row)
+        lows.append(start[i])
+        highs.append(start[i])
+    for j, (members, low, high) in enumerate(groups):
+        upper = np.zeros(size)
+        upper[members] = 1
+        upper[3 * c_count + j] = -1  # u
+        rows.append(upper)
+        lows.append(-np.inf)
+        highs.append(high)
+        lower = np.zeros(size)
+        lower[members] = 1
+        lower[3 * c_count + g_count + j] = 1  # l
+        rows.append(lower)
+        lows.append(low)
+        highs.append(np.inf)
+    upper_bounds = np.concatenate([cell_sizes, np.full(2 * c_count + 2 * g_count, np.inf)])
+    integrality = np.concatenate([np.ones(c_count), np.zeros(2 * c_count + 2 * g_count)])
+    result = milp(cost, constraints=LinearConstraint(np.array(rows), lows, highs), integrality=integrality,
+                  bounds=Bounds(np.zeros(size), upper_bounds))
+    if not result.success:  # pragma: no cover - the program is always feasible (slacks)
+        raise SamplingError(f"the balancing program failed: {result.message}")
+    return np.round(result.x[:c_count]).astype(np.int64)
+
+
+def select(
+    cases,
+    n: int,
+    *,
+    strata: Sequence[str] = DEFAULT_STRATA,
+    id_column: str = "case_id",
+    recency: Recency | None = None,
+    reserves: int = 0,
+    rng=None,
+) -> Selection:
+    """Draw a sample of ``n`` cases balanced on every stratification variable at once.
+
+    Parameters
+    ----------
+    cases : pandas.DataFrame
+        The eligible case list (see :func:`read_cases` for CSV and Excel). Column names match
+        regardless of case and spacing ("Case ID" is ``case_id``).
+    n : int
+        Cases to sample.
+    strata : sequence of str
+        Balancing variables (default gender, disposal type, risk of serious harm, safety and
+        wellbeing).
+    id_column : str
+        The case id column; ids must be unique.
+    recency : Recency, optional
+        Also balance "sentenced within the window" at the given share of the sample.
+    reserves : int
+        Length of the ordered replacement list.
+    rng : int, numpy.random.Generator or None
+
+    Returns
+    -------
+    Selection
+
+    Warns
+    -----
+    BalanceWarning
+        When no sample meets every variable's [floor, ceiling]: the closest is returned and the
+        misses are listed in ``selection.misses``.
+
+    Notes
+    -----
+    **Guarantee.** For every variable and category, the sample count is the floor or the ceiling
+    of n x (category's share of the population) whenever any sample of n can achieve that for all
+    variables together: the landing step is an exact integer program. **Randomness.** Before
+    landing, every case's inclusion probability is exactly n / N (systematic sampling of cell
+    counts, then simple random sampling within cells); landing moves few cases, so inclusion
+    probabilities stay close to n / N (checked by simulation in ``tests/test_selection.py``).
+
+    References
+    ----------
+    .. [1] Deville, J.-C. and Tillé, Y. (2004). Efficient balanced sampling: the cube method.
+           Biometrika 91(4), 893-912 (the flight and landing structure followed here).
+    .. [2] Madow, W. G. (1949). On the theory of systematic sampling, II. Annals of Mathematical
+           Statistics 20, 333-354.
+
+    Examples
+    --------
+    >>> from sampling.synthetic import case_list
+    >>> cases = case_list(200, rng=1)
+    >>> chosen = select(cases, 43, reserves=5, rng=2023)
+    >>> len(chosen.sample), len(chosen.reserves), chosen.balanced
+    (43, 5, True)
+    """
+
+    from . import __version__
+
+    frame, canonical, id_col = _prepare(cases, strata, id_column, recency)
+    population = len(frame)
+    n = _check_n(n, population)
+    if isinstance(reserves, bool) or not isinstance(reserves, numbers.Integral) or reserves < 0:
+        raise SamplingError(f"reserves must be a whole number, at least 0, got {reserves!r}")
+    reserves = min(int(reserves), population - n)
+    seed = rng if isinstance(rng, numbers.Integral) else None
+    generator = np.random.default_rng(rng)
+
+    variables = list(canonical) + ([_RECENT_COLUMN] if recency is not None else [])
+    chosen_index = _draw(frame, variables, n, recency, generator)
+    sample = frame.loc[chosen_index]
+    rest = frame.drop(index=chosen_index)
+    reserve_rows = _reserve_rows(sample, rest, variables, reserves, generator)
+    balance = _balance_table(frame, sample, canonical, n, recency)
+    if not balance["within"].all():
+        missed = balance[~balance["within"]]
+        detail = "; ".join(f"{r.variable}={r.category}: {r.sample} against target {r.target:.2f}"
+                           for r in missed.itertuples())
+        warnings.warn(f"no sample of {n} meets every ratio within a case; closest returned ({detail})",
+                      BalanceWarning, stacklevel=2)
+    original_columns = list(cases.columns)
+    keep = original_columns + ([_RECENT_COLUMN] if recency is not None else [])
+    sample = sample[keep].reset_index(drop=True)
+    reserve_rows = reserve_rows[keep].reset_index(drop=True)
+    reserve_rows["reserve_rank"] = np.arange(1, len(reserve_rows) + 1)
+    return Selection(
+        sample=sample, reserves=reserve_rows, balance=balance, strata=canonical, id_column=id_col, n=n,
+        population=population, seed=seed, input_hash=_input_hash(cases), version=__version__,
+        recency=recency, _frame=frame[keep],
+    )
+
+
+def _draw(frame, variables, n, recency, rng, retries: int = 0):
+    """Indices of a balanced random sample of n rows of frame (cells, flight, landing, cases)."""
+    population = len(frame)
+    codes, labels = [], []
+    for v in variables:
+        uniques, code = np.unique(frame[v].astype(str).to_numpy(), return_inverse=True)
+        codes.append(np.ravel(code))
+        labels.append(uniques)
+    # one integer per cross-classification cell
+    combined = np.zeros(population, dtype=np.int64)
+    for code, uniques in zip(codes, labels, strict=True):
+        combined = combined * len(uniques) + code
+    cell_ids, cell_of_row = np.unique(combined, return_inverse=True)
+    cell_of_row = np.ravel(cell_of_row)
+    sizes = np.bincount(cell_of_row, minlength=len(cell_ids))
+    first_row = np.zeros(len(cell_ids), dtype=np.int64)
+    first_row[cell_of_row[::-1]] = np.arange(population)[::-1]
+    cell_codes = [code[first_row] for code in codes]  # each cell's category code per variable
+
+    group_targets = []
+    for j, v in enumerate(variables):
+        counts = np.bincount(codes[j], minlength=len(labels[j]))
+        for code, label in enumerate(labels[j]):
+            if v == _RECENT_COLUMN:
+                target = n * (recency.share if label == "True" else 1 - recency.share)
+            else:
+                target = n * counts[code] / population
+            members = np.flatnonzero(cell_codes[j] == code)
+            group_targets.append((members, np.floor(target + 1e-9), np.ceil(target - 1e-9), target))
+    groups = [(members, low, high) for members, low, high, _ in group_targets]
+    targets = n * sizes / population
+    if recency is not None:
+        targets = _rake(targets, sizes, group_targets, n)
+    start = _flight(targets, group_targets, len(sizes), rng)
+    for _ in range(retries):
+        if _meets(start, groups):
+            break
+        start = _flight(targets, group_targets, len(sizes), rng)
+    counts = start if _meets(start, groups) else _land(sizes, start, n, groups, rng)
+    # simple random sampling within each cell: random keys, the smallest ranks in each cell
+    keys = rng.random(population)
+    order = np.lexsort((keys, cell_of_row))
+    first = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+    rank = np.empty(population, dtype=np.int64)
+    rank[order] = np.arange(population) - np.repeat(first, sizes)
+    return frame.index[rank < counts[cell_of_row]]
+
+
+def _meets(counts, groups) -> bool:
+    return all(low <= counts[members].sum() <= high for members, low, high in groups)
+
+
+def _reserve_rows(sample, rest, variables, count: int, rng):
+    """An ordered reserve list whose cells follow the sample's.
+
+    For each rank, a sampled case is picked at random and a reserve is taken at random from the
+    remaining cases of the same cell (the same category on every variable); where none is left,
+    from the cell that differs on the fewest variables. Swapping a reserve in for a case of its
+    cell leaves every count unchanged.
+    """
+    if count == 0:
+        return rest.iloc[0:0]
+    sample_keys = sample[variables].astype(str).agg("\x1f".join, axis=1).to_numpy()
+    rest_values = rest[variables].astype(str).to_numpy()
+    rest_keys = np.array(["\x1f".join(row) for row in rest_values])
+    available = np.ones(len(rest), dtype=bool)
+    chosen = []
+    for _ in range(count):
+        target = sample_keys[rng.integers(len(sample_keys))]
+        same = np.flatnonzero(available & (rest_keys == target))
+        if same.size == 0:
+            parts = np.array(target.split("\x1f"))
+            distance = (rest_values != parts[None, :]).sum(axis=1).astype(float)
+            distance[~available] = np.inf
+            same = np.flatnonzero(distance == distance.min())
+        pick = int(rng.choice(same))
+        available[pick] = False
+        chosen.append(pick)
+    return rest.iloc[chosen]
+
+
+def select_by_domain(
+    cases,
+    n: int,
+    *,
+    domain_column: str = "domain",
+    sizes: Mapping[str, int] | None = None,
+    **options,
+) -> dict[str, Selection]:
+    """Court and out-of-court samples drawn from one list with a domain column.
+
+    ``sizes`` gives each domain's sample; by default :func:`sampling.size.allocate` splits ``n``
+    in proportion to the domains' caseloads (Calderdale 2022: "The sample size was set based on
+    the proportion of out-of-court disposal cases"). Each domain is then selected with
+    :func:`select` and the remaining ``options``; an int seed is used for the first domain and
+    the same generator continues for the next, so the result is reproducible.
+
+    >>> from sampling.synthetic import case_list
+    >>> cases = case_list(300, rng=4)
+    >>> int((cases.domain == "court").sum())      # 28 x 110 / 300 = 10.3 court cases
+    110
+    >>> chosen = select_by_domain(cases, 28, rng=5)
+    >>> {name: len(s.sample) for name, s in chosen.items()}
+    {'court': 10, 'out_of_court': 18}
+    """
+    from .size import allocate
+
+    columns = _resolve_columns(cases, [domain_column], "case list")
+    domain = cases[columns[domain_column]]
+    counts = domain.value_counts(sort=False).sort_index()
+    if sizes is None:
+        sizes = allocate(int(n), {str(k): int(v) for k, v in counts.items()})
+    rng = np.random.default_rng(options.pop("rng", None))
+    result = {}
+    for name, size in sizes.items():
+        part = cases[domain.astype(str) == str(name)]
+        if part.empty:
+            raise CaseListError(f"no cases with {columns[domain_column]} = {name!r}; domains found: "
+                                + ", ".join(map(str, counts.index)))
+        if size:
+            result[str(name)] = select(part, size, rng=rng, **options)
+    return result
