@@ -754,8 +754,8 @@ def select_by_domain(
 
     >>> from sampling.synthetic import case_list
     >>> cases = case_list(300, rng=4)
-    >>> int((cases.domain == "court").sum())      # 28 x 110 / 300 = 10.3 court cases
-    110
+    >>> int((cases.domain == "court").sum())      # 28 x 104 / 300 = 9.7 court cases
+    104
     >>> chosen = select_by_domain(cases, 28, rng=5)
     >>> {name: len(s.sample) for name, s in chosen.items()}
     {'court': 10, 'out_of_court': 18}
