@@ -33,7 +33,8 @@ import numpy as np
 
 from ._errors import BalanceWarning, CaseListError, SamplingError
 
-__all__ = ["Recency", "Selection", "select", "select_by_domain", "read_cases", "DEFAULT_STRATA"]
+__all__ = ["Recency", "Selection", "select", "select_by_domain", "read_cases", "balance_table",
+           "DEFAULT_STRATA"]
 
 DEFAULT_STRATA = ("gender", "disposal_type", "rosh", "safety_wellbeing")
 _RECENT = "recent"  # the name of the derived recency variable in balance tables
@@ -237,6 +238,14 @@ class Selection:
         return {"n": self.n, "population": self.population, "seed": self.seed, "balance": rows,
                 "misses": misses}
 
+    def replaceable(self) -> list:
+        """Sampled case ids that have a reserve in the same cell: replacing them keeps every count."""
+        variables = self._variables()
+        reserve_cells = {tuple(row) for row in self.reserves[variables].astype(str).to_numpy()}
+        cells = self.sample[variables].astype(str).to_numpy()
+        ids = self.sample[self.id_column].tolist()
+        return [case for case, cell in zip(ids, cells, strict=True) if tuple(cell) in reserve_cells]
+
     def replace(self, case_id) -> Selection:
         """The selection with ``case_id`` swapped out for the best reserve.
 
@@ -336,6 +345,23 @@ def _balance_table(frame, sample, strata, n: int, recency: Recency | None):
                          "sample": count, "deviation": count - target, "within": bool(low <= count <= high),
                          "miss": float(max(0.0, low - count) + max(0.0, count - high))})
     return pd.DataFrame(rows)
+
+
+def balance_table(cases, sample, *, strata: Sequence[str] = DEFAULT_STRATA, id_column: str = "case_id"):
+    """The balance table of any sample of ``cases`` (e.g. a simple random sample, for comparison).
+
+    Same columns as :attr:`Selection.balance`: per variable and category the population count
+    and share, the target n x share, the sample count, the deviation, whether it is within
+    [floor, ceiling] of the target and by how much it misses.
+
+    >>> from sampling.synthetic import case_list
+    >>> cases = case_list(100, rng=1)
+    >>> table = balance_table(cases, cases.sample(20, random_state=1), strata=["gender"])
+    >>> table[["category", "population", "sample"]].values.tolist()
+    [['female', 11, 3], ['male', 89, 17]]
+    """
+    frame, canonical, _ = _prepare(cases, strata, id_column, None)
+    return _balance_table(frame, sample, canonical, len(sample), None)
 
 
 def _check_n(n: object, population: int) -> int:

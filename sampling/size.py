@@ -30,6 +30,7 @@ __all__ = [
     "allocate",
     "subgroup_margins",
     "exact_coverage",
+    "implied_populations",
 ]
 
 _METHODS = ("normal", "exact")
@@ -650,3 +651,44 @@ def subgroup_margins(
         rows.append({"subgroup": group, "n": int(n), "population": big_n, "margin": e,
                      "target": margin, "within_target": bool(e <= margin + _TOL)})
     return pd.DataFrame(rows).set_index("subgroup")
+
+
+def implied_populations(samples: Mapping[str, int], *, confidence: float = 0.80, margin: float = 0.05):
+    """For each published sample: the populations it implies and the margins it achieves there.
+
+    Parameters
+    ----------
+    samples : mapping of name -> n
+        For example a report's ``samples`` ({"court": 43, "out_of_court": 28}).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by sample: ``n``, ``population`` (the range as text, Cochran form),
+        ``population_simple`` (simple form), ``N`` (the smallest such population), and at that N
+        the ``margin`` (normal) and ``margin_exact`` (exact hypergeometric), as proportions.
+
+    Examples
+    --------
+    >>> table = implied_populations({"court": 43, "out_of_court": 28})
+    >>> table[["n", "population", "population_simple", "N"]].to_dict("index")["court"]
+    {'n': 43, 'population': '57', 'population_simple': '57 to 58', 'N': 57}
+    """
+    import pandas as pd
+
+    rows = []
+    for name, n in samples.items():
+        cochran = populations_for_sample_size(n, confidence=confidence, margin=margin)
+        simple = populations_for_sample_size(n, confidence=confidence, margin=margin, correction="simple")
+        big_n = cochran.low
+        rows.append({
+            "sample": name,
+            "n": int(n),
+            "population": str(cochran),
+            "population_simple": str(simple),
+            "N": big_n,
+            "margin": None if big_n is None else margin_of_error(n, big_n, confidence=confidence),
+            "margin_exact": None if big_n is None else margin_of_error(n, big_n, confidence=confidence,
+                                                                       method="exact"),
+        })
+    return pd.DataFrame(rows).set_index("sample")

@@ -286,3 +286,24 @@ def test_infeasible_balance_warns_and_lists_misses():
     with pytest.warns(BalanceWarning, match="no sample of 2 meets every ratio"):
         chosen = select(frame, 2, strata=("g", "h", "k"), rng=1)
     assert not chosen.balanced and chosen.misses["miss"].max() == 1
+
+
+def test_balance_table_of_any_sample():
+    from sampling.selection import balance_table
+
+    cases = case_list(100, rng=1)
+    chosen = select(cases, 20, rng=3)
+    assert balance_table(cases, chosen.sample).equals(chosen.balance)
+    srs = cases.sample(20, random_state=0)
+    table = balance_table(cases, srs)
+    counts = srs.gender.value_counts()
+    assert table.loc[table.variable == "gender", "sample"].tolist() == [counts.get("female", 0), counts.get("male", 0)]
+
+
+def test_replaceable_cases_keep_the_balance():
+    chosen = select(case_list(120, rng=7), 43, reserves=5, rng=1)
+    ids = chosen.replaceable()
+    assert ids and set(ids) <= set(chosen.sample.case_id)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert chosen.replace(ids[0]).balanced

@@ -234,3 +234,13 @@ def test_subgroup_margins():
 def test_bad_input(call, message):
     with pytest.raises(SamplingError, match=message):
         call()
+
+
+def test_implied_populations_table():
+    from sampling.size import implied_populations
+
+    table = implied_populations({"court": 43, "out_of_court": 28, "big": 166})
+    assert table.loc["court", "population"] == "57" and table.loc["court", "N"] == 57
+    assert table.loc["court", "margin"] == pytest.approx(margin_of_error(43, 57))
+    assert table.loc["court", "margin_exact"] == pytest.approx(margin_of_error(43, 57, method="exact"))
+    assert table.loc["big", "population"] == "none"
