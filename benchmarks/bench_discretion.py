@@ -11,34 +11,25 @@ generator is timed beside it as the reference ceiling. Medians of 7 runs.
 
 from __future__ import annotations
 
-import statistics
-import time
-
 import numpy as np
+from _timing import median_seconds
 
 from sampling.discretion import simulate
 
 REPS = 100_000
 
 
-def median(call, repeats=7):
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        call()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def main() -> None:
     rng = np.random.default_rng(0)
     draws = 2_000_000
-    binom_s = median(lambda: rng.binomial(30, 0.7, size=draws))
+    binom_s = median_seconds(lambda: rng.binomial(30, 0.7, size=draws))
     print(f"numpy binomial generator: {draws / binom_s / 1e6:.1f} million draws/s (reference ceiling)")
     for rule in (None, "within_points(5)", "cases(1)", "interval(0.8)", "posterior(0.5)"):
         simulate("essex-2018", rule=rule, reps=1_000, rng=1)  # warm caches and imports
         result = simulate("essex-2018", rule=rule, reps=REPS, rng=1)
-        seconds = median(lambda r=rule: simulate("essex-2018", rule=r, reps=REPS, rng=1))
+        seconds = median_seconds(lambda r=rule: simulate("essex-2018", rule=r, reps=REPS, rng=1))
         rate = result.judgements / seconds / 1e6
         ceiling = draws / binom_s / 1e6
         print(f"essex-2018, rule {rule or 'none':<16}: {REPS:,} inspections in {seconds:.3f} s; "
@@ -47,7 +38,7 @@ def main() -> None:
     def correlated():
         return simulate("essex-2018", rule="cases(1)", case_correlation=0.5, reps=REPS, rng=1)
 
-    seconds = median(correlated, 3)
+    seconds = median_seconds(correlated, 3)
     print(f"with case_correlation = 0.5 (every case drawn): {REPS:,} inspections in {seconds:.2f} s")
 
 

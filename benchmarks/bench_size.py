@@ -8,19 +8,9 @@ machine are noisy, so they are measured here and reported, never asserted.
 
 from __future__ import annotations
 
-import statistics
-import time
+from _timing import median_seconds
 
 from sampling.size import sample_size
-
-
-def median_seconds(call, repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        call()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def main() -> None:

@@ -10,42 +10,13 @@ applies the rules, vectorised in numpy. Prints medians and the ratio.
 
 from __future__ import annotations
 
-import statistics
-import time
-
 import numpy as np
+from _timing import median_seconds
 
 from sampling import load_report
-from sampling.framework import proportion_cutoffs
-from sampling.uncertainty import rating_distribution
+from sampling.uncertainty import monte_carlo_score, rating_distribution
 
 REPS = 1_000_000
-
-
-def monte_carlo(report, reps, rng):
-    cuts = np.array(proportion_cutoffs())
-    score = np.zeros(reps, dtype=np.int64)
-    for standard in report.standards:
-        if not standard.scored:
-            continue
-        if standard.qualitative:
-            score += int(standard.rating)
-            continue
-        lowest = np.full(reps, 3)
-        for kq in standard.key_questions:
-            rate = rng.beta(0.5 + kq.k, 0.5 + kq.n - kq.k, size=reps)
-            lowest = np.minimum(lowest, np.searchsorted(cuts, rate, side="right"))
-        score += lowest
-    return np.bincount(score, minlength=37) / reps
-
-
-def median_seconds(call, repeats):
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        call()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def main() -> None:
@@ -55,9 +26,9 @@ def main() -> None:
         rating_distribution(report)  # warm imports
         exact_s = median_seconds(lambda r=report: rating_distribution(r), 51)
         finite_s = median_seconds(lambda r=report: rating_distribution(r, mode="finite"), 21)
-        mc_s = median_seconds(lambda r=report: monte_carlo(r, REPS, rng), 3)
+        mc_s = median_seconds(lambda r=report: monte_carlo_score(r, reps=REPS, rng=rng), 3)
         exact = rating_distribution(report).score.to_numpy()
-        mc = monte_carlo(report, REPS, rng)
+        mc = monte_carlo_score(report, reps=REPS, rng=rng).to_numpy()
         print(f"{report_id}: exact {exact_s * 1000:.2f} ms (median of 51; finite mode "
               f"{finite_s * 1000:.2f} ms); Monte Carlo ({REPS:,} draws) {mc_s * 1000:.0f} ms; "
               f"ratio {mc_s / exact_s:,.0f}x; largest |exact - MC| over the score = "

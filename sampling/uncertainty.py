@@ -43,6 +43,7 @@ __all__ = [
     "rating_distribution",
     "default_populations",
     "key_question_population",
+    "monte_carlo_score",
 ]
 
 INTERVAL_METHODS = ("wilson", "clopper-pearson", "jeffreys", "agresti-coull", "hypergeometric")
@@ -565,3 +566,38 @@ def rating_distribution(report, *, mode: str = "process", populations=None, prio
         overall=pd.Series(overall, index=pd.Index(_LABELS, name="rating"), name="probability"),
         published_overall=report.overall,
     )
+
+
+def monte_carlo_score(report, *, reps: int = 100_000, rng=None, prior="jeffreys"):
+    """A Monte Carlo estimate of the score distribution that :func:`rating_distribution` computes
+    exactly (process mode): draw each key question's rate from its Beta posterior, rate every
+    standard by the lowest-band rule, add the scores.
+
+    Kept to check the exact convolution (``tests/test_uncertainty.py``) and to time it against
+    (``benchmarks/bench_uncertainty.py``); use :func:`rating_distribution` for answers.
+
+    >>> estimate = monte_carlo_score("calderdale-2022", reps=20_000, rng=1)
+    >>> abs(float(estimate.sum()) - 1.0) < 1e-12
+    True
+    """
+    import pandas as pd
+
+    report = load_report(report)
+    a, b = _prior(prior)
+    generator = np.random.default_rng(rng)
+    cuts = np.array(proportion_cutoffs())
+    score = np.zeros(reps, dtype=np.int64)
+    for standard in report.standards:
+        if not standard.scored:
+            continue
+        if standard.qualitative:
+            score += int(standard.rating)
+            continue
+        lowest = np.full(reps, len(_LABELS) - 1)
+        for kq in standard.key_questions:
+            rate = generator.beta(a + kq.k, b + kq.n - kq.k, size=reps)
+            lowest = np.minimum(lowest, np.searchsorted(cuts, rate, side="right"))
+        score += lowest
+    max_score = report.framework.max_score
+    return pd.Series(np.bincount(score, minlength=max_score + 1) / reps,
+                     index=pd.RangeIndex(max_score + 1, name="score"), name="probability")
