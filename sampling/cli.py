@@ -66,7 +66,7 @@ def _cmd_reports(args) -> int:
         score = r.published_score
         samples = ", ".join(f"{k.replace('_', '-')} {v}" for k, v in r.samples.items())
         print(f"{r.id:<22} {r.service:<42} {r.published:<14} {r.framework.name:<10} "
-              f"{score:>2}/36 {r.overall.label:<20} samples: {samples}")
+              f"{score:>2}/{r.framework.max_score} {r.overall.label:<20} samples: {samples}")
     return 0
 
 
@@ -90,7 +90,8 @@ def _format_rating_table(table) -> str:
         mark = "  *" if row.differs else ""
         lines.append(f"{row.id:<5} {row.name:<44} {kqs:<16} {lowest:>6}  "
                      f"{row.rule_rating.label:<21} {row.published_rating.label:<21}{mark}")
-    lines.append(f"score: rule {table.rule_score}/36, published {table.published_score}/36; "
+    top = table.report.framework.max_score
+    lines.append(f"score: rule {table.rule_score}/{top}, published {table.published_score}/{top}; "
                  f"overall: rule {table.rule_overall.label}, published {table.published_overall.label}")
     for row in table.differences:
         lines.append(f"  * {row.id} {row.rule_rating.label} -> {row.published_rating.label}: "
@@ -117,7 +118,8 @@ def _cmd_reproduce(args) -> int:
         decisions += len(table.differences)
         ok = table.reproduced
         reproduced += ok
-        printed = f"printed score {report.score}/36" if report.score is not None else "no printed score"
+        printed = ("no printed score" if report.score is None
+                   else f"printed score {report.score}/{report.framework.max_score}")
         print(f"reproduced: {'yes' if ok else 'NO'} ({printed}; published ratings sum to "
               f"{table.published_score}; overall {table.published_overall.label})")
     print("=" * 100)

@@ -558,11 +558,13 @@ def simulate(
         else:
             true_bands[plan.id] = Rating(_true_band(plan))
 
-    confusion = np.zeros((4, 4), dtype=np.int64)
-    confusion_rule = np.zeros((4, 4), dtype=np.int64)
+    bands = len(Rating)
+    top = bands - 1
+    confusion = np.zeros((bands, bands), dtype=np.int64)
+    confusion_rule = np.zeros((bands, bands), dtype=np.int64)
     fired = 0
     per_std = {plan.id: [0, 0, 0] for plan in plans}  # correct without, correct with, fired
-    overall_counts = np.zeros((4, 2), dtype=np.int64)
+    overall_counts = np.zeros((len(Rating), 2), dtype=np.int64)
     chunk = max(1, min(reps, 2_000_000 // max(1, sum(int(p.n.max()) * p.rates.size for p in plans))))
     if case_correlation == 0 and all(p.populations is None for p in plans):
         chunk = max(chunk, min(reps, 200_000))
@@ -586,13 +588,13 @@ def simulate(
                                              None if plan.populations is None
                                              else tuple(int(v) for v in plan.populations))
                 step = 1 if chosen.direction == "up" else -1
-                moved = np.clip(awarded + step * fires, 0, 3)
+                moved = np.clip(awarded + step * fires, 0, top)
                 fires = moved != awarded
                 fired += int(fires.sum())
                 per_std[plan.id][2] += int(fires.sum())
             truth = int(true_bands[plan.id])
-            confusion[truth] += np.bincount(awarded, minlength=4)
-            confusion_rule[truth] += np.bincount(moved, minlength=4)
+            confusion[truth] += np.bincount(awarded, minlength=bands)
+            confusion_rule[truth] += np.bincount(moved, minlength=bands)
             per_std[plan.id][0] += int((awarded == truth).sum())
             per_std[plan.id][1] += int((moved == truth).sum())
             score += awarded
@@ -600,8 +602,9 @@ def simulate(
         if report is not None:
             settle = report.resettlement
             for column, values in ((0, score), (1, score_rule)):
-                ratings = np.array([int(overall_rating(int(s), settle)) for s in range(37)])[values]
-                overall_counts[:, column] += np.bincount(ratings, minlength=4)
+                scores = range(report.framework.max_score + 1)
+                ratings = np.array([int(overall_rating(s, settle)) for s in scores])[values]
+                overall_counts[:, column] += np.bincount(ratings, minlength=bands)
         done += size
         if progress is not None:
             progress(done, reps)
@@ -727,7 +730,7 @@ def operating_characteristic(
     if chosen is not None:
         fires = chosen.eligible_many(outcomes, (n,) * m, None if population is None else (population,) * m)
         step = 1 if chosen.direction == "up" else -1
-        moved = np.clip(awarded + step * fires, 0, 3)
+        moved = np.clip(awarded + step * fires, 0, len(Rating) - 1)
         fires = moved != awarded
         awarded = moved
     # P(outcome | rate) = prod_j table[rate, k_j]
