@@ -409,8 +409,7 @@ def _cmd_simulate(args) -> int:
                       judgement_error=args.judgement_error, rule=args.rule, reps=args.reps, rng=args.seed,
                       progress=progress)
     if args.json:
-        _print_json({"n": args.n, "true": rates, "population": args.population, "seed": args.seed,
-                     **result.to_dict()})
+        _print_json({"n": args.n, "true": rates, "population": args.population, **result.to_dict()})
         return 0
     truth = result.true_bands["standard"].label
     print(f"{args.reps:,} simulated inspections of {len(rates)} key question(s), n = {args.n}"

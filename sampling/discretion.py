@@ -395,7 +395,7 @@ class SimulationResult:
     reps: int
     case_correlation: float
     judgement_error: float
-    seed: object
+    seed: int | None  # the int seed given as rng, for the record (None for a Generator or no seed)
     true_bands: dict[str, Rating]
     confusion: object  # DataFrame: true band x awarded band, counts, without the rule
     confusion_with_rule: object  # the same with the rule
@@ -450,6 +450,7 @@ class SimulationResult:
         data = {
             "rule": self.rule,
             "reps": self.reps,
+            "seed": self.seed,
             "case_correlation": self.case_correlation,
             "judgement_error": self.judgement_error,
             "true_bands": {k: v.label for k, v in self.true_bands.items()},
@@ -532,8 +533,8 @@ def simulate(
     """
     import pandas as pd
 
+    seed = int(rng) if isinstance(rng, numbers.Integral) and not isinstance(rng, bool) else None
     rng = np.random.default_rng(rng)
-    seed = None
     if isinstance(case_correlation, bool) or not isinstance(case_correlation, numbers.Real) \
             or not 0 <= case_correlation < 1:
         raise SamplingError(f"case_correlation must be from 0 to below 1, got {case_correlation!r}")
