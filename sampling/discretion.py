@@ -28,8 +28,10 @@ from ._errors import SamplingError
 from .framework import (
     DOMAIN_SAMPLES,
     Rating,
+    band_indices,
     band_of_proportion,
     overall_rating,
+    percents,
 )
 from .reports import Report, load_report
 from .rules import Rule, StandardEvidence
@@ -320,8 +322,7 @@ def _true_band(plan: _StandardPlan, realised: np.ndarray | None = None) -> int:
     if plan.populations is None:
         return min(int(band_of_proportion(r)) for r in plan.rates)
     counts = realised if realised is not None else np.round(plan.rates * plan.populations).astype(int)
-    pct = (200 * counts + plan.populations) // (2 * plan.populations)
-    return int(rules_module._band_index(pct).min())
+    return int(band_indices(percents(counts, plan.populations)).min())
 
 
 def _count_cdfs(plan: _StandardPlan, error: float) -> list[np.ndarray]:
@@ -660,8 +661,7 @@ def _pmf_table(n: int, rates: np.ndarray, population: int | None,
     table = hypergeom.pmf(k[None, :], population, good[:, None], n)
     if error > 0:
         table = table @ _flip_matrix(n, error)
-    pct = (200 * good + population) // (2 * population)
-    return table, rules_module._band_index(pct)
+    return table, band_indices(percents(good, population))
 
 
 def _flip_matrix(n: int, error: float) -> np.ndarray:
@@ -725,8 +725,7 @@ def operating_characteristic(
     table, truth = _pmf_table(n, rates, population, float(judgement_error))
 
     outcomes = np.stack(np.meshgrid(*[np.arange(n + 1)] * m, indexing="ij"), axis=-1).reshape(-1, m)
-    pct = (200 * outcomes + n) // (2 * n)
-    awarded = rules_module._band_index(pct).min(axis=1)
+    awarded = band_indices(percents(outcomes, n)).min(axis=1)
     fires = np.zeros(outcomes.shape[0], dtype=bool)
     if chosen is not None:
         fires = chosen.eligible_many(outcomes, (n,) * m, None if population is None else (population,) * m)

@@ -40,6 +40,8 @@ __all__ = [
     "DOMAIN_SAMPLES",
     "proportion_cutoffs",
     "band_of_proportion",
+    "percents",
+    "band_indices",
 ]
 
 
@@ -367,3 +369,27 @@ def band_of_proportion(p: float) -> Rating:
         if p >= cut - 1e-12:
             result = rating
     return result
+
+
+def percents(k, n):
+    """Vectorised :func:`percent` for numpy arrays of counts (no validation: for inner loops).
+
+    >>> import numpy as np
+    >>> percents(np.array([5, 7, 11]), np.array([8, 8, 17])).tolist()
+    [63, 88, 65]
+    """
+    import numpy as np
+
+    k, n = np.asarray(k), np.asarray(n)
+    return (200 * k + n) // (2 * n)
+
+
+def band_indices(printed_percents):
+    """Vectorised :func:`band` as scores (0 Inadequate ... 3 Outstanding) for an array.
+
+    >>> band_indices([49, 50, 64, 65, 79, 80]).tolist()
+    [0, 1, 1, 2, 2, 3]
+    """
+    import numpy as np
+
+    return np.searchsorted(np.array(list(BAND_LOWER_BOUNDS.values())), printed_percents, side="right")

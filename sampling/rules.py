@@ -27,7 +27,15 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._errors import SamplingError
-from .framework import BAND_LOWER_BOUNDS, Rating, band, percent, proportion_cutoffs
+from .framework import (
+    BAND_LOWER_BOUNDS,
+    Rating,
+    band,
+    band_indices,
+    percent,
+    percents,
+    proportion_cutoffs,
+)
 
 __all__ = [
     "StandardEvidence",
@@ -125,15 +133,11 @@ class Rule:
 # vectorised helpers shared by the rules
 
 
-def _band_index(percents: np.ndarray) -> np.ndarray:
-    return np.searchsorted(np.array(_LOWER[1:]), percents, side="right")
-
-
 @functools.lru_cache(maxsize=1024)
 def _band_of_count(n: int) -> np.ndarray:
     """[k] = band index of percent(k, n), for k = 0..n (a lookup table)."""
     k = np.arange(n + 1)
-    return _band_index((200 * k + n) // (2 * n))
+    return band_indices(percents(k, n))
 
 
 def _bands(k: np.ndarray, n) -> list[np.ndarray]:
@@ -145,11 +149,6 @@ def _lowest_band(k: np.ndarray, n) -> np.ndarray:
     """The lowest-band rule's rating index for each row of counts."""
     columns = _bands(k, n)
     return columns[0] if len(columns) == 1 else np.minimum.reduce(columns)
-
-
-def _percents(k: np.ndarray, n: Sequence[int]) -> np.ndarray:
-    n = np.asarray(n)
-    return (200 * k + n) // (2 * n)
 
 
 class _Strict(Rule):
@@ -187,9 +186,9 @@ class _WithinPoints(Rule):
 
     def eligible_many(self, k, n, populations=None):
         k = np.asarray(k)
-        pct = [((200 * k[:, j] + nj) // (2 * nj)) for j, nj in enumerate(n)]
+        pct = [percents(k[:, j], nj) for j, nj in enumerate(n)]
         lowest = np.minimum.reduce(pct)
-        distance, possible = self._distance(lowest, _band_index(lowest))
+        distance, possible = self._distance(lowest, band_indices(lowest))
         return np.asarray(possible) & (distance <= self.points)
 
 
@@ -297,7 +296,7 @@ class _Interval(Rule):
         pops = populations or (None,) * k.shape[1]
         tables = [_interval_table(int(nj), pop, self.confidence, self.method, self.direction)
                   for nj, pop in zip(n, pops, strict=True)]
-        pct = _percents(k, n)
+        pct = percents(k, n)
         lowest = pct.argmin(axis=1)  # the first of equals, as StandardEvidence.lowest
         rating = _lowest_band(k, n)
         rows = np.arange(k.shape[0])

@@ -22,12 +22,13 @@ import numpy as np
 
 from ._errors import SamplingError
 from .framework import (
-    BAND_LOWER_BOUNDS,
     DOMAIN_SAMPLES,
     SCORE_BANDS,
     Rating,
     band,
+    band_indices,
     percent,
+    percents,
     proportion_cutoffs,
 )
 from .reports import KeyQuestion, Report, Standard, load_report
@@ -233,11 +234,6 @@ def _hypergeometric_bounds(k: int, n: int, population: int, confidence: float) -
 # band probabilities
 
 
-def _band_index(percents: np.ndarray) -> np.ndarray:
-    """Vectorised :func:`sampling.framework.band`: 0 Inadequate ... 3 Outstanding."""
-    return np.searchsorted(np.array(list(BAND_LOWER_BOUNDS.values())), percents, side="right")
-
-
 def _band_probability_array(k: int, n: int, population: int | None, a: float, b: float) -> np.ndarray:
     """P(true band = each rating), worst first, as a numpy array of four."""
     if population is None:
@@ -248,15 +244,15 @@ def _band_probability_array(k: int, n: int, population: int | None, a: float, b:
     unseen = population - n
     result = np.zeros(len(_LABELS))
     if unseen == 0:
-        result[_band_index(np.array([percent(k, n)]))[0]] = 1.0
+        result[band_indices(np.array([percent(k, n)]))[0]] = 1.0
         return result
     from scipy.stats import betabinom
 
     extra = np.arange(unseen + 1)
     weights = betabinom.pmf(extra, unseen, a + k, b + n - k)
     totals = k + extra
-    printed = (200 * totals + population) // (2 * population)
-    np.add.at(result, _band_index(printed), weights)
+    printed = percents(totals, population)
+    np.add.at(result, band_indices(printed), weights)
     return result / result.sum()
 
 
