@@ -24,6 +24,7 @@ Nothing here knows about ratings.
 from __future__ import annotations
 
 import hashlib
+import math
 import numbers
 import warnings
 from collections.abc import Mapping, Sequence
@@ -419,7 +420,7 @@ def _rake(targets, sizes, group_targets, n, rounds: int = 50):
     targets = targets.astype(float).copy()
     for _ in range(rounds):
         for members, _, _, goal in group_targets:
-            current = targets[members].sum()
+            current = math.fsum(targets[members])  # exactly rounded: the same on every processor
             if current > 0:
                 targets[members] *= goal / current
         targets = np.minimum(targets, sizes)
@@ -444,34 +445,32 @@ def _flight(targets, group_targets, cell_count: int, rng) -> np.ndarray:
     y = targets - base
     y[y < 1e-9] = 0.0
     y[y > 1 - 1e-9] = 1.0
-    matrix = np.zeros((len(group_targets), cell_count))
+    matrix = np.zeros((len(group_targets), cell_count), dtype=np.int64)
     for row, (members, _, _, _) in enumerate(group_targets):
-        matrix[row, members] = 1.0
-    fixed = matrix @ base
+        matrix[row, members] = 1
+    sums = _GroupSums(matrix)
+    fixed = sums(base)
     low = np.array([g[1] for g in group_targets]) - fixed
     high = np.array([g[2] for g in group_targets]) - fixed
     order = rng.permutation(cell_count)
-    ones = np.ones((1, cell_count))
+    ones = np.ones((1, cell_count), dtype=np.int64)
     for _ in range(4 * (cell_count + len(group_targets)) + 10):  # each step fixes one more
         free = order[(y[order] > 1e-9) & (y[order] < 1 - 1e-9)]
         if free.size == 0:
             break
-        totals = matrix @ y
+        totals = sums(y)
         active = (totals <= low + 1e-9) | (totals >= high - 1e-9)
         equations = np.vstack([ones, matrix[active]])
         rows = equations.shape[0]
-        if free.size > rows:
-            chosen = free[: rows + 1]  # more unknowns than equations: a null vector exists
-        else:
-            if free.size <= np.linalg.matrix_rank(equations[:, free]):
-                break  # a vertex
-            chosen = free
-        _, _, vt = np.linalg.svd(equations[:, chosen])
+        # more unknowns than equations: a null vector exists among the first rows + 1 free cells
+        chosen = free[: rows + 1] if free.size > rows else free
+        null = _null_vector(equations[:, chosen])
+        if null is None:
+            break  # a vertex: the free cells' columns are independent
         direction = np.zeros(cell_count)
-        direction[chosen] = vt[-1]
-        direction[np.abs(direction) < 1e-12] = 0.0
-        step_up = _longest_step(y, direction, totals, matrix, low, high, active)
-        step_down = _longest_step(y, -direction, totals, matrix, low, high, active)
+        direction[chosen] = null
+        step_up = _longest_step(y, direction, totals, sums, low, high, active)
+        step_down = _longest_step(y, -direction, totals, sums, low, high, active)
         if rng.random() < step_down / (step_up + step_down):
             y = y + step_up * direction
         else:
@@ -485,34 +484,101 @@ def _flight(targets, group_targets, cell_count: int, rng) -> np.ndarray:
     return counts
 
 
+class _GroupSums:
+    """Each variable category's sum of a per-cell vector, in a fixed order on every processor.
+
+    ``matrix @ v`` goes through BLAS, whose kernels add in different orders on different
+    processors (OpenBLAS's Haswell and SkylakeX kernels differ in the last bits), and a balanced
+    sample must not depend on the processor. ``numpy.bincount`` adds the entries one by one in
+    the order given, so the sums are the same everywhere.
+    """
+
+    def __init__(self, matrix: np.ndarray):
+        self._rows, self._cols = np.nonzero(matrix)
+        self._count = matrix.shape[0]
+
+    def __call__(self, vector: np.ndarray) -> np.ndarray:
+        return np.bincount(self._rows, weights=vector[self._cols], minlength=self._count)
+
+
+def _null_vector(equations: np.ndarray) -> np.ndarray | None:
+    """An exact null vector of a small integer matrix, or None when its columns are independent.
+
+    Gauss-Jordan elimination in integers (pivots taken left to right, the first row with a
+    non-zero entry; each row divided by the gcd of its entries after every update, so the
+    entries stay small); the first column without a pivot gets the lcm of the pivots, the other
+    non-pivot columns 0, and the vector is scaled to coprime integers. It is the same vector on
+    every machine, with a fixed sign and scale: a singular vector from ``numpy.linalg.svd`` is any
+    unit vector of the null space when that has two or more dimensions, chosen by the LAPACK
+    kernel, and its sign is arbitrary, so the walk would part between processors.
+
+    >>> _null_vector(np.array([[1, 1, 0], [0, 1, 1]])).tolist()
+    [1.0, -1.0, 1.0]
+    >>> _null_vector(np.array([[1, 0], [0, 1]])) is None
+    True
+    """
+    table = np.array(equations, dtype=np.int64)
+    width = table.shape[1]
+    pivots: list[int] = []
+    for column in range(width):
+        rank = len(pivots)
+        candidates = np.flatnonzero(table[rank:, column]) + rank
+        if candidates.size == 0:
+            continue
+        table[[rank, candidates[0]]] = table[[candidates[0], rank]]
+        head, below = table[rank], table[:, column].copy()
+        below[rank] = 0
+        table = table * table[rank, column] - below[:, None] * head[None, :]
+        table[rank] = head
+        divisor = np.gcd.reduce(table, axis=1)
+        divisor[divisor == 0] = 1
+        table //= divisor[:, None]
+        if np.abs(table).max() > 2 ** 40:  # pragma: no cover - 0/1 balancing equations stay small
+            raise SamplingError("the balancing equations are too large for exact elimination")
+        pivots.append(column)
+    free = [column for column in range(width) if column not in pivots]
+    if not free:
+        return None
+    heads = [abs(int(table[row, column])) for row, column in enumerate(pivots)]
+    scale = math.lcm(*heads) if heads else 1
+    solution = [0] * width
+    solution[free[0]] = scale
+    for row, column in enumerate(pivots):
+        solution[column] = -int(table[row, free[0]]) * scale // int(table[row, column])
+    divisor = math.gcd(*solution)
+    return np.array([value // divisor for value in solution], dtype=float)
+
+
 def _round_vertex(counts, free, y, matrix, low, high, rng) -> np.ndarray:
     """Round the few fractional cells of a vertex: a balanced rounding if one exists.
 
     Every 0/1 rounding of the (at most 12) fractional cells with the right total is listed;
     one that keeps every variable within its limits is drawn with probability proportional to
     prod y^x (1 - y)^(1 - x). If there is none, systematic rounding (expectations kept) and the
-    integer program lands the sample.
+    integer program lands the sample. (Integer counts and element-wise products only, so the
+    draw is the same on every processor.)
     """
     left = int(round(y.sum()))
     if free.size > 12:
         return _systematic(y, left, rng)
     patterns = ((np.arange(2 ** free.size)[:, None] >> np.arange(free.size)[None, :]) & 1)
     patterns = patterns[patterns.sum(axis=1) == left]
-    totals = (matrix @ counts)[None, :] + patterns @ matrix[:, free].T
+    totals = (matrix @ counts)[None, :] + patterns @ matrix[:, free].T  # integer matrices: exact
     ok = np.all((totals >= low - 1e-9) & (totals <= high + 1e-9), axis=1)
     if not ok.any():
         return _systematic(y, left, rng)
     candidates = patterns[ok]
-    log_weight = candidates @ np.log(y) + (1 - candidates) @ np.log1p(-y)
-    weight = np.exp(log_weight - log_weight.max())
-    return candidates[rng.choice(len(candidates), p=weight / weight.sum())]
+    weight = np.ones(len(candidates))
+    for column in range(free.size):  # one product at a time, in a fixed order
+        weight *= np.where(candidates[:, column] == 1, y[column], 1 - y[column])
+    return candidates[rng.choice(len(candidates), p=weight / math.fsum(weight))]
 
 
-def _longest_step(y, direction, totals, matrix, low, high, active) -> float:
+def _longest_step(y, direction, totals, sums, low, high, active) -> float:
     """The largest a >= 0 keeping y + a d in [0, 1] and every inactive total within its limits."""
     with np.errstate(divide="ignore", invalid="ignore"):
         cells = np.where(direction > 0, (1 - y) / direction, np.where(direction < 0, -y / direction, np.inf))
-        change = matrix @ direction
+        change = sums(direction)
         rows = np.where(change > 1e-12, (high - totals) / change,
                         np.where(change < -1e-12, (low - totals) / change, np.inf))
     rows = np.where(active, np.inf, rows)
