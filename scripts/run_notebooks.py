@@ -28,8 +28,10 @@ def execute(path: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("paths", nargs="*", type=Path, help="notebooks to run (default: all under notebooks/)")
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("paths", nargs="*", type=Path,
+                        help="notebooks to run (default: all under notebooks/)")
     args = parser.parse_args(argv)
     paths = args.paths or sorted(p for p in (ROOT / "notebooks").rglob("*.ipynb")
                                  if ".ipynb_checkpoints" not in p.parts)
