@@ -1,0 +1,82 @@
+"""What every command shares: the parser that fails in one line, argument types, JSON output,
+and output files written safely."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from .._errors import SamplingError
+
+#: The default of an option that must be given unless another option replaces it.
+MISSING = object()
+
+
+class _UsageError(Exception):
+    """Raised by the parser instead of printing its usage and exiting."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line, exit 2 (handled in main)
+        raise _UsageError(f"{self.prog}: {message} (see {self.prog} --help)")
+
+
+def float_arg(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+
+
+def population_arg(text: str) -> int | None:
+    if text.strip().lower() in {"inf", "infinity", "none", "unlimited"}:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number of cases or 'inf', got {text!r}") from None
+    if not value.is_integer():
+        raise argparse.ArgumentTypeError(f"expected a whole number of cases or 'inf', got {text!r}")
+    return int(value)
+
+
+def print_json(payload) -> None:
+    print(json.dumps(payload, indent=2, allow_nan=False))
+
+
+def check_out(path: str, force: bool) -> None:
+    from pathlib import Path
+
+    out = Path(path)
+    if out.suffix.lower() not in (".csv", ".xlsx"):
+        raise SamplingError(f"--out: {path!r} must end in .csv or .xlsx")
+    if out.exists() and not force:
+        raise SamplingError(f"--out: {path} exists; choose another name or add --force to overwrite")
+    if not out.parent.exists():
+        raise SamplingError(f"--out: the folder {out.parent} does not exist")
+
+
+def write_table(frame, path: str) -> None:
+    """Write a table atomically: to a temporary file beside it, then rename."""
+    import os
+    import tempfile
+    from pathlib import Path
+
+    out = Path(path)
+    handle, temporary = tempfile.mkstemp(dir=out.parent, prefix=".sampling-", suffix=out.suffix)
+    os.close(handle)
+    try:
+        if out.suffix.lower() == ".xlsx":
+            frame.to_excel(temporary, index=False)
+        else:
+            frame.to_csv(temporary, index=False)
+        os.replace(temporary, out)
+    finally:
+        if os.path.exists(temporary):
+            os.remove(temporary)
+
+
+def check_plot_path(path: str | None) -> None:
+    if path is not None and not path.lower().endswith((".png", ".pdf", ".svg")):
+        raise SamplingError(f"--plot: {path!r} must end in .png, .pdf or .svg")
+

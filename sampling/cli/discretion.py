@@ -1,0 +1,115 @@
+"""``discretion`` and ``simulate``: professional discretion, assessed and simulated."""
+
+from __future__ import annotations
+
+import sys
+
+from .._errors import SamplingError
+from ._common import float_arg, print_json
+
+
+def _cmd_discretion(args) -> int:
+    from ..discretion import assess_discretion
+
+    rules = None if args.rule is None else [r.strip() for r in args.rule.split(";") if r.strip()]
+    result = assess_discretion(args.report, rules=rules, mode=args.mode)
+    if args.json:
+        print_json(result.to_dict())
+        return 0
+    print(f"{result.report}: professional discretion ({args.mode} uncertainty for P(higher))")
+    names = list(result.rules)
+    print(f"{'std':<5} {'rule':<21} {'published':<21} {'cases':>5} {'P(higher)':>9}  "
+          + " ".join(f"{n:>17}" for n in names) + "  applied")
+    for row in result.rows:
+        cases = "" if row.cases_to_next is None else str(row.cases_to_next)
+        print(f"{row.id:<5} {row.rule_rating.label:<21} {row.published_rating.label:<21} {cases:>5} "
+              f"{row.p_higher:>9.3f}  "
+              + " ".join(f"{('yes' if row.eligible[n] else '-'):>17}" for n in names)
+              + f"  {'YES' if row.applied else ''}")
+    for fact in result.facts():
+        print("  " + fact)
+    return 0
+
+
+
+def _cmd_simulate(args) -> int:
+    import time
+
+    from ..discretion import simulate
+
+    try:
+        rates = [float(v) for v in args.true.split(",")]
+    except ValueError:
+        raise SamplingError(f"--true: expected rates such as 0.62,0.7,0.8, got {args.true!r}") from None
+    start = time.perf_counter()
+    shown = [False]
+
+    def progress(done: int, total: int) -> None:
+        if time.perf_counter() - start > 1.0 or shown[0]:
+            shown[0] = True
+            width = 30
+            filled = int(width * done / total)
+            print(f"\rsimulating [{'#' * filled}{'.' * (width - filled)}] {done:,}/{total:,}",
+                  end="" if done < total else "\n", file=sys.stderr, flush=True)
+
+    result = simulate(rates, args.n, population=args.population, case_correlation=args.case_correlation,
+                      judgement_error=args.judgement_error, rule=args.rule, reps=args.reps, rng=args.seed,
+                      progress=progress)
+    if args.json:
+        print_json({"n": args.n, "true": rates, "population": args.population, **result.to_dict()})
+        return 0
+    truth = result.true_bands["standard"].label
+    print(f"{args.reps:,} simulated inspections of {len(rates)} key question(s), n = {args.n}"
+          + (f" of {args.population}" if args.population else "") + f"; true band {truth}")
+    print(result.summary().round(4).to_string())
+    print("awarded (with the rule, if any):")
+    table = result.confusion_with_rule if result.rule else result.confusion
+    print((table.loc[truth] / args.reps).round(4).to_string())
+    return 0
+
+
+
+def _reproduce_discretion(report):
+    from ..discretion import assess_discretion
+
+    result = assess_discretion(report)
+    lines = ["professional discretion (rules: " + ", ".join(result.rules) + ")"]
+    lines += [f"  {fact}" for fact in result.facts()] or ["  no standard within reach of any rule"]
+    return lines
+
+
+
+def register(sub) -> None:
+    p = sub.add_parser("discretion", help="which standards were within reach of discretion",
+                       description="Per standard: rule and published ratings, cases to the next band, "
+                                   "P(higher band), each rule's verdict, and whether the report used "
+                                   "discretion.")
+    p.add_argument("report", metavar="ID_OR_PATH", help="a bundled report id or a .toml file")
+    p.add_argument("--rule", default=None, metavar="NAME",
+                   help="rule(s) to apply, e.g. 'cases(1)' or 'cases(1);within_points(5)' "
+                        "(default: strict, within_points(5), cases(1), interval(0.8), posterior(0.5))")
+    p.add_argument("--mode", choices=("process", "finite"), default="process",
+                   help="uncertainty behind P(higher) and the statistical rules (default process)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=_cmd_discretion)
+
+    p = sub.add_parser("simulate", help="simulated inspections of a standard, with and without a rule",
+                       description="Simulate inspections of one standard with known true rates and count "
+                                   "right and wrong ratings, with and without a discretion rule.")
+    p.add_argument("--n", type=int, required=True, help="cases judged per key question")
+    p.add_argument("--true", required=True, metavar="R[,R...]",
+                   help="true rate of each key question, e.g. 0.62,0.7,0.8")
+    p.add_argument("--population", type=int, default=None, metavar="N",
+                   help="eligible cases (finite population; default: process sampling)")
+    p.add_argument("--rule", default=None, metavar="NAME", help="discretion rule, e.g. cases(1)")
+    p.add_argument("--reps", type=int, default=10_000, help="simulated inspections (default 10000)")
+    p.add_argument("--seed", type=int, default=None, help="random seed (same seed, same answer)")
+    p.add_argument("--case-correlation", type=float_arg, default=0.0, metavar="RHO",
+                   help="quality shared by the key questions of a case (default 0)")
+    p.add_argument("--judgement-error", type=float_arg, default=0.0, metavar="E",
+                   help="probability that a judgement is flipped (default 0)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=_cmd_simulate)
+
+
+reproduce_lines = _reproduce_discretion

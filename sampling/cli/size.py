@@ -1,0 +1,102 @@
+"""``size``: sample sizes from the number of eligible cases, and the grid for trainers."""
+
+from __future__ import annotations
+
+from .._errors import SamplingError
+from ._common import MISSING, float_arg, population_arg, print_json
+
+_TABLE_POPULATIONS = (8, 10, 12, 15, 20, 25, 30, 40, 50, 60, 75, 100, 150, 200, 300, 500, 1000,
+                      10_000, None)
+
+_TABLE_CONFIDENCES = (0.80, 0.90, 0.95)
+
+_TABLE_MARGINS = (0.05, 0.10)
+
+
+
+def _cmd_size(args) -> int:
+    from ..size import sample_size
+
+    if args.table:
+        return _size_table(args)
+    if args.population is MISSING:
+        raise SamplingError("size: give --population N (or inf), or --table for a grid")
+    result = sample_size(args.population, confidence=args.confidence, margin=args.margin,
+                         method=args.method, correction=args.correction)
+    if args.json:
+        print_json({"n": result.n, "population": result.population,
+                     "confidence": result.confidence, "margin": result.margin,
+                     "method": result.method, "correction": result.correction,
+                     "achieved_margin": result.achieved_margin})
+    else:
+        print(result)
+    return 0
+
+
+
+def _size_table(args) -> int:
+    from ..size import sample_size
+
+    columns = [(c, e) for c in _TABLE_CONFIDENCES for e in _TABLE_MARGINS]
+    rows = []
+    for population in _TABLE_POPULATIONS:
+        rows.append((population, [sample_size(population, confidence=c, margin=e, method=args.method,
+                                              correction=args.correction).n for c, e in columns]))
+    if args.json:
+        table = []
+        for population, sizes in rows:
+            cells = [{"confidence": c, "margin": e, "n": n}
+                     for (c, e), n in zip(columns, sizes, strict=True)]
+            table.append({"population": population, "sizes": cells})
+        print_json({"method": args.method, "correction": args.correction, "rows": table})
+        return 0
+    how = "exact" if args.method == "exact" else f"normal, {args.correction} correction"
+    print(f"Sample size n by eligible population N, confidence and margin ({how})")
+    print(f"{'N':>8} " + " ".join(f"{c:.0%}/{e * 100:g}pt".rjust(10) for c, e in columns))
+    for population, sizes in rows:
+        label = "unlimited" if population is None else f"{population:,}"
+        print(f"{label:>9}" + "".join(f"{n:>11}" for n in sizes))
+    return 0
+
+
+
+def _reproduce_samples(report):
+    from ..size import margin_of_error, populations_for_sample_size
+
+    lines = ["sample sizes (80% confidence, 5-point margin): populations each published n implies"]
+    for name, n in report.samples.items():
+        if name == "resettlement":
+            lines.append(f"  {name}: {n} case(s), illustrative only (not sized by the formula)")
+            continue
+        cochran = populations_for_sample_size(n)
+        simple = populations_for_sample_size(n, correction="simple")
+        census = "; a census of its population" if cochran.low == n else ""
+        margin = ("" if cochran.empty or cochran.high is None
+                  else f"; margin at N = {cochran.low}: {margin_of_error(n, cochran.low) * 100:.2f} points")
+        lines.append(f"  {name.replace('_', '-')} n = {n}: N = {cochran} (Cochran), {simple} (simple)"
+                     f"{census}{margin}")
+    return lines
+
+
+
+def register(sub) -> None:
+    p = sub.add_parser("size", help="sample size from the number of eligible cases",
+                       description="Sample size for a proportion at a confidence level and margin, "
+                                   "from the number of eligible cases N (the reports' 80%% and 5 "
+                                   "points by default).")
+    p.add_argument("--population", type=population_arg, default=MISSING, metavar="N",
+                   help="eligible cases N, or 'inf' for an unlimited population")
+    p.add_argument("--confidence", type=float_arg, default=0.80, metavar="C",
+                   help="confidence as a proportion (default 0.80)")
+    p.add_argument("--margin", type=float_arg, default=0.05, metavar="E",
+                   help="margin of error as a proportion (default 0.05 for 5 points)")
+    p.add_argument("--method", choices=("normal", "exact"), default="normal",
+                   help="normal approximation (default) or exact hypergeometric")
+    p.add_argument("--correction", choices=("cochran", "simple"), default="cochran",
+                   help="finite-population correction of the normal method (default cochran)")
+    p.add_argument("--table", action="store_true", help="print a grid of N by confidence and margin")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=_cmd_size)
+
+
+reproduce_lines = _reproduce_samples
