@@ -48,6 +48,8 @@ __all__ = [
     "default_populations",
     "key_question_population",
     "monte_carlo_score",
+    "ReportUncertainty",
+    "report_uncertainty",
 ]
 
 INTERVAL_METHODS = ("wilson", "clopper-pearson", "jeffreys", "agresti-coull", "hypergeometric")
@@ -547,3 +549,107 @@ def monte_carlo_score(report, *, reps: int = 100_000, rng=None, prior="jeffreys"
     max_score = report.framework.max_score
     return pd.Series(np.bincount(score, minlength=max_score + 1) / reps,
                      index=pd.RangeIndex(max_score + 1, name="score"), name="probability")
+
+
+# --------------------------------------------------------------------------------------------
+# a whole report
+
+
+@dataclass(frozen=True)
+class ReportUncertainty:
+    """How sure each rating of a report is: per key question its interval and band probabilities,
+    the rating distributions under the chosen view, and the process view beside a finite one.
+
+    ``intervals`` are keyed by key question; ``distribution`` is the :class:`RatingDistribution`
+    of ``mode``; ``process`` the process one (the same object when ``mode`` is "process").
+    """
+
+    report: str
+    mode: str
+    method: str
+    confidence: float
+    intervals: Mapping[str, Interval]
+    distribution: RatingDistribution
+    process: RatingDistribution
+
+    @property
+    def populations(self) -> Mapping[str, int] | None:
+        return self.distribution.populations
+
+    @property
+    def populations_source(self) -> str | None:
+        return self.distribution.populations_source
+
+    def to_frame(self):
+        """One row per key question: k, n, percent, population, interval, P(each band)."""
+        import pandas as pd
+
+        table = self.distribution.key_questions.copy()
+        table["low"] = [self.intervals[kq].low for kq in table.index]
+        table["high"] = [self.intervals[kq].high for kq in table.index]
+        table["method"] = [self.intervals[kq].method for kq in table.index]
+        return pd.DataFrame(table)
+
+    def to_dict(self) -> dict:
+        """The JSON shape of ``python -m sampling uncertainty --json`` (keys fixed; context added)."""
+        bands = self.distribution.key_questions
+        data = self.distribution.to_dict()
+        return {
+            "report": self.report,
+            "mode": self.mode,
+            "method": self.method,
+            "confidence": self.confidence,
+            "prior": self.distribution.prior,
+            "populations": data["populations"],
+            "populations_source": data["populations_source"],
+            "key_questions": [
+                {"id": kq, "k": result.k, "n": result.n, "percent": percent(result.k, result.n),
+                 "population": result.population, "low": result.low, "high": result.high,
+                 "bands": {r: float(bands.loc[kq, r]) for r in _LABELS}}
+                for kq, result in self.intervals.items()
+            ],
+            "standards": data["standards"],
+            "score": data["score"],
+            "overall": data["overall"],
+            "overall_process": {r: float(self.process.overall[r]) for r in _LABELS},
+        }
+
+
+def report_uncertainty(report, *, mode: str = "process", confidence: float = 0.80, method: str | None = None,
+                       populations=None, prior="jeffreys") -> ReportUncertainty:
+    """Intervals, band probabilities and rating distributions for every key question of a report.
+
+    Parameters
+    ----------
+    report : Report, bundled id or path
+    mode : {"process", "finite"}
+        The view: the service's underlying practice (binomial), or all eligible cases in the
+        period (hypergeometric, from ``populations`` or the ones the samples imply, and said so).
+    confidence : float
+        Of the intervals (0.80 by default).
+    method : str, optional
+        Interval method (:func:`interval`); default Wilson for process, hypergeometric for finite.
+    populations : mapping, optional
+        Eligible cases per sample, for the finite view.
+    prior : "jeffreys", "uniform" or (a, b)
+        The beta prior of the band probabilities.
+
+    Returns
+    -------
+    ReportUncertainty
+
+    Examples
+    --------
+    >>> result = report_uncertainty("calderdale-2022", mode="finite")
+    >>> result.populations_source, round(result.intervals["2.3.2"].low, 3)
+    ('implied', 0.455)
+    """
+    report = load_report(report)
+    confidence = check.confidence(confidence)
+    dist = rating_distribution(report, mode=mode, populations=populations, prior=prior)
+    process = dist if mode == "process" else rating_distribution(report, mode="process", prior=prior)
+    intervals = {row.key_question: interval(row.yes, row.relevant, population=row.population,
+                                            confidence=confidence, method=method)
+                 for row in report.evidence_rows(dist.populations)}
+    chosen = method or ("hypergeometric" if mode == "finite" else "wilson")
+    return ReportUncertainty(report.id, mode, chosen, confidence, intervals, dist, process)
