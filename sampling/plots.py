@@ -109,12 +109,13 @@ def operating_curves(n: int, rules=None, *, population=None, key_questions: int 
     """P(correct band) against the true rate, one curve per discretion rule (exact, independent
     key questions; :func:`sampling.discretion.operating_characteristic`), over the shaded bands.
     """
-    from .discretion import _as_rules, operating_characteristic
+    from .discretion import operating_characteristic
+    from .rules import resolve
 
     fig, ax = _axes(ax, (8, 3.6))
     for rating, low, high in _band_edges():
         ax.axvspan(low, high, color=BAND_COLOURS[rating], zorder=0)
-    for i, rule in enumerate(_as_rules(rules)):
+    for i, rule in enumerate(resolve(rules)):
         oc = operating_characteristic(n, rule=rule, population=population, rates=rates,
                                       key_questions=key_questions)
         # each rule its own colour, dash and marker (offset), so that equal curves (strict and
@@ -337,11 +338,12 @@ def band_probability_plot(k: int, n: int, *, population: int | None = None, prio
     """
     from matplotlib.patches import Patch
 
+    from ._validation import prior as beta_prior
     from .framework import percent, percents, proportion_cutoffs
-    from .uncertainty import _prior, band_probabilities
+    from .uncertainty import band_probabilities
 
     probs = band_probabilities(k, n, population=population, prior=prior)
-    a, b = _prior(prior)
+    a, b = beta_prior(prior)
     fig, ax = _axes(ax, (8, 3.4))
     if population is None:
         from scipy.stats import beta

@@ -54,6 +54,8 @@ __all__ = [
     "custom",
     "parse",
     "default_rules",
+    "resolve",
+    "resolve_one",
 ]
 
 _LOWER = [0, *BAND_LOWER_BOUNDS.values()]  # lowest printed percentage of each band, worst first
@@ -455,3 +457,44 @@ def default_rules(direction: str = "up") -> tuple[Rule, ...]:
     """The candidates the reports' words suggest, and the two statistical ones."""
     return (strict(), within_points(5, direction=direction), cases(1, direction=direction),
             interval(0.80, direction=direction), posterior(0.5, direction=direction))
+
+
+def resolve(rules) -> tuple[Rule, ...]:
+    """Rule objects from a rule, a short name, a callable or a non-empty sequence of them.
+
+    None gives :func:`default_rules`; names must be distinct.
+
+    >>> [rule.name for rule in resolve(["strict", "cases(2)"])]
+    ['strict', 'cases(2)']
+    """
+    if rules is None:
+        return default_rules()
+    if isinstance(rules, Rule | str) or callable(rules):
+        rules = [rules]
+    try:
+        rules = list(rules)
+    except TypeError:
+        raise SamplingError(f"rules must be a rule, a rule's name or a list of them, got {rules!r}") from None
+    if not rules:
+        raise SamplingError("rules must name at least one rule, e.g. ['strict', 'cases(1)']; "
+                            "got an empty list")
+    result = []
+    for rule in rules:
+        if isinstance(rule, str):
+            result.append(parse(rule))
+        elif isinstance(rule, Rule):
+            result.append(rule)
+        else:
+            result.append(custom(rule))
+    names = [r.name for r in result]
+    if len(set(names)) != len(names):
+        raise SamplingError(f"rules must have distinct names, got {names}")
+    return tuple(result)
+
+
+def resolve_one(rule) -> Rule | None:
+    """One rule object (or None for no rule)."""
+    if rule is None:
+        return None
+    chosen = resolve([rule])
+    return chosen[0]

@@ -148,7 +148,7 @@ def interval(
 
     Examples
     --------
-    13 of 20 cases from 40 eligible (anchors.md 7.2-G: [0.525, 0.750]):
+    13 of 20 cases from 40 eligible ([0.525, 0.750] by enumeration with scipy 1.17.1 ``hypergeom``):
 
     >>> result = interval(13, 20, population=40)
     >>> result.method, result.low, result.high
@@ -238,7 +238,7 @@ def band_probabilities(k: int, n: int, *, population: int | None = None, prior="
 
     Examples
     --------
-    >>> band_probabilities(13, 20, population=40).round(4).tolist()   # anchors.md 7.2-H
+    >>> band_probabilities(13, 20, population=40).round(4).tolist()   # BetaBinom predictive, scipy 1.17.1
     [0.0192, 0.4157, 0.5504, 0.0147]
     >>> band_probabilities(5, 8, population=8).tolist()               # a census is certain
     [0.0, 1.0, 0.0, 0.0]
