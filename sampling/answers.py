@@ -448,8 +448,9 @@ def _answer_frame(frame, cols, framework: str, problems: list[str]):
                             + ", ".join(sorted(known)))
         elif domain in _SAMPLES and DOMAIN_SAMPLES[kq.split(".")[0]] != domain:
             own = _display(DOMAIN_SAMPLES[kq.split(".")[0]])
-            problems.append(f"answers row {number}: key question {kq} is {'an' if own[0] in 'aeiou' else 'a'} "
-                            f"{own} question, but the row's domain is {_display(domain)}")
+            article = "an" if own[0] in "aeiou" else "a"
+            problems.append(f"answers row {number}: key question {kq} is {article} {own} question, but "
+                            f"the row's domain is {_display(domain)}")
         if domain not in _SAMPLES:
             problems.append(f"answers row {number}: domain {values['domain']!r} is not court or out-of-court")
         answer = _answer(values["answer"], number, problems, blanks)
