@@ -427,12 +427,26 @@ def discretion_text(report, assessment) -> AnnexeText:
              for s in report.standards if s.discretion]
     facts = assessment.facts()
     lines += facts
+    lines += _what_if_lines(report, assessment)
     if not lines:
         lines = ["No standard was within reach of the band above under any candidate rule, and no "
                  "discretion was used."]
     elif not facts:
         lines.append("No other standard was within reach of the band above under any candidate rule.")
     return AnnexeText("Professional discretion", tuple(lines))
+
+
+def _what_if_lines(report, assessment) -> list[str]:
+    """The score and overall rating if each candidate rule raised every standard it makes eligible."""
+    rows = {row.id: row for row in assessment.rows}
+    fixed = sum(int(s.rating) for s in report.standards if s.scored and s.id not in rows)
+    outcomes = []
+    for rule in assessment.rules:
+        score = fixed + sum(int(row.rule_rating) + int(row.eligible[rule]) for sid, row in rows.items()
+                            if report.standard(sid).scored)
+        outcomes.append(f"{rule} {score} ({overall_rating(score, report.resettlement).label})")
+    return ["Had each candidate rule raised every standard it makes eligible, and no other, the score "
+            "would be: " + "; ".join(outcomes) + "."] if rows else []
 
 
 # --------------------------------------------------------------------------------------------

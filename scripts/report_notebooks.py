@@ -27,7 +27,8 @@ def main(argv: list[str] | None = None) -> int:
 
     from sampling import execute_annexe
 
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("reports", nargs="*", default=sorted(SEEDS), help="bundled report ids (default: all)")
     args = parser.parse_args(argv)
     for report_id in args.reports:

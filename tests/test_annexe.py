@@ -38,7 +38,14 @@ from sampling.annexe import (
     template_path,
 )
 from sampling.cli import main
-from sampling.framework import BAND_LOWER_BOUNDS, Rating, get_framework, overall_rating, percent, standard_rating
+from sampling.framework import (
+    BAND_LOWER_BOUNDS,
+    Rating,
+    get_framework,
+    overall_rating,
+    percent,
+    standard_rating,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 REPORTS = ROOT / "notebooks" / "reports"
