@@ -18,6 +18,7 @@ from ._errors import (
     SamplingError,
     SamplingWarning,
 )
+from ._version import __version__
 from .annexe import AnnexeResult, execute_annexe, write_annexe
 from .answers import (
     Answers,
@@ -36,6 +37,7 @@ from .discretion import (
     operating_characteristic,
     simulate,
 )
+from .evidence import EvidenceRow
 from .framework import (
     FRAMEWORKS,
     Framework,
@@ -71,13 +73,13 @@ from .uncertainty import (
     CasesToBoundary,
     Interval,
     RatingDistribution,
+    ReportUncertainty,
     band_probabilities,
     cases_to_boundary,
     interval,
     rating_distribution,
+    report_uncertainty,
 )
-
-__version__ = "0.1.0"
 
 __all__ = [
     "__version__",
@@ -108,6 +110,7 @@ __all__ = [
     "feasible_denominators",
     "report_from_answers",
     "rate_report",
+    "EvidenceRow",
     # sample size
     "SampleSize",
     "PopulationRange",
@@ -124,6 +127,8 @@ __all__ = [
     "cases_to_boundary",
     "RatingDistribution",
     "rating_distribution",
+    "ReportUncertainty",
+    "report_uncertainty",
     # professional discretion (the rules themselves: sampling.rules)
     "rules",
     "DiscretionAssessment",

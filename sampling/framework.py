@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import difflib
 import enum
+import functools
 import numbers
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ._errors import SamplingError
@@ -42,6 +44,13 @@ __all__ = [
     "band_of_proportion",
     "percents",
     "band_indices",
+    "lowest_bands",
+    "cases_to_band",
+    "standard_cases_to_band",
+    "cases_table",
+    "overall_probabilities",
+    "overall_of_scores",
+    "LimitingJudgement",
 ]
 
 
@@ -147,12 +156,35 @@ class StandardSpec:
 
 
 @dataclass(frozen=True)
+class LimitingJudgement:
+    """A standard that is not scored but caps the overall rating when it is rated ``at_most``.
+
+    Calderdale (2022), Annexe 2: a service "that receives an 'Inadequate' rating for the
+    resettlement standard is unable to receive an overall 'Outstanding' rating".
+    """
+
+    standard: str
+    when: Rating  # the standard's rating that triggers the cap
+    cap: Rating  # the best overall rating then possible
+
+
+@dataclass(frozen=True)
 class Framework:
-    """A version of the inspection framework: its standards in order."""
+    """A version of the inspection framework: its standards in order and the rules that rate them.
+
+    The rules are data here so that a framework file can fill them: ``band_lower_bounds`` (the
+    lowest printed percentage of Requires improvement, Good and Outstanding), ``score_bands``
+    (the inclusive score range of each overall rating, worst first) and ``limiting`` (the
+    limiting judgements). The module's functions (:func:`band`, :func:`overall_rating`, ...) apply
+    them; called without a framework they use the youth frameworks' values.
+    """
 
     name: str
     standards: tuple[StandardSpec, ...]
     description: str
+    band_lower_bounds: tuple[int, ...] = tuple(BAND_LOWER_BOUNDS.values())
+    score_bands: tuple[tuple[int, int], ...] = tuple(SCORE_BANDS.values())
+    limiting: tuple[LimitingJudgement, ...] = ()
 
     def standard(self, standard_id: str) -> StandardSpec:
         for spec in self.standards:
@@ -170,6 +202,19 @@ class Framework:
     @property
     def max_score(self) -> int:
         return len(self.scored_standards) * int(max(Rating))
+
+    @property
+    def key_questions(self) -> dict[str, StandardSpec]:
+        """Each key question id and the standard it belongs to, in order."""
+        return {kq: spec for spec in self.standards for kq in spec.key_questions}
+
+    def band(self, printed_percent: int) -> Rating:
+        """The band of a printed percentage under this framework's thresholds."""
+        return band(printed_percent, bounds=self.band_lower_bounds)
+
+    def overall_rating(self, score: int, limiting: Mapping[str, Rating] | None = None) -> Rating:
+        """The overall rating of a score, with this framework's limiting judgements."""
+        return _overall(score, self, limiting or {})
 
 
 def _kq(standard_id: str, count: int = 3) -> tuple[str, ...]:
@@ -212,8 +257,12 @@ FRAMEWORKS: dict[str, Framework] = {
         "2021 youth framework: 3.4 out-of-court policy and provision is qualitative; "
         "4.1 resettlement is rated separately (Cambridgeshire 2023, Calderdale 2022, "
         "Sunderland 2022)",
+        limiting=(LimitingJudgement("4.1", Rating.INADEQUATE, Rating.GOOD),),
     ),
 }
+
+
+_DEFAULT = FRAMEWORKS["youth-2021"]
 
 
 def get_framework(name: str) -> Framework:
@@ -274,12 +323,12 @@ def percent(k: int, n: int) -> int:
     return (200 * k + n) // (2 * n)
 
 
-def band(printed_percent: int | float) -> Rating:
+def band(printed_percent: int | float, *, bounds: tuple[int, ...] | None = None) -> Rating:
     """The rating band of a printed whole-number percentage.
 
     Inadequate below 50, Requires improvement 50-64, Good 65-79, Outstanding 80 and over
     (Calderdale 2022, Annexe 2). The band applies to the percentage *as printed*: round first
-    with :func:`percent`.
+    with :func:`percent`. ``bounds`` replaces the three lower bounds (a framework's own).
 
     Examples
     --------
@@ -297,14 +346,10 @@ def band(printed_percent: int | float) -> Rating:
             f"percent must be a whole number as the reports print it, got {printed_percent}; "
             "round it half up first with percent(k, n)"
         )
-    result = Rating.INADEQUATE
-    for rating, lower in BAND_LOWER_BOUNDS.items():
-        if printed_percent >= lower:
-            result = rating
-    return result
+    return Rating(int(band_indices(printed_percent, bounds=bounds)))
 
 
-def standard_rating(key_question_percents) -> Rating:
+def standard_rating(key_question_percents, *, bounds: tuple[int, ...] | None = None) -> Rating:
     """A standard's rating: the band of its lowest key question.
 
     Nottingham City (2020), Annexe 2: "The rating at the standard level is aligned to the lowest
@@ -316,29 +361,76 @@ def standard_rating(key_question_percents) -> Rating:
     values = list(key_question_percents)
     if not values:
         raise SamplingError("a standard rated from key questions needs at least one percentage")
-    return band(min(values))
+    return band(min(values), bounds=bounds)
 
 
-def overall_rating(score: int, resettlement: Rating | None = None) -> Rating:
+def overall_rating(score: int, resettlement: Rating | None = None, *,
+                   framework: Framework | None = None) -> Rating:
     """The overall rating of a 0-36 score, with the resettlement limiting judgement.
 
     Calderdale (2022), Annexe 2: any service "that receives an 'Inadequate' rating for the
     resettlement standard is unable to receive an overall 'Outstanding' rating"; the highest
-    rating it can then receive is Good.
+    rating it can then receive is Good. With ``framework``, its own score bands and limiting
+    judgements apply (``resettlement`` is then the rating of its limiting standard).
 
     >>> overall_rating(19).label, overall_rating(18).label
     ('Good', 'Requires improvement')
     >>> overall_rating(33, resettlement=Rating.INADEQUATE).label
     'Good'
     """
+    framework = framework or _DEFAULT
+    limiting = {} if resettlement is None else {j.standard: resettlement for j in framework.limiting}
+    return _overall(score, framework, limiting)
+
+
+def _overall(score: int, framework: Framework, limiting: Mapping[str, Rating]) -> Rating:
     score = _check_count(score, "score")
-    top = max(high for _, high in SCORE_BANDS.values())
+    top = framework.score_bands[-1][1]
     if not 0 <= score <= top:
         raise SamplingError(f"score must be between 0 and {top}, got {score}")
-    result = next(r for r, (low, high) in SCORE_BANDS.items() if low <= score <= high)
-    if resettlement is Rating.INADEQUATE and result is Rating.OUTSTANDING:
-        result = Rating.GOOD
+    return Rating(int(overall_of_scores(framework, limiting)[score]))
+
+
+def overall_of_scores(framework: Framework | None = None,
+                      limiting: Mapping[str, Rating] | None = None):
+    """The overall rating (as a score 0-3) of every score 0..top, as an array indexed by score.
+
+    Each score falls in one of the framework's score bands (Nottingham City 2020 and Calderdale
+    2022, Annexe 2: "0-6 = Inadequate, 7-18 = Requires improvement, 19-30 = Good, 31-36 =
+    Outstanding"); then each limiting judgement caps it (``limiting`` maps a standard to its
+    rating). The one place the overall rule is applied, for one score or a million.
+
+    >>> overall_of_scores()[[6, 7, 18, 19, 31]].tolist()
+    [0, 1, 1, 2, 3]
+    >>> int(overall_of_scores(limiting={"4.1": Rating.INADEQUATE})[36])   # capped at Good
+    2
+    """
+    import numpy as np
+
+    framework = framework or _DEFAULT
+    result = np.zeros(framework.score_bands[-1][1] + 1, dtype=np.int64)
+    for rating, (low, high) in enumerate(framework.score_bands):
+        result[low: high + 1] = rating
+    for judgement in framework.limiting:
+        if (limiting or {}).get(judgement.standard) == judgement.when:
+            result = np.minimum(result, int(judgement.cap))
     return result
+
+
+def overall_probabilities(score_pmf, framework: Framework | None = None,
+                          limiting: Mapping[str, Rating] | None = None):
+    """P(each overall rating), worst first, from a distribution over the scores 0..top.
+
+    >>> overall_probabilities([0.5] + [0.0] * 35 + [0.5]).tolist()
+    [0.5, 0.0, 0.0, 0.5]
+    """
+    import numpy as np
+
+    ratings = overall_of_scores(framework, limiting)
+    pmf = np.zeros(ratings.size)
+    values = np.asarray(score_pmf, dtype=float)
+    pmf[: values.size] = values
+    return np.bincount(ratings, weights=pmf, minlength=len(Rating))
 
 
 def proportion_cutoffs() -> tuple[float, ...]:
@@ -384,7 +476,7 @@ def percents(k, n):
     return (200 * k + n) // (2 * n)
 
 
-def band_indices(printed_percents):
+def band_indices(printed_percents, *, bounds: tuple[int, ...] | None = None):
     """Vectorised :func:`band` as scores (0 Inadequate ... 3 Outstanding) for an array.
 
     >>> band_indices([49, 50, 64, 65, 79, 80]).tolist()
@@ -392,4 +484,86 @@ def band_indices(printed_percents):
     """
     import numpy as np
 
-    return np.searchsorted(np.array(list(BAND_LOWER_BOUNDS.values())), printed_percents, side="right")
+    lower = np.array(tuple(BAND_LOWER_BOUNDS.values()) if bounds is None else bounds)
+    return np.searchsorted(lower, printed_percents, side="right")
+
+
+def lowest_bands(k, n):
+    """The lowest-band rule for many outcomes at once: rows of k (reps x key questions) of n.
+
+    ``n`` gives each key question's denominator. The band (0-3) of each row's lowest printed
+    percentage, as :func:`standard_rating` gives for one.
+
+    >>> import numpy as np
+    >>> lowest_bands(np.array([[5, 10], [9, 10]]), (11, 11)).tolist()   # 45 %; 82 % and 91 %
+    [0, 3]
+    """
+    import numpy as np
+
+    k = np.asarray(k)
+    return band_indices(percents(k, np.asarray(n)[None, :])).min(axis=1)
+
+
+def cases_to_band(k: int, n: int, target: Rating | int, direction: int) -> int | None:
+    """Fewest changed judgements for k of n to print in band ``target`` or beyond.
+
+    ``direction`` +1 turns "no" into "yes" until the band is at least ``target``; -1 turns "yes"
+    into "no" until it is at most ``target``. None when no number of changes reaches it. Already
+    there counts as 0 only when called by :func:`standard_cases_to_band` (here one change is the
+    least: this is the distance to a band *other* than the current one).
+
+    >>> cases_to_band(5, 11, Rating.REQUIRES_IMPROVEMENT, +1)   # Calderdale 2.3.2: 45 % -> 55 %
+    1
+    """
+    steps = range(1, n - k + 1) if direction > 0 else range(1, k + 1)
+    for j in steps:
+        rating = band(percent(k + direction * j, n))
+        if (direction > 0 and rating >= target) or (direction < 0 and rating <= target):
+            return j
+    return None
+
+
+def standard_cases_to_band(key_questions, target: Rating | int, direction: int) -> int | None:
+    """Changed judgements for a standard (the lowest-band rule) to reach band ``target``.
+
+    ``key_questions`` is a sequence of (k, n). Up: every key question below ``target`` must reach
+    it, so the changes add up (None if one cannot). Down: one key question reaching ``target``
+    is enough, so the fewest over key questions (None if none can).
+
+    Calderdale 2.4 (6, 5 and 5 of 11: 55 %, 45 %, 45 %) needs both 45 % key questions to gain a
+    case to reach Requires improvement:
+
+    >>> standard_cases_to_band([(6, 11), (5, 11), (5, 11)], Rating.REQUIRES_IMPROVEMENT, +1)
+    2
+    """
+    needed = []
+    for k, n in key_questions:
+        if direction > 0 and band(percent(k, n)) >= target:
+            needed.append(0)
+        else:
+            needed.append(cases_to_band(k, n, target, direction))
+    if direction > 0:
+        return None if any(c is None for c in needed) else sum(needed)
+    options = [c for c in needed if c is not None]
+    return min(options) if options else None
+
+
+@functools.lru_cache(maxsize=512)
+def cases_table(n: int, direction: int):
+    """[k, target] = :func:`cases_to_band` for k = 0..n and every band (a large number for None).
+
+    The vectorised form of the cases rule, for simulations.
+    """
+    import numpy as np
+
+    table = np.full((n + 1, len(Rating)), _UNREACHABLE, dtype=np.int64)
+    for k in range(n + 1):
+        for target in Rating:
+            needed = cases_to_band(k, n, target, direction)
+            if needed is not None:
+                table[k, int(target)] = needed
+    return table
+
+
+#: Stands for "no number of changed judgements reaches that band" in :func:`cases_table`.
+_UNREACHABLE = 10**6

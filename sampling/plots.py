@@ -10,7 +10,9 @@ import numpy as np
 
 from .framework import BAND_LOWER_BOUNDS, SCORE_BANDS, Rating
 
-__all__ = ["BAND_COLOURS", "band_ladder", "score_distribution", "operating_curves", "confusion_matrix"]
+__all__ = ["BAND_COLOURS", "OUTCOME_COLOURS", "band_ladder", "score_distribution", "operating_curves",
+           "confusion_matrix", "attainable_percentages", "interval_coverage", "band_probability_plot",
+           "report_score_distribution", "rule_errors"]
 
 #: One colour per rating, worst first (colour-blind-safe, light enough to print text over).
 BAND_COLOURS = {
@@ -107,15 +109,18 @@ def operating_curves(n: int, rules=None, *, population=None, key_questions: int 
     """P(correct band) against the true rate, one curve per discretion rule (exact, independent
     key questions; :func:`sampling.discretion.operating_characteristic`), over the shaded bands.
     """
-    from .discretion import _as_rules, operating_characteristic
+    from .discretion import operating_characteristic
+    from .rules import resolve
 
     fig, ax = _axes(ax, (8, 3.6))
     for rating, low, high in _band_edges():
         ax.axvspan(low, high, color=BAND_COLOURS[rating], zorder=0)
-    for rule in _as_rules(rules):
+    for i, rule in enumerate(resolve(rules)):
         oc = operating_characteristic(n, rule=rule, population=population, rates=rates,
                                       key_questions=key_questions)
-        ax.plot(oc.index.to_numpy() * 100, oc["p_correct"].to_numpy(), label=rule.name, linewidth=1.4)
+        # each rule its own colour, dash and marker (offset), so that equal curves (strict and
+        # posterior(0.5) coincide) both stay visible, the wide one beneath the narrow ones
+        ax.plot(oc.index.to_numpy() * 100, oc["p_correct"].to_numpy(), label=rule.name, **_line_style(i))
     ax.set_xlim(0, 100)
     ax.set_ylim(0, 1)
     ax.set_xlabel("true rate (%)")
@@ -123,7 +128,7 @@ def operating_curves(n: int, rules=None, *, population=None, key_questions: int 
     where = f", from {population} eligible" if population else ""
     ax.set_title(f"{key_questions} key question(s) of {n} cases{where}: chance of the right rating",
                  fontsize=10)
-    ax.legend(fontsize=7, loc="lower right", framealpha=0.9)
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), framealpha=0.9)
     fig.tight_layout()
     return fig
 
@@ -148,5 +153,330 @@ def confusion_matrix(result, *, with_rule: bool = True, ax=None):
                         color="white" if shares[i, j] > 0.6 else "black", fontsize=8)
     label = result.rule if with_rule and result.rule else "no rule"
     ax.set_title(f"true against awarded band ({label})", fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+# --------------------------------------------------------------------------------------------
+# figures for the lessons on uncertainty and professional discretion
+
+#: Line styles for several curves on one axes: a wide pale solid line first, then narrower dashed
+#: and dotted lines with markers at staggered positions, so that coinciding curves stay visible.
+_LINE_STYLES = (
+    {"linestyle": "-", "linewidth": 4.0, "alpha": 0.45},
+    {"linestyle": "--", "linewidth": 1.8, "marker": "o", "markersize": 4},
+    {"linestyle": "-.", "linewidth": 1.6, "marker": "s", "markersize": 4},
+    {"linestyle": ":", "linewidth": 2.2, "marker": "^", "markersize": 5},
+    {"linestyle": (0, (6, 2, 1, 2)), "linewidth": 1.4, "marker": "D", "markersize": 4},
+    {"linestyle": (0, (1, 1)), "linewidth": 1.4, "marker": "v", "markersize": 4},
+)
+
+
+def _line_style(i: int) -> dict:
+    """Keyword arguments for the i-th curve: colour, dash, width and an offset marker."""
+    style = dict(_LINE_STYLES[i % len(_LINE_STYLES)], color=f"C{i % 10}")
+    if "marker" in style:
+        style["markevery"] = (0.02 + 0.037 * i, 0.15)  # staggered, as fractions of the line's length
+    return style
+
+
+def attainable_percentages(ns=(8, 11, 17, 27, 43), *, ax=None):
+    """The percentages that n cases can print (k = 0..n, half up), one row per n, over the bands.
+
+    With few cases the printed percentage moves in steps of 100/n points, so a key question
+    can jump a band with one case (Calderdale 2022, footnote 17: "a shift of one case makes a
+    difference of 10 per cent", with 11 cases).
+
+    Parameters
+    ----------
+    ns : sequence of int
+        Numbers of cases judged, one row each (top to bottom).
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> fig = attainable_percentages([8, 11])
+    >>> [len(line.get_xdata()) for line in fig.axes[0].lines if line.get_marker() == "|"]
+    [9, 12]
+    """
+    from .framework import percents
+
+    ns = [int(n) for n in ns]
+    fig, ax = _axes(ax, (8, 0.45 * len(ns) + 1.9))
+    for rating, low, high in _band_edges():
+        ax.axvspan(low, high, color=BAND_COLOURS[rating], zorder=0, label=rating.label)
+    for bound in BAND_LOWER_BOUNDS.values():
+        ax.axvline(bound, color="0.3", linewidth=0.8, linestyle="--", zorder=1)
+    y = np.arange(len(ns))[::-1]
+    for yi, n in zip(y, ns, strict=True):
+        printed = percents(np.arange(n + 1), n)
+        ax.plot(printed, np.full(printed.size, yi), "|", color="0.05", markersize=12,
+                markeredgewidth=1.6, zorder=3)
+    ax.set_yticks(y, [f"{n} cases: one case = {100 / n:.1f} points" for n in ns], fontsize=8)
+    ax.set_xlim(-1, 101)
+    ax.set_ylim(-0.7, len(ns) - 0.3)
+    ax.set_xlabel("printed % yes (each tick: one possible count of 'yes')")
+    ax.set_title("The percentages a key question can print, by the number of cases judged", fontsize=10)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.28), fontsize=7, ncols=4, framealpha=0.9)
+    fig.tight_layout()
+    return fig
+
+
+def _coverage(n: int, method: str, confidence: float, rates: np.ndarray) -> np.ndarray:
+    """Exact coverage of an interval method at each true rate: sum of P(k | rate) over the k
+    whose interval contains the rate (binomial; Brown, Cai and DasGupta 2001, section 2)."""
+    from scipy.stats import binom
+
+    from .uncertainty import interval
+
+    k = np.arange(n + 1)
+    bounds = [interval(int(j), n, confidence=confidence, method=method) for j in k]
+    low = np.array([b.low for b in bounds])[None, :]
+    high = np.array([b.high for b in bounds])[None, :]
+    covered = (low - 1e-12 <= rates[:, None]) & (rates[:, None] <= high + 1e-12)  # as Interval.__contains__
+    return (binom.pmf(k[None, :], n, rates[:, None]) * covered).sum(axis=1)
+
+
+def interval_coverage(n: int, methods=("wilson", "clopper-pearson"), *, confidence: float = 0.80,
+                      rates=None, ax=None):
+    """How often each interval method's interval contains the true rate, against the true rate.
+
+    Parameters
+    ----------
+    n : int
+        Cases judged.
+    methods : sequence of str
+        Binomial methods of :func:`sampling.interval` ("wilson", "clopper-pearson", "jeffreys",
+        "agresti-coull").
+    confidence : float
+        The nominal confidence (0.80 by default, as the reports).
+    rates : sequence of float, optional
+        True rates to evaluate (default: 399 rates from 0.0025 to 0.9975).
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One curve per method; its legend label gives the coverage averaged over the rates and
+        the lowest.
+
+    Notes
+    -----
+    Coverage at a true rate p is C(p) = sum over k of P(X = k | n, p) 1[p in interval(k, n)],
+    X ~ Binomial(n, p), computed exactly (Brown, Cai and DasGupta 2001). Clopper-Pearson's
+    coverage is at least the confidence at every p; Wilson's is close to it on average over p
+    but dips below at some rates, most near 0 and 1.
+
+    References
+    ----------
+    .. [1] Brown, L. D., Cai, T. T. and DasGupta, A. (2001). Interval estimation for a binomial
+           proportion. Statistical Science 16(2), 101-133.
+
+    Examples
+    --------
+    >>> fig = interval_coverage(11)
+    >>> wilson, clopper = fig.axes[0].lines[:2]
+    >>> bool(clopper.get_ydata().min() >= 0.80), bool(wilson.get_ydata().min() < 0.80)
+    (True, True)
+    """
+    rates = np.linspace(0.0025, 0.9975, 399) if rates is None else np.asarray(rates, dtype=float)
+    fig, ax = _axes(ax, (8, 3.6))
+    for rating, low, high in _band_edges():
+        ax.axvspan(low, high, color=BAND_COLOURS[rating], zorder=0)
+    for i, method in enumerate(methods):
+        coverage = _coverage(int(n), method, confidence, rates)
+        ax.plot(rates * 100, coverage, zorder=2 + i, **_line_style(i),
+                label=f"{method}: average {coverage.mean():.3f}, lowest {coverage.min():.3f}")
+    ax.axhline(confidence, color="0.1", linewidth=1.0, zorder=5, label=f"nominal {confidence:.0%}")
+    ax.set_xlim(0, 100)
+    ax.set_ylim(max(0.0, confidence - 0.35), 1.0)
+    ax.set_xlabel("true rate (%)")
+    ax.set_ylabel("coverage (probability)")
+    ax.set_title(f"{n} cases: how often the {confidence:.0%} interval contains the true rate", fontsize=10)
+    ax.legend(loc="lower center", fontsize=7, framealpha=0.9)
+    fig.tight_layout()
+    return fig
+
+
+def band_probability_plot(k: int, n: int, *, population: int | None = None, prior="jeffreys", ax=None):
+    """What k of n says about the true proportion, shaded by band, with each band's probability.
+
+    Parameters
+    ----------
+    k, n : int
+        "Yes" judgements and cases judged.
+    population : int, optional
+        N, the eligible cases. Omitted: the **process** view, the density of the underlying rate
+        (its area over a band is the band's probability). Given: the **finite** view, bars of
+        the probability of each possible proportion K/N among all N eligible cases.
+    prior : "jeffreys", "uniform" or (a, b)
+        As :func:`sampling.band_probabilities`.
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Notes
+    -----
+    Process: the density of Beta(a + k, b + n - k), per percentage point; finite: the
+    beta-binomial predictive of the unseen cases' "yes", K = k + Y (Gelman et al. 2013, section
+    2.4). The band probabilities in the legend are :func:`sampling.band_probabilities`.
+
+    Examples
+    --------
+    >>> fig = band_probability_plot(5, 11)          # Calderdale 2.3.2, process view
+    >>> fig.axes[0].get_legend().get_texts()[0].get_text()
+    'Inadequate: 0.605'
+    >>> fig = band_probability_plot(13, 20, population=20)   # a census is certain
+    >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()][:4]
+    ['Inadequate: 0.000', 'Requires improvement: 0.000', 'Good: 1.000', 'Outstanding: 0.000']
+    """
+    from matplotlib.patches import Patch
+
+    from ._validation import prior as beta_prior
+    from .framework import percent, percents, proportion_cutoffs
+    from .uncertainty import band_probabilities
+
+    probs = band_probabilities(k, n, population=population, prior=prior)
+    a, b = beta_prior(prior)
+    fig, ax = _axes(ax, (8, 3.4))
+    if population is None:
+        from scipy.stats import beta
+
+        x = np.linspace(0.0005, 0.9995, 1999)
+        density = beta.pdf(x, a + k, b + n - k) / 100  # per percentage point
+        cuts = [0.0, *proportion_cutoffs(), 1.0]
+        for i, rating in enumerate(Rating):
+            inside = (x >= cuts[i]) & (x <= cuts[i + 1])
+            ax.fill_between(x[inside] * 100, density[inside], color=BAND_COLOURS[rating], zorder=1)
+        ax.plot(x * 100, density, color="0.1", linewidth=1.2, zorder=2)
+        middle = (x > 0.01) & (x < 0.99)
+        ax.set_ylim(0, density[middle].max() * 1.15)
+        ax.set_ylabel("probability per % point")
+        ax.set_xlabel("the service's underlying rate (%)")
+        view = "process view"
+    else:
+        from scipy.stats import betabinom
+
+        from .framework import band_indices
+
+        unseen = population - n
+        totals = k + np.arange(unseen + 1)
+        weights = betabinom.pmf(np.arange(unseen + 1), unseen, a + k, b + n - k) if unseen else np.ones(1)
+        colours = [BAND_COLOURS[Rating(int(i))] for i in band_indices(percents(totals, population))]
+        ax.bar(totals / population * 100, weights, width=max(100 / population * 0.85, 0.6), color=colours,
+               edgecolor="0.2", linewidth=0.6, zorder=2)
+        ax.set_ylim(0, weights.max() * 1.15)
+        ax.set_ylabel("probability")
+        ax.set_xlabel(f"% yes among all {population} eligible cases")
+        view = f"finite view, {population} eligible"
+    for bound in BAND_LOWER_BOUNDS.values():
+        ax.axvline(bound, color="0.3", linewidth=0.8, linestyle="--", zorder=3)
+    observed = ax.axvline(100 * k / n, color="0.05", linewidth=1.4, linestyle=":", zorder=4)
+    handles = [Patch(facecolor=BAND_COLOURS[r], edgecolor="0.3") for r in Rating]
+    labels = [f"{r.label}: {probs[r.label]:.3f}" for r in Rating]
+    ax.legend([*handles, observed], [*labels, f"seen: {k} of {n} = {percent(k, n)} %"],
+              loc="upper left", fontsize=7, framealpha=0.9)
+    ax.set_xlim(0, 100)
+    ax.set_title(f"{k} of {n} 'yes', {view}: probability of each band", fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def report_score_distribution(report, *, mode: str = "process", populations=None, ax=None):
+    """A report's exact score distribution (:func:`score_distribution`) with the published score
+    and the rule's score (the lowest-key-question rule without discretion) marked.
+
+    Parameters
+    ----------
+    report : Report, bundled id or path
+    mode, populations : as :func:`sampling.rating_distribution`
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> fig = report_score_distribution("calderdale-2022")
+    >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()][-2:]
+    ['published score: 18', 'rule score: 17']
+    """
+    from .reports import load_report, rate_report
+    from .uncertainty import rating_distribution
+
+    report = load_report(report)
+    table = rate_report(report)
+    fig, ax = _axes(ax, (8, 3.4))
+    score_distribution(rating_distribution(report, mode=mode, populations=populations), ax=ax)
+    published, rule = table.published_score, table.rule_score
+    if published == rule:
+        ax.axvline(published, color="0.05", linewidth=2, zorder=4,
+                   label=f"published score = rule score: {published}")
+    else:
+        ax.axvline(published, color="0.05", linewidth=2, zorder=4, label=f"published score: {published}")
+        ax.axvline(rule, color="#b2182b", linewidth=2, linestyle="--", zorder=5, label=f"rule score: {rule}")
+    ax.legend(loc="upper left", fontsize=7, framealpha=0.9)
+    fig.tight_layout()
+    return fig
+
+
+#: Colours of the three outcomes of a rating against the truth (not ratings: not the band palette).
+OUTCOME_COLOURS = {"p_too_low": "#67a9cf", "p_correct": "#f0f0f0", "p_too_high": "#ef8a62"}
+_OUTCOME_LABELS = {"p_too_low": "too low (below the true band)", "p_correct": "right band",
+                   "p_too_high": "too high (above the true band)"}
+
+
+def rule_errors(table, *, title: str | None = None, ax=None):
+    """Stacked bars, one per rule: P(too low), P(right band), P(too high), and how often it fires.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        One row per rule (the index names it) with columns ``p_correct``, ``p_too_high``,
+        ``p_too_low`` and optionally ``fire_rate``: :func:`sampling.compare_rules`, or rows built
+        from :class:`sampling.SimulationResult`'s ``with_rule``.
+    title : str, optional
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> from sampling import compare_rules
+    >>> fig = rule_errors(compare_rules(["strict", "cases(1)"], n=11, rates=[0.62]))
+    >>> [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    ['cases(1)', 'strict']
+    """
+    fig, ax = _axes(ax, (8, 0.45 * len(table) + 1.9))
+    names = [str(name) for name in table.index][::-1]
+    rows = table.iloc[::-1]
+    left = np.zeros(len(rows))
+    for column in ("p_too_low", "p_correct", "p_too_high"):
+        values = rows[column].to_numpy(dtype=float)
+        ax.barh(names, values, left=left, color=OUTCOME_COLOURS[column], edgecolor="0.3",
+                linewidth=0.6, label=_OUTCOME_LABELS[column])
+        for y, (start, width) in enumerate(zip(left, values, strict=True)):
+            if width >= 0.06:
+                ax.text(start + width / 2, y, f"{width:.2f}", ha="center", va="center", fontsize=7)
+        left = left + values
+    if "fire_rate" in rows:
+        for y, fire in enumerate(rows["fire_rate"].to_numpy(dtype=float)):
+            ax.text(1.01, y, f"fires {fire:.2f}", ha="left", va="center", fontsize=7)
+    ax.set_xlim(0, 1.15)
+    ax.set_xticks(np.linspace(0, 1, 6))
+    ax.set_xlabel("probability (share of inspections)")
+    ax.set_ylabel("rule")
+    ax.set_title(title or "Each rule: the chance of a rating too low, right and too high", fontsize=10)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.45, -0.3 if len(rows) < 4 else -0.18),
+              fontsize=7, ncols=3, framealpha=0.9)
     fig.tight_layout()
     return fig

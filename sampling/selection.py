@@ -712,7 +712,7 @@ def select(
     (43, 5, True)
     """
 
-    from . import __version__
+    from ._version import __version__
 
     frame, canonical, id_col = _prepare(cases, strata, id_column, recency)
     population = len(frame)
