@@ -139,6 +139,8 @@ def finite_populations(report, populations: Mapping[str, int] | None = None) -> 
                             f"least its sample of {report.samples[name]}")
     result = {}
     for name, n in report.samples.items():
+        if not n:
+            continue  # a domain with no cases (Sunderland 2022: no resettlement cases) has none to imply
         if name in given:
             result[name] = given[name]
             continue
@@ -191,6 +193,8 @@ def sample_table(report, populations: Mapping[str, int] | None = None):
     given = {str(k).strip().lower().replace("-", "_").replace(" ", "_") for k in (populations or {})}
     rows = []
     for name, n in report.samples.items():
+        if name not in used:
+            continue  # a sample of 0
         big_n = used[name]
         rows.append({"sample": _display(name), "n": int(n), "population": int(big_n),
                      "population_from": "given" if name in given else "implied",

@@ -648,7 +648,7 @@ def report_toml(report) -> str:
              f"framework = {_quote(report.framework.name)}",
              f"overall = {_quote(report.overall.label)}",
              f"score = {report.published_score}", "", "[samples]"]
-    lines += [f"{name} = {n}" for name, n in report.samples.items() if n]
+    lines += [f"{name} = {n}" for name, n in report.samples.items()]
     for standard in report.standards:
         lines += ["", f'[standards."{standard.id}"]', f"rating = {_quote(standard.rating.label)}"]
         if standard.key_questions:
