@@ -10,6 +10,7 @@ needs them is called.
 
 from . import rules
 from ._errors import (
+    AnswersError,
     BalanceWarning,
     CaseListError,
     DenominatorWarning,
@@ -18,6 +19,15 @@ from ._errors import (
     SamplingWarning,
 )
 from ._version import __version__
+from .annexe import AnnexeResult, execute_annexe, write_annexe
+from .answers import (
+    Answers,
+    AnswersTemplate,
+    answers_template,
+    key_question_wording,
+    read_answers,
+    report_toml,
+)
 from .discretion import (
     DiscretionAssessment,
     SimulationResult,
@@ -77,6 +87,7 @@ __all__ = [
     "SamplingError",
     "ReportError",
     "CaseListError",
+    "AnswersError",
     "SamplingWarning",
     "DenominatorWarning",
     "BalanceWarning",
@@ -133,4 +144,14 @@ __all__ = [
     "select",
     "select_by_domain",
     "read_cases",
+    # answers in, annexe out (the annexe's sections: sampling.annexe)
+    "key_question_wording",
+    "AnswersTemplate",
+    "answers_template",
+    "Answers",
+    "read_answers",
+    "report_toml",
+    "AnnexeResult",
+    "execute_annexe",
+    "write_annexe",
 ]
