@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ._errors import SamplingError
-from .framework import DOMAIN_SAMPLES, Rating
+from .framework import Rating
 
 __all__ = ["EvidenceRow", "EVIDENCE_COLUMNS", "evidence_rows", "evidence_frame", "key_question_population",
            "implied_populations_of"]
@@ -84,7 +84,7 @@ def evidence_rows(report, populations: Mapping[str, int] | None = None) -> tuple
     rows = []
     for standard in report.standards:
         for kq in standard.key_questions:
-            domain = DOMAIN_SAMPLES[kq.id.split(".")[0]]
+            domain = report.framework.sample_of(kq.id)
             big_n = None
             if populations is not None:
                 if domain not in populations:

@@ -22,6 +22,7 @@ import difflib
 import enum
 import functools
 import numbers
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -51,6 +52,7 @@ __all__ = [
     "overall_probabilities",
     "overall_of_scores",
     "LimitingJudgement",
+    "load_framework",
 ]
 
 
@@ -144,6 +146,7 @@ class StandardSpec:
     key_questions: tuple[str, ...]  # empty for a qualitative standard
     scored: bool = True  # counts towards the 0-36 score
     optional: bool = False  # may be absent (resettlement, where there were no cases)
+    area: str | None = None  # the broad area it is rated in, where the overall rating is by areas
 
     @property
     def qualitative(self) -> bool:
@@ -172,11 +175,14 @@ class LimitingJudgement:
 class Framework:
     """A version of the inspection framework: its standards in order and the rules that rate them.
 
-    The rules are data here so that a framework file can fill them: ``band_lower_bounds`` (the
-    lowest printed percentage of Requires improvement, Good and Outstanding), ``score_bands``
-    (the inclusive score range of each overall rating, worst first) and ``limiting`` (the
-    limiting judgements). The module's functions (:func:`band`, :func:`overall_rating`, ...) apply
-    them; called without a framework they use the youth frameworks' values.
+    The rules are data, read from a framework file (``sampling/data/frameworks/*.toml``, format in
+    ``methodology/framework-format.md``): ``points`` (the score of each rating, worst first),
+    ``band_lower_bounds`` (the lowest printed percentage of Requires improvement, Good and
+    Outstanding), how the overall rating is formed (``overall_method``: "score" bands of the
+    summed points, "percent" of the highest possible score, or the lowest of the "areas"),
+    ``score_bands`` or ``percent_bounds``, and ``limiting`` judgements. The module's functions
+    (:func:`band`, :func:`overall_rating`, ...) apply them; called without a framework they use the
+    youth frameworks' values.
     """
 
     name: str
@@ -185,6 +191,15 @@ class Framework:
     band_lower_bounds: tuple[int, ...] = tuple(BAND_LOWER_BOUNDS.values())
     score_bands: tuple[tuple[int, int], ...] = tuple(SCORE_BANDS.values())
     limiting: tuple[LimitingJudgement, ...] = ()
+    points: tuple[int, ...] = (0, 1, 2, 3)
+    overall_method: str = "score"
+    percent_bounds: tuple[int, ...] = ()
+    samples: tuple[tuple[str, str], ...] = tuple(DOMAIN_SAMPLES.items())
+    key_question_text: tuple[tuple[str, str], ...] = ()
+    areas: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    assumptions: tuple[str, ...] = ()
+    path: str | None = None
 
     def standard(self, standard_id: str) -> StandardSpec:
         for spec in self.standards:
@@ -201,12 +216,37 @@ class Framework:
 
     @property
     def max_score(self) -> int:
-        return len(self.scored_standards) * int(max(Rating))
+        """The highest possible score (0 when the overall rating is formed from areas)."""
+        if self.overall_method == "areas":
+            return 0
+        return len(self.scored_standards) * self.points[-1]
 
     @property
     def key_questions(self) -> dict[str, StandardSpec]:
         """Each key question id and the standard it belongs to, in order."""
         return {kq: spec for spec in self.standards for kq in spec.key_questions}
+
+    @property
+    def sample_names(self) -> dict[str, str]:
+        """Which sample each domain's key questions are judged on (the first part of an id)."""
+        return dict(self.samples)
+
+    def sample_of(self, key_question_or_standard: str) -> str:
+        """The sample a key question (or a standard's key questions) is judged on."""
+        domain = key_question_or_standard.split(".")[0]
+        names = self.sample_names
+        if domain not in names:
+            raise SamplingError(f"framework {self.name!r} maps no sample to {key_question_or_standard!r}; "
+                                "add its first part to the framework's [samples]")
+        return names[domain]
+
+    def wording(self, key_question: str) -> str | None:
+        """The key question's wording, where the framework file gives it."""
+        return dict(self.key_question_text).get(key_question)
+
+    def score_of(self, rating: Rating | int) -> int:
+        """The points a standard's rating adds to the score."""
+        return self.points[int(rating)]
 
     def band(self, printed_percent: int) -> Rating:
         """The band of a printed percentage under this framework's thresholds."""
@@ -216,63 +256,134 @@ class Framework:
         """The overall rating of a score, with this framework's limiting judgements."""
         return _overall(score, self, limiting or {})
 
+    def overall_from_ratings(self, ratings: Mapping[str, Rating]) -> Rating:
+        """The overall rating from the rated standards' ratings, by this framework's method.
 
-def _kq(standard_id: str, count: int = 3) -> tuple[str, ...]:
-    return tuple(f"{standard_id}.{i}" for i in range(1, count + 1))
+        "score" and "percent": the points of the scored standards add up (:meth:`overall_rating`);
+        "areas": each area takes the lowest rating of its standards, and the overall rating is
+        the lowest area's.
+        """
+        if self.overall_method == "areas":
+            rated = [ratings[s.id] for s in self.standards if s.id in ratings and s.area is not None]
+            if not rated:
+                raise SamplingError(f"framework {self.name!r}: no rated standard in any area")
+            return Rating(min(int(r) for r in rated))
+        total = sum(self.score_of(ratings[s.id]) for s in self.scored_standards if s.id in ratings)
+        limiting = {j.standard: ratings[j.standard] for j in self.limiting if j.standard in ratings}
+        return self.overall_rating(total, limiting)
+
+    @classmethod
+    def from_file(cls, name_or_path) -> Framework:
+        """Read and validate a framework file (a bundled name or a path); see :func:`load_framework`."""
+        from ._framework_files import read_framework_data
+
+        data, where = read_framework_data(name_or_path)
+        return _framework_from_data(data, where)
 
 
-_DOMAIN_ONE = (
-    StandardSpec("1.1", "Governance and leadership", ()),
-    StandardSpec("1.2", "Staff", ()),
-    StandardSpec("1.3", "Partnerships and services", ()),
-    StandardSpec("1.4", "Information and facilities", ()),
-)
-_CASEWORK = (
-    StandardSpec("2.1", "Assessment", _kq("2.1")),
-    StandardSpec("2.2", "Planning", _kq("2.2")),
-    StandardSpec("2.3", "Implementation and delivery", _kq("2.3")),
-    StandardSpec("2.4", "Reviewing", _kq("2.4")),
-    StandardSpec("3.1", "Assessment", _kq("3.1")),
-    StandardSpec("3.2", "Planning", _kq("3.2")),
-    StandardSpec("3.3", "Implementation and delivery", _kq("3.3")),
-)
+def _framework_from_data(data: Mapping, where: str) -> Framework:
+    """A :class:`Framework` from a framework file's (merged) table, validated field by field."""
+    from . import _framework_files as files
 
-FRAMEWORKS: dict[str, Framework] = {
-    "youth-2018": Framework(
-        "youth-2018",
-        _DOMAIN_ONE + _CASEWORK + (StandardSpec("3.4", "Joint working", _kq("3.4", 2)),),
-        "2018 youth framework: 3.4 'Joint working' rated from two key questions "
-        "(Essex 2018, Nottingham City 2020)",
-    ),
-    "youth-2021": Framework(
-        "youth-2021",
-        _DOMAIN_ONE
-        + _CASEWORK
-        + (
-            StandardSpec("3.4", "Out-of-court disposal policy and provision", ()),
-            StandardSpec(
-                "4.1", "Resettlement policy and provision", (), scored=False, optional=True
-            ),
-        ),
-        "2021 youth framework: 3.4 out-of-court policy and provision is qualitative; "
-        "4.1 resettlement is rated separately (Cambridgeshire 2023, Calderdale 2022, "
-        "Sunderland 2022)",
-        limiting=(LimitingJudgement("4.1", Rating.INADEQUATE, Rating.GOOD),),
-    ),
-}
+    fail = files.Fail(where)
+    files.check_top(data, fail)
+    points = files.check_points(data.get("points", [0, 1, 2, 3]), fail)
+    bounds = files.check_lower_bounds(data.get("bands", {}).get("lower_bounds", [50, 65, 80]), fail,
+                                      "bands.lower_bounds")
+    rule = data.get("standard_rule", {}).get("rule", "lowest")
+    if rule != "lowest":
+        raise fail("standard_rule.rule",
+                   f"must be 'lowest' (the band of the lowest key question), got {rule!r}")
+    samples = files.check_samples(data.get("samples"), fail)
+    standards = tuple(
+        StandardSpec(raw["id"], raw["name"], tuple(raw.get("key_questions", ())), raw.get("scored", True),
+                     raw.get("optional", False), raw.get("area"))
+        for raw in files.check_standards(data["standards"], fail, samples))
+    overall = files.check_overall(data.get("overall", {"method": "score"}), fail)
+    method = overall["method"]
+    top = sum(1 for s in standards if s.scored) * points[-1]
+    score_bands = tuple(SCORE_BANDS.values())
+    percent_bounds: tuple[int, ...] = ()
+    if method == "score":
+        score_bands = files.check_score_bands(overall.get("bands"), fail, top)
+    elif method == "percent":
+        percent_bounds = files.check_lower_bounds(overall.get("lower_bounds"), fail, "overall.lower_bounds")
+    elif not all(s.area for s in standards if not s.optional):
+        raise fail("standards", 'with overall.method = "areas" every standard needs its area = "..."')
+    limiting = tuple(_limiting(item, fail, {s.id for s in standards}) for item in overall.get("limiting", []))
+    wording = data.get("key_questions", {})
+    if not isinstance(wording, Mapping) or not all(isinstance(v, str) for v in wording.values()):
+        raise fail("key_questions",
+                   'must map a key question id to its wording, e.g. { "2.1.1" = "Does ..." }')
+    return Framework(
+        name=data["name"], standards=standards, description=str(data.get("description", "")),
+        band_lower_bounds=bounds, score_bands=score_bands, limiting=limiting, points=points,
+        overall_method=method, percent_bounds=percent_bounds, samples=tuple(samples.items()),
+        key_question_text=tuple(wording.items()),
+        areas=tuple(dict.fromkeys(s.area for s in standards if s.area)),
+        sources=files.text_list(data.get("sources", data.get("source")), fail, "sources"),
+        assumptions=files.text_list(data.get("assumptions"), fail, "assumptions"),
+        path=None if where.endswith(".toml") and "/" not in where and "\\" not in where else where,
+    )
 
+
+def _limiting(item: object, fail, standards: set[str]) -> LimitingJudgement:
+    if not isinstance(item, Mapping) or set(item) - {"standard", "when", "cap", "note"}:
+        raise fail("overall.limiting", f"each must be a table with standard, when and cap, got {item!r}")
+    if item.get("standard") not in standards:
+        raise fail("overall.limiting.standard",
+                   f"{item.get('standard')!r} is not a standard of this framework")
+    try:
+        return LimitingJudgement(item["standard"], Rating.from_label(item.get("when"), where="when"),
+                                 Rating.from_label(item.get("cap"), where="cap"))
+    except SamplingError as exc:
+        raise fail("overall.limiting", str(exc)) from None
+
+
+def load_framework(name_or_path) -> Framework:
+    """Read a framework: a bundled name ("youth-2021") or the path of a framework file.
+
+    The file is validated field by field (every error names the file and the field); a file may
+    ``extends = "youth-2021"`` another framework and change only what differs, and its own values
+    win. The format: ``methodology/framework-format.md``.
+
+    Examples
+    --------
+    >>> load_framework("youth-2021").band_lower_bounds
+    (50, 65, 80)
+    """
+    if isinstance(name_or_path, Framework):
+        return name_or_path
+    return Framework.from_file(name_or_path)
+
+
+def _bundled() -> dict[str, Framework]:
+    from ._framework_files import bundled_framework_names
+
+    return {name: Framework.from_file(name) for name in bundled_framework_names()}
+
+
+#: The bundled frameworks by name, read from ``sampling/data/frameworks/*.toml``.
+FRAMEWORKS: dict[str, Framework] = _bundled()
 
 _DEFAULT = FRAMEWORKS["youth-2021"]
 
 
-def get_framework(name: str) -> Framework:
-    """The framework called ``name`` ('youth-2018' or 'youth-2021')."""
-    try:
+def get_framework(name) -> Framework:
+    """The bundled framework called ``name`` ('youth-2018', 'youth-2021', ...), or a framework file.
+
+    A path to a ``.toml`` file is read with :func:`load_framework`.
+    """
+    if isinstance(name, Framework):
+        return name
+    if isinstance(name, str) and name in FRAMEWORKS:
         return FRAMEWORKS[name]
-    except (KeyError, TypeError):
-        raise SamplingError(
-            f"framework: unknown framework {name!r}; use one of {', '.join(map(repr, FRAMEWORKS))}"
-        ) from None
+    if isinstance(name, str | os.PathLike) and str(name).lower().endswith(".toml"):
+        return load_framework(name)
+    raise SamplingError(
+        f"framework: unknown framework {name!r}; use one of {', '.join(map(repr, FRAMEWORKS))} "
+        "or the path of a framework file"
+    )
 
 
 def _check_count(value: object, name: str) -> int:
@@ -385,7 +496,10 @@ def overall_rating(score: int, resettlement: Rating | None = None, *,
 
 def _overall(score: int, framework: Framework, limiting: Mapping[str, Rating]) -> Rating:
     score = _check_count(score, "score")
-    top = framework.score_bands[-1][1]
+    top = framework.max_score
+    if framework.overall_method == "areas":
+        raise SamplingError(f"framework {framework.name!r} forms its overall rating from areas, not a score; "
+                            "use Framework.overall_from_ratings")
     if not 0 <= score <= top:
         raise SamplingError(f"score must be between 0 and {top}, got {score}")
     return Rating(int(overall_of_scores(framework, limiting)[score]))
@@ -397,8 +511,10 @@ def overall_of_scores(framework: Framework | None = None,
 
     Each score falls in one of the framework's score bands (Nottingham City 2020 and Calderdale
     2022, Annexe 2: "0-6 = Inadequate, 7-18 = Requires improvement, 19-30 = Good, 31-36 =
-    Outstanding"); then each limiting judgement caps it (``limiting`` maps a standard to its
-    rating). The one place the overall rule is applied, for one score or a million.
+    Outstanding"), or, for a framework rated by the percentage of the highest possible score,
+    that percentage (rounded half up) in its percent bands; then each limiting judgement caps it
+    (``limiting`` maps a standard to its rating). The one place the overall rule is applied, for
+    one score or a million.
 
     >>> overall_of_scores()[[6, 7, 18, 19, 31]].tolist()
     [0, 1, 1, 2, 3]
@@ -408,9 +524,13 @@ def overall_of_scores(framework: Framework | None = None,
     import numpy as np
 
     framework = framework or _DEFAULT
-    result = np.zeros(framework.score_bands[-1][1] + 1, dtype=np.int64)
-    for rating, (low, high) in enumerate(framework.score_bands):
-        result[low: high + 1] = rating
+    top = framework.max_score
+    if framework.overall_method == "percent":
+        result = band_indices(percents(np.arange(top + 1), top), bounds=framework.percent_bounds)
+    else:
+        result = np.zeros(top + 1, dtype=np.int64)
+        for rating, (low, high) in enumerate(framework.score_bands):
+            result[low: high + 1] = rating
     for judgement in framework.limiting:
         if (limiting or {}).get(judgement.standard) == judgement.when:
             result = np.minimum(result, int(judgement.cap))

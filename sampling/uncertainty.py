@@ -474,18 +474,13 @@ def rating_distribution(report, *, mode: str = "process", populations=None, prio
     evidence = {}
     for row in report.evidence_rows(populations):
         evidence.setdefault(row.standard, []).append(row)
-    kq_rows, std_rows = [], []
-    score_pmf = np.array([1.0])
+    kq_rows, std_rows, by_standard = [], [], {}
     for standard in report.standards:
         probs = _standard_probabilities(standard, evidence.get(standard.id, ()), a, b, kq_rows)
+        by_standard[standard.id] = probs
         std_rows.append({"standard": standard.id, **dict(zip(_LABELS, probs, strict=True)),
                          "published": standard.rating.label})
-        if standard.scored:
-            score_pmf = np.convolve(score_pmf, probs)
-    max_score = report.framework.max_score
-    score = pd.Series(np.pad(score_pmf, (0, max_score + 1 - len(score_pmf))),
-                      index=pd.RangeIndex(max_score + 1, name="score"), name="probability")
-    overall = overall_probabilities(score.to_numpy(), report.framework, report.limiting)
+    score, overall = _overall_distribution(report, by_standard)
     return RatingDistribution(
         report=report.id,
         mode=mode,
@@ -498,6 +493,30 @@ def rating_distribution(report, *, mode: str = "process", populations=None, prio
         published_overall=report.overall,
         populations_source=source,
     )
+
+
+def _overall_distribution(report: Report, by_standard: Mapping[str, np.ndarray]):
+    """The score's distribution (a convolution of each scored standard's points) and P(each overall
+    rating) by the framework's method; for areas, the lowest of independent standards."""
+    import pandas as pd
+
+    framework = report.framework
+    score_pmf = np.array([1.0])
+    for standard in report.standards:
+        if standard.scored and framework.overall_method != "areas":
+            points = np.zeros(framework.points[-1] + 1)
+            np.add.at(points, np.array(framework.points), by_standard[standard.id])
+            score_pmf = np.convolve(score_pmf, points)
+    max_score = framework.max_score
+    score = pd.Series(np.pad(score_pmf, (0, max_score + 1 - len(score_pmf)))[: max_score + 1],
+                      index=pd.RangeIndex(max_score + 1, name="score"), name="probability")
+    if framework.overall_method != "areas":
+        return score, overall_probabilities(score.to_numpy(), framework, report.limiting)
+    at_least = np.ones(len(_LABELS))
+    for standard in report.standards:
+        if framework.standard(standard.id).area is not None:
+            at_least *= np.cumsum(by_standard[standard.id][::-1])[::-1]  # P(standard >= r)
+    return score, at_least - np.append(at_least[1:], 0.0)
 
 
 def _standard_probabilities(standard: Standard, rows, a: float, b: float, kq_rows: list) -> np.ndarray:

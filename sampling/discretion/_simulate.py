@@ -177,7 +177,7 @@ def simulate(
     chosen = as_rule(rule)
     standard_plans, report = plans(true_rates, n, population)
     fixed_score = 0 if report is None else sum(
-        int(s.rating) for s in report.standards if s.scored and s.qualitative)
+        report.framework.score_of(s.rating) for s in report.standards if s.scored and s.qualitative)
     populations, true_bands = {}, {}
     for plan in standard_plans:
         if plan.populations is not None and rho > 0:
@@ -200,8 +200,8 @@ def simulate(
             else:
                 counts = draw_correlated(plan, size, rho, error, rng)
             awarded, moved = tally.standard(plan, counts, int(true_bands[plan.id]))
-            score += awarded
-            score_rule += moved
+            score += tally.points[awarded]
+            score_rule += tally.points[moved]
         tally.overall(score, score_rule)
         done += size
         if progress is not None:
@@ -234,7 +234,10 @@ class _Tally:
         self.overall_counts = np.zeros((bands, 2), dtype=np.int64)
         self.fired = self.judgements = self.case_judgements = 0
         self.standards = len(standard_plans)
-        if report is not None:
+        self.points = np.array((0, 1, 2, 3) if report is None else report.framework.points)
+        if report is not None and report.framework.overall_method == "areas":
+            self.report = None  # an overall rating by areas is not simulated from a score
+        if self.report is not None:
             rule_ratings = {sid: report.standard(sid).rating for sid in report.limiting}
             self.overall_of_score = overall_of_scores(report.framework, rule_ratings)
 
@@ -278,7 +281,7 @@ class _Tally:
         ).set_index("standard")
         overall = true_overall = None
         if self.report is not None:
-            true_score = fixed_score + sum(int(b) for b in true_bands.values())
+            true_score = fixed_score + sum(int(self.points[int(b)]) for b in true_bands.values())
             true_overall = Rating(int(self.overall_of_score[true_score]))
             overall = pd.DataFrame(self.overall_counts / reps, index=pd.Index(LABELS, name="overall"),
                                    columns=["without rule", "with rule"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from .._errors import SamplingError
-from ..framework import DOMAIN_SAMPLES, Rating, get_framework, percent, standard_rating
+from ..framework import Rating, get_framework, percent, standard_rating
 from ._loader import build_report
 from ._model import KeyQuestion, Report, Standard
 
@@ -90,14 +90,12 @@ def report_from_answers(
         if not spec.qualitative:
             standards[spec.id] = _counted_standard(spec, counts)
     samples = {}
-    for domain, sample_name in DOMAIN_SAMPLES.items():
+    for domain, sample_name in spec_framework.sample_names.items():
         cases = data.loc[data["key_question"].str.startswith(domain + "."), "case_id"]
         if len(cases):
             samples[sample_name] = int(cases.nunique())
     ratings = {sid: Rating.from_label(s["rating"]) for sid, s in standards.items()}
-    total = sum(int(ratings[spec.id]) for spec in spec_framework.scored_standards if spec.id in ratings)
-    limiting = {j.standard: ratings[j.standard] for j in spec_framework.limiting if j.standard in ratings}
-    overall = spec_framework.overall_rating(total, limiting)
+    overall = spec_framework.overall_from_ratings(ratings)
     report = build_report({"id": id, "service": service, "published": published, "framework": framework,
                            "overall": overall.label, "samples": samples, "standards": standards},
                           where="answers")

@@ -15,7 +15,7 @@ from importlib import resources
 from pathlib import Path
 
 from .._errors import DenominatorWarning, ReportError, SamplingError
-from ..framework import DOMAIN_SAMPLES, Rating, get_framework, percent
+from ..framework import Rating, get_framework, percent
 from ._denominators import check_percent, feasible_denominators, yes_count
 from ._model import KeyQuestion, Report, Standard
 
@@ -141,9 +141,10 @@ def build_report(data: Mapping, *, where: str = "report", path: str | None = Non
                                              + ", ".join(s.id for s in framework.standards))
     standards = []
     for spec in framework.standards:
-        if samples.get(DOMAIN_SAMPLES.get(spec.domain, "")) == 0:
+        sample_name = framework.sample_names.get(spec.domain, "")
+        if samples.get(sample_name) == 0:
             if spec.id in standards_data:  # "we do not apply a rating" (Calderdale 2022, Annexe 2)
-                raise fail(f'standards."{spec.id}"', f"the {DOMAIN_SAMPLES[spec.domain]} sample is 0 cases, "
+                raise fail(f'standards."{spec.id}"', f"the {sample_name} sample is 0 cases, "
                                                      "so this standard is not rated; remove it")
             continue
         if spec.id not in standards_data:
@@ -151,7 +152,7 @@ def build_report(data: Mapping, *, where: str = "report", path: str | None = Non
                 continue
             raise fail(f'standards."{spec.id}"',
                        f"missing; {framework.name} requires a rating for {spec.id} ({spec.name})")
-        standards.append(_build_standard(spec, standards_data[spec.id], samples, where))
+        standards.append(_build_standard(spec, standards_data[spec.id], samples, where, sample_name))
     report = Report(
         id=data["id"], service=data["service"], published=str(data["published"]), framework=framework,
         overall=_rating(data["overall"], where, "overall"), standards=tuple(standards), samples=dict(samples),
@@ -175,9 +176,9 @@ def _check_top(data: Mapping, fail: _Fail):
     if isinstance(published, bool) or not isinstance(published, str | int):
         raise fail("published", f"must be text such as \"March 2020\", got {published!r}")
     try:
-        framework = get_framework(data["framework"])
+        framework = get_framework(_beside(data["framework"], fail.where))
     except SamplingError as exc:
-        raise fail("framework", str(exc).split(": ", 1)[1]) from None
+        raise fail("framework", str(exc).split(": ", 1)[-1]) from None
     score = data.get("score")
     if score is not None and (isinstance(score, bool) or not isinstance(score, int)
                               or not 0 <= score <= framework.max_score):
@@ -194,7 +195,7 @@ def _check_samples(samples: object, framework, fail: _Fail) -> dict[str, int]:
         # 0 is a fact where the sample feeds only optional standards ("There were no resettlement
         # cases sentenced within the timeframe", Sunderland 2022): they are then not rated
         optional = all(spec.optional for spec in framework.standards
-                       if DOMAIN_SAMPLES.get(spec.domain) == key)
+                       if framework.sample_names.get(spec.domain) == key)
         low = 0 if optional else 1
         if isinstance(value, bool) or not isinstance(value, int) or value < low:
             raise fail(f"samples.{key}", f"must be a whole number of cases, at least {low}, got {value!r}")
@@ -206,10 +207,20 @@ def _check_totals(report: Report, fail: _Fail) -> None:
     if report.score is not None and report.score != total:
         raise fail("score", f"the report prints {report.score}, but the published ratings sum to {total}; "
                             "check the score and each standard's rating")
-    expected = report.framework.overall_rating(total, report.limiting)
+    expected = report.framework.overall_from_ratings({s.id: s.rating for s in report.standards})
     if expected is not report.overall:
         raise fail("overall", f"{report.overall.label!r} does not follow from the published ratings "
                               f"(score {total} gives {expected.label!r}); check the ratings")
+
+
+def _beside(framework: object, where: str) -> object:
+    """A framework file named by a relative path is read from beside the report."""
+    if (isinstance(framework, str) and framework.lower().endswith(".toml")
+            and not Path(framework).is_absolute()):
+        candidate = Path(where).parent / framework
+        if candidate.is_file():
+            return str(candidate)
+    return framework
 
 
 def _rating(value: object, where: str, field_name: str) -> Rating:
@@ -219,7 +230,7 @@ def _rating(value: object, where: str, field_name: str) -> Rating:
         raise ReportError(str(exc)) from None
 
 
-def _build_standard(spec, raw, samples: Mapping[str, int], where: str) -> Standard:
+def _build_standard(spec, raw, samples: Mapping[str, int], where: str, sample_name: str) -> Standard:
     fail = _Fail(where, f'standards."{spec.id}".')
     if not isinstance(raw, Mapping):
         raise ReportError(f'{where}: standards."{spec.id}": must be a table with at least a rating '
@@ -239,7 +250,6 @@ def _build_standard(spec, raw, samples: Mapping[str, int], where: str) -> Standa
         return Standard(spec.id, spec.name, rating, (), spec.scored, discretion, rule)
     kqs = _check_key_questions(spec, raw, fail)
     tables = _check_tables(spec, raw, fail)
-    sample_name = DOMAIN_SAMPLES[spec.domain]
     key_questions = tuple(_key_question(kq_id, kqs[kq_id], tables, samples, sample_name, fail)
                           for kq_id in spec.key_questions)
     return Standard(spec.id, spec.name, rating, key_questions, spec.scored, discretion, rule)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from .._errors import SamplingError
 from ..evidence import EvidenceRow, evidence_frame, evidence_rows
-from ..framework import DOMAIN_SAMPLES, Framework, Rating, band, standard_rating
+from ..framework import Framework, Rating, band, standard_rating
 
 __all__ = ["KeyQuestion", "Standard", "Report"]
 
@@ -108,7 +108,7 @@ class Report:
         for spec in self.framework.standards:
             if spec.id in present:
                 continue
-            sample = DOMAIN_SAMPLES.get(spec.domain)
+            sample = self.framework.sample_names.get(spec.domain, "")
             reason = (f"no {sample.replace('_', '-')} cases" if self.samples.get(sample) == 0
                       else "not rated in this report")
             result.append((spec.id, spec.name, reason))
@@ -123,8 +123,8 @@ class Report:
 
     @property
     def published_score(self) -> int:
-        """The sum of the published ratings of the scored standards."""
-        return sum(int(s.rating) for s in self.standards if s.scored)
+        """The sum of the points of the published ratings of the scored standards."""
+        return sum(self.framework.score_of(s.rating) for s in self.standards if s.scored)
 
     def evidence_rows(self, populations: Mapping[str, int] | None = None) -> tuple[EvidenceRow, ...]:
         """The frozen records behind :meth:`evidence`, one per key question."""

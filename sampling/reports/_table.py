@@ -141,14 +141,14 @@ def rate_report(report: Report | str | Path) -> RatingTable:
         )
         for s in report.standards
     )
-    rule_score = sum(int(s.rule_rating) for s in report.standards if s.scored)
-    limiting = {sid: (report.standard(sid).rule_rating) for sid in report.limiting}
+    framework = report.framework
+    rule_score = sum(framework.score_of(s.rule_rating) for s in report.standards if s.scored)
     return RatingTable(
         report=report,
         rows=rows,
         rule_score=rule_score,
         published_score=report.published_score,
-        rule_overall=report.framework.overall_rating(rule_score, limiting),
+        rule_overall=framework.overall_from_ratings({s.id: s.rule_rating for s in report.standards}),
         published_overall=report.overall,
         not_rated=report.not_rated,
     )
