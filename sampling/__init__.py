@@ -47,7 +47,15 @@ from .reports import (
     rate_report,
     report_from_answers,
 )
-from .selection import Recency, Selection, read_cases, select, select_by_domain
+from .selection import (
+    Recency,
+    Selection,
+    SelectionSimulation,
+    read_cases,
+    select,
+    select_by_domain,
+    simulate_selection,
+)
 from .size import (
     PopulationRange,
     SampleSize,
@@ -128,4 +136,6 @@ __all__ = [
     "select",
     "select_by_domain",
     "read_cases",
+    "SelectionSimulation",
+    "simulate_selection",
 ]
