@@ -183,11 +183,11 @@ def balance_deviations(tables, *, title: str | None = None, ax=None):
     ax.barh(y, high - low, left=low, height=0.8, color="0.85", zorder=0,
             label="allowed: floor or ceiling of the target")
     ax.axvline(0, color="0.4", linewidth=0.8, zorder=1)
-    offsets = np.linspace(-0.22, 0.22, len(names)) if len(names) > 1 else [0.0]
+    offsets = np.linspace(-0.27, 0.27, len(names)) if len(names) > 1 else [0.0]
     for (colour, marker), name, offset in zip(_DESIGN_STYLES, names, offsets, strict=False):
         table = tables[name]
         outside = int((~table["within"]).sum())
-        ax.plot(table["deviation"].to_numpy(), y + offset, marker, color=colour, markersize=5,
+        ax.plot(table["deviation"].to_numpy(), y + offset, marker, color=colour, markersize=4.5,
                 linestyle="none", zorder=3, label=f"{name} ({outside} of {len(table)} outside)")
     labels = [f"{str(v).replace('_', ' ')}: {c}"
               for v, c in zip(first["variable"], first["category"], strict=True)]
@@ -195,7 +195,7 @@ def balance_deviations(tables, *, title: str | None = None, ax=None):
     ax.set_xlabel("sample count minus target (cases)")
     n = int(first["sample"].sum() / first["variable"].nunique())
     ax.set_title(title or f"Each category's count against its target (n = {n})", fontsize=10)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.09 - 1.2 / (len(first) + 6)), fontsize=7, ncols=2,
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.03 - 1.5 / (len(first) + 6)), fontsize=7, ncols=2,
               framealpha=0.9)
     fig.tight_layout()
     return fig
@@ -217,11 +217,12 @@ def imbalance_counts(simulations, *, title: str | None = None, ax=None):
         ax.bar(np.arange(top + 1) + (i - (len(names) - 1) / 2) * width, shares, width=width, color=colour,
                label=f"{name}: {sim.balanced_share:.0%} of draws balanced")
     ax.set_xticks(range(top + 1))
+    ax.set_ylim(0, 1.4 * max(np.bincount(s.outside).max() / s.draws for s in simulations.values()))
     ax.set_xlabel("categories outside the floor or ceiling of their target (count, per draw)")
     ax.set_ylabel("share of draws")
     first = simulations[names[0]]
     ax.set_title(title or f"{first.draws:,} draws of {first.n} from {first.population} cases: "
-                          f"balance on {len(first.balance_on)} variables", fontsize=10)
+                          f"balance checked on {len(first.balance_on)} variables", fontsize=10)
     ax.legend(fontsize=7, loc="upper right", framealpha=0.9)
     fig.tight_layout()
     return fig
@@ -242,12 +243,16 @@ def inclusion_frequencies(simulation, *, title: str | None = None, ax=None):
     ax.axhline(sim.expected, color="0.3", linestyle="--", linewidth=1, zorder=1,
                label=f"n/N = {sim.n}/{sim.population} = {sim.expected:.2f}")
     ax.plot(x, sim.frequencies, "o", color="0.1", markersize=4, zorder=2, label="a case")
+    lower = min(sim.frequencies.min(), sim.expected - spread)
+    upper = max(sim.frequencies.max(), sim.expected + spread)
+    span = max(upper - lower, 1e-3)
+    ax.set_ylim(lower - 0.3 * span, upper + 0.05 * span)  # room for the legend below every dot
     ax.set_xlim(0, sim.population + 1)
     ax.set_xlabel("case (position in the list)")
     ax.set_ylabel("share of draws including it")
     ax.set_title(title or f"{sim.design} design: {sim.draws:,} draws of {sim.n} from {sim.population}",
                  fontsize=10)
-    ax.legend(fontsize=7, loc="lower right", framealpha=0.9, ncols=3)
+    ax.legend(fontsize=7, loc="lower center", framealpha=0.9, ncols=3)
     fig.tight_layout()
     return fig
 
@@ -311,7 +316,10 @@ def lowest_key_questions(report, *, ax=None):
     y = np.arange(len(standards))[::-1]
     for yi, standard in zip(y, standards, strict=True):
         values = [kq.percent for kq in standard.key_questions]
-        ax.plot(values, [yi] * len(values), "o", color="0.15", markersize=5, zorder=3, clip_on=False)
+        # equal percentages side by side vertically, so that no dot hides another
+        rank = [values[:j].count(v) - (values.count(v) - 1) / 2 for j, v in enumerate(values)]
+        ax.plot(values, [yi + 0.16 * r for r in rank], "o", color="0.15", markersize=5, zorder=3,
+                clip_on=False)
         ax.plot(standard.lowest_percent, yi, "o", markersize=12, markerfacecolor="none",
                 markeredgecolor="#ca0020", markeredgewidth=2, zorder=4, clip_on=False)
         text = standard.rule_rating.label
