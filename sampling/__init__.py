@@ -59,7 +59,15 @@ from .reports import (
     rate_report,
     report_from_answers,
 )
-from .selection import Recency, Selection, read_cases, select, select_by_domain
+from .selection import (
+    Recency,
+    Selection,
+    SelectionSimulation,
+    read_cases,
+    select,
+    select_by_domain,
+    simulate_selection,
+)
 from .size import (
     PopulationRange,
     SampleSize,
@@ -154,4 +162,6 @@ __all__ = [
     "AnnexeResult",
     "execute_annexe",
     "write_annexe",
+    "SelectionSimulation",
+    "simulate_selection",
 ]

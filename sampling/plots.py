@@ -12,7 +12,8 @@ from .framework import BAND_LOWER_BOUNDS, SCORE_BANDS, Rating
 
 __all__ = ["BAND_COLOURS", "OUTCOME_COLOURS", "band_ladder", "score_distribution", "operating_curves",
            "confusion_matrix", "attainable_percentages", "interval_coverage", "band_probability_plot",
-           "report_score_distribution", "rule_errors"]
+           "report_score_distribution", "rule_errors", "balance_deviations", "imbalance_counts",
+           "inclusion_frequencies", "printed_percentages", "lowest_key_questions", "score_bar"]
 
 #: One colour per rating, worst first (colour-blind-safe, light enough to print text over).
 BAND_COLOURS = {
@@ -222,6 +223,48 @@ def attainable_percentages(ns=(8, 11, 17, 27, 43), *, ax=None):
     ax.set_xlabel("printed % yes (each tick: one possible count of 'yes')")
     ax.set_title("The percentages a key question can print, by the number of cases judged", fontsize=10)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.28), fontsize=7, ncols=4, framealpha=0.9)
+# lessons: balanced samples, printed percentages, the lowest key question, the score
+
+#: Colours and markers for comparing sampling designs (not ratings), colour-blind-safe.
+_DESIGN_STYLES = (("#0571b0", "o"), ("#ca0020", "s"), ("0.25", "^"), ("#4dac26", "D"))
+
+
+def balance_deviations(tables, *, title: str | None = None, ax=None):
+    """Each category's sample count minus its target, for one or more samples of one case list.
+
+    Parameters
+    ----------
+    tables : mapping of name -> balance table
+        ``Selection.balance`` or :func:`sampling.selection.balance_table` of each sample, all of
+        the same case list and n.
+
+    The grey bar of each category is its allowed range, [floor - target, ceiling - target]: a
+    marker on the bar is a count within a case of the target; each sample has its own marker and
+    row offset, so none hides another.
+    """
+    names = list(tables)
+    first = tables[names[0]]
+    fig, ax = _axes(ax, (9, 0.3 * len(first) + 2.2))
+    y = np.arange(len(first))[::-1].astype(float)
+    low = np.floor(first["target"].to_numpy() + 1e-9) - first["target"].to_numpy()
+    high = np.ceil(first["target"].to_numpy() - 1e-9) - first["target"].to_numpy()
+    ax.barh(y, high - low, left=low, height=0.8, color="0.85", zorder=0,
+            label="allowed: floor or ceiling of the target")
+    ax.axvline(0, color="0.4", linewidth=0.8, zorder=1)
+    offsets = np.linspace(-0.27, 0.27, len(names)) if len(names) > 1 else [0.0]
+    for (colour, marker), name, offset in zip(_DESIGN_STYLES, names, offsets, strict=False):
+        table = tables[name]
+        outside = int((~table["within"]).sum())
+        ax.plot(table["deviation"].to_numpy(), y + offset, marker, color=colour, markersize=4.5,
+                linestyle="none", zorder=3, label=f"{name} ({outside} of {len(table)} outside)")
+    labels = [f"{str(v).replace('_', ' ')}: {c}"
+              for v, c in zip(first["variable"], first["category"], strict=True)]
+    ax.set_yticks(y, labels, fontsize=8)
+    ax.set_xlabel("sample count minus target (cases)")
+    n = int(first["sample"].sum() / first["variable"].nunique())
+    ax.set_title(title or f"Each category's count against its target (n = {n})", fontsize=10)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.03 - 1.5 / (len(first) + 6)), fontsize=7, ncols=2,
+              framealpha=0.9)
     fig.tight_layout()
     return fig
 
@@ -298,6 +341,29 @@ def interval_coverage(n: int, methods=("wilson", "clopper-pearson"), *, confiden
     ax.set_ylabel("coverage (probability)")
     ax.set_title(f"{n} cases: how often the {confidence:.0%} interval contains the true rate", fontsize=10)
     ax.legend(loc="lower center", fontsize=7, framealpha=0.9)
+def imbalance_counts(simulations, *, title: str | None = None, ax=None):
+    """How many categories each draw put outside [floor, ceiling] of their targets, per design.
+
+    ``simulations`` maps a name to a :class:`sampling.selection.SelectionSimulation` (same case
+    list, n and ``balance_on``); bars of different designs stand side by side.
+    """
+    names = list(simulations)
+    fig, ax = _axes(ax, (8, 3.2))
+    top = max(int(s.outside.max()) for s in simulations.values())
+    width = 0.8 / len(names)
+    for i, ((colour, _), name) in enumerate(zip(_DESIGN_STYLES, names, strict=False)):
+        sim = simulations[name]
+        shares = np.bincount(sim.outside, minlength=top + 1) / sim.draws
+        ax.bar(np.arange(top + 1) + (i - (len(names) - 1) / 2) * width, shares, width=width, color=colour,
+               label=f"{name}: {sim.balanced_share:.0%} of draws balanced")
+    ax.set_xticks(range(top + 1))
+    ax.set_ylim(0, 1.4 * max(np.bincount(s.outside).max() / s.draws for s in simulations.values()))
+    ax.set_xlabel("categories outside the floor or ceiling of their target (count, per draw)")
+    ax.set_ylabel("share of draws")
+    first = simulations[names[0]]
+    ax.set_title(title or f"{first.draws:,} draws of {first.n} from {first.population} cases: "
+                          f"balance checked on {len(first.balance_on)} variables", fontsize=10)
+    ax.legend(fontsize=7, loc="upper right", framealpha=0.9)
     fig.tight_layout()
     return fig
 
@@ -384,6 +450,75 @@ def band_probability_plot(k: int, n: int, *, population: int | None = None, prio
               loc="upper left", fontsize=7, framealpha=0.9)
     ax.set_xlim(0, 100)
     ax.set_title(f"{k} of {n} 'yes', {view}: probability of each band", fontsize=10)
+def inclusion_frequencies(simulation, *, title: str | None = None, ax=None):
+    """Each case's inclusion frequency over many draws against n / N, with the band of
+    two Monte Carlo standard errors a fair design stays within for about 19 cases in 20.
+
+    ``simulation`` is a :class:`sampling.selection.SelectionSimulation`.
+    """
+    fig, ax = _axes(ax, (8, 3.2))
+    sim = simulation
+    x = np.arange(1, sim.population + 1)
+    spread = 2 * sim.standard_error
+    ax.axhspan(sim.expected - spread, sim.expected + spread, color="0.88", zorder=0,
+               label="n/N ± 2 standard errors")
+    ax.axhline(sim.expected, color="0.3", linestyle="--", linewidth=1, zorder=1,
+               label=f"n/N = {sim.n}/{sim.population} = {sim.expected:.2f}")
+    ax.plot(x, sim.frequencies, "o", color="0.1", markersize=4, zorder=2, label="a case")
+    lower = min(sim.frequencies.min(), sim.expected - spread)
+    upper = max(sim.frequencies.max(), sim.expected + spread)
+    span = max(upper - lower, 1e-3)
+    ax.set_ylim(lower - 0.3 * span, upper + 0.05 * span)  # room for the legend below every dot
+    ax.set_xlim(0, sim.population + 1)
+    ax.set_xlabel("case (position in the list)")
+    ax.set_ylabel("share of draws including it")
+    ax.set_title(title or f"{sim.design} design: {sim.draws:,} draws of {sim.n} from {sim.population}",
+                 fontsize=10)
+    ax.legend(fontsize=7, loc="lower center", framealpha=0.9, ncols=3)
+    fig.tight_layout()
+    return fig
+
+
+def printed_percentages(n: int, *, highlight: int | None = None, window: tuple[float, float] | None = None,
+                        ax=None):
+    """Every printed percentage n cases can give (k = 0 ... n "yes"), over the rating bands.
+
+    Each k has a dash at the whole number the reports print (rounded half up,
+    :func:`sampling.framework.percents`) and a dot at its exact share 100 k / n; dotted lines mark
+    the exact shares from which a percentage prints into the next band
+    (:func:`sampling.framework.proportion_cutoffs`). ``highlight`` rings one k; ``window``
+    (lowest, highest percentage) zooms in on part of the scale.
+    """
+    from .framework import band, percent, percents, proportion_cutoffs
+
+    fig, ax = _axes(ax, (8, 3.6))
+    for rating, low, high in _band_edges():
+        ax.axhspan(low, high, color=BAND_COLOURS[rating], zorder=0, label=rating.label)
+    k = np.arange(n + 1)
+    exact = 100 * k / n
+    printed = percents(k, np.full_like(k, n))
+    ax.plot(k, printed, "_", color="0.05", markersize=12, markeredgewidth=2.5, zorder=3,
+            label="printed (half up)")
+    ax.plot(k, exact, ".", color="#0571b0", markersize=4, zorder=4, label="exact share 100 k / n")
+    for i, cut in enumerate(proportion_cutoffs()):
+        ax.axhline(100 * cut, color="0.3", linestyle=":", linewidth=1, zorder=1,
+                   label="exact share that prints into the next band" if i == 0 else None)
+    if highlight is not None:
+        shown = percent(highlight, n)
+        label = f"{highlight} of {n} = {100 * highlight / n:.2f} %: prints {shown} % ({band(shown).label})"
+        ax.plot(highlight, shown, "o", markersize=11, markerfacecolor="none", markeredgecolor="#ca0020",
+                markeredgewidth=2, zorder=4, label=label)
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    shown_k = k if window is None else k[(exact >= window[0]) & (exact <= window[1])]
+    if shown_k.size:
+        ax.set_xlim(shown_k.min() - 1.6 if window else -0.6, shown_k.max() + (1.6 if window else 0.6))
+    ax.set_ylim(*(window or (0, 102)))
+    ax.set_xlabel(f"cases judged 'yes' (k, out of n = {n})")
+    ax.set_ylabel("percentage (%)")
+    ax.set_title(f"What each number of 'yes' out of {n} prints as, and its band", fontsize=10)
+    ax.legend(fontsize=7, loc="upper left", framealpha=0.9, ncols=2)
     fig.tight_layout()
     return fig
 
@@ -423,6 +558,40 @@ def report_score_distribution(report, *, mode: str = "process", populations=None
         ax.axvline(published, color="0.05", linewidth=2, zorder=4, label=f"published score: {published}")
         ax.axvline(rule, color="#b2182b", linewidth=2, linestyle="--", zorder=5, label=f"rule score: {rule}")
     ax.legend(loc="upper left", fontsize=7, framealpha=0.9)
+def lowest_key_questions(report, *, ax=None):
+    """Each standard's key questions over the bands, the lowest ringed: it sets the standard's
+    rating (Nottingham City 2020, Annexe 2). The rule's and the published rating are written
+    at the right; qualitative standards are left out.
+    """
+    from .reports import load_report
+
+    report = load_report(report)
+    standards = [s for s in report.standards if not s.qualitative]
+    fig, ax = _axes(ax, (9, 0.45 * len(standards) + 1.6))
+    for rating, low, high in _band_edges():
+        ax.axvspan(low, high, color=BAND_COLOURS[rating], zorder=0, label=rating.label)
+    y = np.arange(len(standards))[::-1]
+    for yi, standard in zip(y, standards, strict=True):
+        values = [kq.percent for kq in standard.key_questions]
+        # equal percentages side by side vertically, so that no dot hides another
+        rank = [values[:j].count(v) - (values.count(v) - 1) / 2 for j, v in enumerate(values)]
+        ax.plot(values, [yi + 0.16 * r for r in rank], "o", color="0.15", markersize=5, zorder=3,
+                clip_on=False)
+        ax.plot(standard.lowest_percent, yi, "o", markersize=12, markerfacecolor="none",
+                markeredgecolor="#ca0020", markeredgewidth=2, zorder=4, clip_on=False)
+        text = standard.rule_rating.label
+        if standard.rating is not standard.rule_rating:
+            text += f" (published {standard.rating.label})"
+        ax.text(102, yi, text, va="center", fontsize=7)
+    ax.plot([], [], "o", color="0.15", markersize=5, label="a key question")
+    ax.plot([], [], "o", markersize=10, markerfacecolor="none", markeredgecolor="#ca0020", markeredgewidth=2,
+            label="the lowest: sets the rating")
+    ax.set_yticks(y, [f"{s.id} {s.name}" for s in standards], fontsize=8)
+    ax.set_xlim(0, 100)
+    ax.set_ylim(-1.7, len(standards) - 0.4)
+    ax.set_xlabel("% 'yes', as printed")
+    ax.set_title(f"{report.service} ({report.published}): the rule's rating of each standard", fontsize=10)
+    ax.legend(loc="lower left", fontsize=7, ncols=3, framealpha=0.9)
     fig.tight_layout()
     return fig
 
@@ -478,5 +647,45 @@ def rule_errors(table, *, title: str | None = None, ax=None):
     ax.set_title(title or "Each rule: the chance of a rating too low, right and too high", fontsize=10)
     ax.legend(loc="upper center", bbox_to_anchor=(0.45, -0.3 if len(rows) < 4 else -0.18),
               fontsize=7, ncols=3, framealpha=0.9)
+def score_bar(table, *, ax=None):
+    """How the 0-36 score adds up: one bar for the rule's ratings and one for the published ones.
+
+    ``table`` is a :class:`sampling.reports.RatingTable`. Each segment is a scored standard's
+    points, coloured by its rating (hatched: qualitative, taken as published); the top strip shows
+    the overall bands of the score, and each bar's end is labelled with its score and overall
+    rating (with the resettlement limiting judgement).
+    """
+    from .framework import overall_rating
+
+    top = table.report.framework.max_score
+    fig, ax = _axes(ax, (8, 2.6))
+    for rating, (low, high) in SCORE_BANDS.items():
+        left, right = (low - 0.5 if low else 0), (high + 0.5 if high < top else high)
+        ax.barh(2, right - left, left=left, height=0.55, color=BAND_COLOURS[rating], edgecolor="0.2",
+                zorder=2)
+        ax.text((left + right) / 2, 2, f"{rating.label}\n{low}-{high}", ha="center", va="center",
+                fontsize=6.5, zorder=3)
+        if low:
+            ax.axvline(left, color="0.4", linestyle=":", linewidth=0.8, zorder=1)
+    scored = [r for r in table.rows if table.report.standard(r.id).scored]
+    bars = (("published_rating", table.published_score), ("rule_rating", table.rule_score))
+    for yi, (attribute, score) in enumerate(bars):
+        left = 0
+        for row in scored:
+            rating = getattr(row, attribute)
+            if int(rating):
+                ax.barh(yi, int(rating), left=left, height=0.55, color=BAND_COLOURS[rating], edgecolor="0.2",
+                        hatch="//" if row.qualitative else None, zorder=2)
+                ax.text(left + int(rating) / 2, yi, row.id, ha="center", va="center", fontsize=6, zorder=3)
+            left += int(rating)
+        overall = overall_rating(score, table.report.resettlement)
+        ax.text(score + 0.4, yi, f"{score}: {overall.label}", va="center", fontsize=8, zorder=3)
+    ax.set_yticks([0, 1, 2], ["published\nratings", "rule's\nratings", "overall\nbands"], fontsize=8)
+    ax.set_xlim(0, top)
+    ax.set_ylim(-0.5, 2.5)
+    ax.set_xlabel(f"score (points: Inadequate 0 to Outstanding {int(max(Rating))} per standard; hatched: "
+                  "qualitative)")
+    ax.set_title(f"{table.report.service}: the score out of {top}, "
+                 f"rule {table.rule_score} and published {table.published_score}", fontsize=10)
     fig.tight_layout()
     return fig
