@@ -18,6 +18,16 @@ from ._errors import (
     SamplingWarning,
 )
 from ._version import __version__
+from .across import (
+    Agreement,
+    Comparison,
+    EmpiricalPrior,
+    Funnel,
+    agreement,
+    compare,
+    empirical_prior,
+    funnel,
+)
 from .discretion import (
     DiscretionAssessment,
     SimulationResult,
@@ -133,4 +143,13 @@ __all__ = [
     "select",
     "select_by_domain",
     "read_cases",
+    # across inspections (synthetic reports of many services: sampling.synthetic.reports)
+    "Comparison",
+    "compare",
+    "Funnel",
+    "funnel",
+    "EmpiricalPrior",
+    "empirical_prior",
+    "Agreement",
+    "agreement",
 ]
