@@ -113,7 +113,7 @@ def _check_range(value, name: str) -> tuple[int, int]:
 
 def _key_question_means(framework) -> dict[str, float]:
     """Each key question's mean k / n over the bundled reports that have it (all, if none do)."""
-    from .reports import list_reports, load_report
+    from . import list_reports, load_report
 
     seen: dict[str, list[float]] = {}
     for report_id in list_reports():
@@ -188,8 +188,7 @@ def reports(count: int, *, rng=None, framework: str = "youth-2021", concentratio
     >>> [(kq.k, kq.n) for kq in many[0].key_questions][:3]
     [(24, 24), (19, 25), (21, 25)]
     """
-    from .framework import Rating, get_framework
-    from .reports import report_from_answers
+    from . import Rating, get_framework, report_from_answers
 
     if isinstance(count, bool) or not isinstance(count, numbers.Integral) or count < 1:
         raise SamplingError(f"count must be a whole number of services, at least 1, got {count!r}")

@@ -131,17 +131,17 @@ def test_estimate_recovers_the_generating_error(held_out):
 
 
 def test_judgement_error_interval_covers_at_least_its_confidence():
-    # 300 synthetic files of 60 cases with e = 0.15: the 80 % interval (the exact interval of
+    # 200 synthetic files of 60 cases with e = 0.15: the 80 % interval (the exact interval of
     # the disagreement, carried through the monotone map) must cover 0.15 in at least 80 % of
     # them, less 3 binomial standard errors of the count
     covered = 0
-    for seed in range(300):
+    for seed in range(200):
         frame = synthetic.double_judged(60, key_questions=("3.1.1",), judgement_error=0.15, rng=10_000 + seed)
         with warnings.catch_warnings():  # a rare file disagrees on half its cases: warned, still counted
             warnings.simplefilter("ignore", SamplingWarning)
             row = agreement(frame).overall
         covered += row.judgement_error_low <= 0.15 <= row.judgement_error_high
-    assert covered / 300 >= 0.8 - 3 * math.sqrt(0.8 * 0.2 / 300)
+    assert covered / 200 >= 0.8 - 3 * math.sqrt(0.8 * 0.2 / 200)
 
 
 def test_simulate_and_operating_characteristic_take_the_estimate(held_out):

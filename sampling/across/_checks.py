@@ -20,7 +20,7 @@ def check_confidence(confidence: object, name: str = "confidence") -> float:
 
 def load(report, where: str):
     """A report given by bundled id, path or object, with ``where`` named in any error."""
-    from ..reports import Report, load_report
+    from .. import Report, load_report
 
     if isinstance(report, Report):
         return report

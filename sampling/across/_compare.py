@@ -164,7 +164,7 @@ def _prior_text(prior) -> str:
 def _key_question_rows(before, after, confidence: float, prior) -> tuple[list[dict], list]:
     from scipy.stats import norm
 
-    from ..uncertainty import band_probabilities
+    from .. import band_probabilities
 
     z = float(norm.ppf(0.5 + confidence / 2))
     after_kqs = {kq.id: kq for kq in after.key_questions}
@@ -194,7 +194,7 @@ def _key_question_rows(before, after, confidence: float, prior) -> tuple[list[di
 
 
 def _standard_rows(before, after, prior) -> tuple[list[dict], list, dict]:
-    from ..uncertainty import rating_distribution
+    from .. import rating_distribution
 
     dist_before = rating_distribution(before, mode="process", prior=prior)
     dist_after = rating_distribution(after, mode="process", prior=prior)
