@@ -190,6 +190,8 @@ def test_json_shape(capsys):
                         "confidence"}
     assert set(row["before"]) == {"yes", "relevant", "percent"} and row["confidence"] == 0.9
     assert set(data["overall"]) >= {"before", "after", "p_higher", "p_same", "p_lower"}
+    assert data["overall"]["confidence"] == 0.9
+    assert all(row["confidence"] == 0.9 for row in data["key_questions"] + data["standards"])
 
 
 def test_cli_text_plot_and_errors(capsys, tmp_path):

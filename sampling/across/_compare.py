@@ -141,14 +141,18 @@ class Comparison:
             })
         standards = [{"standard": sid, "name": row["name"], "before": row.before, "after": row.after,
                       "qualitative": bool(row.qualitative), "p_changed": float(row.p_changed),
-                      "p_higher": float(row.p_higher), "p_lower": float(row.p_lower)}
+                      "p_higher": float(row.p_higher), "p_lower": float(row.p_lower),
+                      "confidence": self.confidence,
+                      "change_likely": bool(row.p_changed >= self.confidence)}
                      for sid, row in self.standards.iterrows()]
         return {
             "before": self.before, "after": self.after,
             "frameworks": {"before": self.before_framework, "after": self.after_framework},
             "confidence": self.confidence, "interval": INTERVAL_NAME,
             "uncertainty": "process", "prior": _prior_text(self.prior),
-            "key_questions": rows, "standards": standards, "overall": self.overall,
+            "key_questions": rows, "standards": standards,
+            "overall": {**self.overall, "confidence": self.confidence,
+                        "change_likely": bool(1 - self.overall["p_same"] >= self.confidence)},
             "unmatched": [{"kind": kind, "id": item, "only_in": which}
                           for kind, item, which in self.unmatched],
         }
