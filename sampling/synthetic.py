@@ -117,8 +117,8 @@ def _key_question_means(framework) -> dict[str, float]:
 
     seen: dict[str, list[float]] = {}
     for report_id in list_reports():
-        for kq in load_report(report_id).key_questions:
-            seen.setdefault(kq.id, []).append(kq.k / kq.n)
+        for row in load_report(report_id).evidence_rows():
+            seen.setdefault(row.key_question, []).append(row.yes / row.relevant)
     everything = [v for values in seen.values() for v in values]
     return {kq: float(np.mean(seen.get(kq, everything)))
             for spec in framework.standards for kq in spec.key_questions}
@@ -188,7 +188,7 @@ def reports(count: int, *, rng=None, framework: str = "youth-2021", concentratio
     >>> [(kq.k, kq.n) for kq in many[0].key_questions][:3]
     [(24, 24), (19, 25), (21, 25)]
     """
-    from . import Rating, get_framework, report_from_answers
+    from . import Rating, _validation, get_framework, report_from_answers
 
     if isinstance(count, bool) or not isinstance(count, numbers.Integral) or count < 1:
         raise SamplingError(f"count must be a whole number of services, at least 1, got {count!r}")
@@ -200,7 +200,7 @@ def reports(count: int, *, rng=None, framework: str = "youth-2021", concentratio
     sizes = {"court": _check_range(court, "court"),
              "out_of_court": _check_range(out_of_court, "out_of_court")}
     means = _key_question_means(spec)
-    generator = np.random.default_rng(rng)
+    generator = _validation.generator(rng)
     labels = Rating.labels()
     result = []
     for i in range(1, count + 1):
@@ -234,6 +234,8 @@ def double_judged(cases: int, *, key_questions=("2.1.1", "2.1.2", "2.1.3"), rate
     """
     import pandas as pd
 
+    from . import _validation
+
     if isinstance(cases, bool) or not isinstance(cases, numbers.Integral) or cases < 1:
         raise SamplingError(f"cases must be a whole number, at least 1, got {cases!r}")
     for name, value, top in (("rate", rate, 1), ("judgement_error", judgement_error, 0.5)):
@@ -242,7 +244,7 @@ def double_judged(cases: int, *, key_questions=("2.1.1", "2.1.2", "2.1.3"), rate
     kqs = [str(k) for k in key_questions]
     if not kqs:
         raise SamplingError("key_questions must name at least one key question, e.g. ('2.1.1',)")
-    generator = np.random.default_rng(rng)
+    generator = _validation.generator(rng)
     truth = generator.random((cases, len(kqs))) < rate
     first = truth ^ (generator.random(truth.shape) < judgement_error)
     second = truth ^ (generator.random(truth.shape) < judgement_error)

@@ -143,7 +143,7 @@ def test_funnel_json_and_cli(capsys, tmp_path):
     plot = tmp_path / "funnel.png"
     code = main(["funnel", *ids, "--key-question", "2.1.2", "--json", "--plot", str(plot)])
     out, err = capsys.readouterr()
-    assert code == 0 and err == "" and plot.stat().st_size > 0
+    assert code == 0 and err == f"wrote {plot}\n" and plot.stat().st_size > 0
     data = json.loads(out)
     assert data["levels"] == [0.8, 0.95, 0.998]
     entry = data["key_questions"][0]
@@ -166,6 +166,8 @@ def test_funnel_cli_all_key_questions_plot(capsys, tmp_path):
     plot = tmp_path / "all.png"
     assert main(["funnel", *list_reports(), "--plot", str(plot)]) == 0
     assert "outside" in capsys.readouterr().out and plot.stat().st_size > 0
+    assert main(["funnel", *list_reports(), "--plot", str(plot)]) == 2  # exists: refused without --force
+    assert "--force" in capsys.readouterr().err
 
 
 # --------------------------------------------------------------------------------------------

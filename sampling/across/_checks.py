@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numbers
 import warnings
 
 import numpy as np
@@ -11,11 +10,10 @@ from .._errors import ReportError, SamplingError
 
 
 def check_confidence(confidence: object, name: str = "confidence") -> float:
-    """A two-sided confidence level strictly between 0 and 1."""
-    if isinstance(confidence, bool) or not isinstance(confidence, numbers.Real) \
-            or not 0 < float(confidence) < 1:
-        raise SamplingError(f"{name} must be between 0 and 1 (a proportion, e.g. 0.80), got {confidence!r}")
-    return float(confidence)
+    """A two-sided confidence level strictly between 0 and 1 (the shared wording)."""
+    from .._validation import confidence as checked
+
+    return checked(confidence, name)
 
 
 def load(report, where: str):
@@ -50,12 +48,17 @@ def load_many(reports, where: str = "reports", minimum: int = 2) -> list:
     return loaded
 
 
+def evidence(report) -> tuple:
+    """The report's evidence rows (key_question, yes, relevant, percent, band, ...), no populations."""
+    return report.evidence_rows()
+
+
 def key_question_ids(reports) -> list[str]:
     """Every key question id that any of the reports has, in framework order of first sight."""
     seen: dict[str, None] = {}
     for report in reports:
-        for kq in report.key_questions:
-            seen.setdefault(kq.id, None)
+        for row in evidence(report):
+            seen.setdefault(row.key_question, None)
     return list(seen)
 
 

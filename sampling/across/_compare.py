@@ -9,8 +9,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._errors import SamplingError
-from ..framework import Rating, band
-from ._checks import check_confidence, load
+from ..framework import Rating
+from ._checks import check_confidence, evidence, load
 
 __all__ = ["Comparison", "compare", "difference_interval"]
 
@@ -159,10 +159,9 @@ class Comparison:
 
 
 def _prior_text(prior) -> str:
-    if isinstance(prior, str):
-        return prior
-    a, b = (float(v) for v in prior)
-    return f"beta({a:g}, {b:g})"
+    from .._validation import prior_name
+
+    return prior_name(prior)
 
 
 def _key_question_rows(before, after, confidence: float, prior) -> tuple[list[dict], list]:
@@ -171,26 +170,28 @@ def _key_question_rows(before, after, confidence: float, prior) -> tuple[list[di
     from .. import band_probabilities
 
     z = float(norm.ppf(0.5 + confidence / 2))
-    after_kqs = {kq.id: kq for kq in after.key_questions}
-    before_ids = [kq.id for kq in before.key_questions]
-    unmatched = [("key_question", kq.id, "before") for kq in before.key_questions if kq.id not in after_kqs]
-    unmatched += [("key_question", i, "after") for i in after_kqs if i not in before_ids]
+    old_rows = evidence(before)
+    new_rows = {row.key_question: row for row in evidence(after)}
+    old_ids = [row.key_question for row in old_rows]
+    unmatched = [("key_question", row.key_question, "before") for row in old_rows
+                 if row.key_question not in new_rows]
+    unmatched += [("key_question", i, "after") for i in new_rows if i not in old_ids]
     rows = []
-    for old in before.key_questions:
-        new = after_kqs.get(old.id)
+    for old in old_rows:
+        new = new_rows.get(old.key_question)
         if new is None:
             continue
-        low, high = _newcombe(old.k, old.n, new.k, new.n, z)
-        p_old = band_probabilities(old.k, old.n, prior=prior).to_numpy()
-        p_new = band_probabilities(new.k, new.n, prior=prior).to_numpy()
+        low, high = _newcombe(old.yes, old.relevant, new.yes, new.relevant, z)
+        p_old = band_probabilities(old.yes, old.relevant, prior=prior).to_numpy()
+        p_new = band_probabilities(new.yes, new.relevant, prior=prior).to_numpy()
         up, same, down = _joint(p_old, p_new)
         rows.append({
-            "key_question": old.id,
-            "before_yes": old.k, "before_relevant": old.n, "before_percent": old.percent,
-            "after_yes": new.k, "after_relevant": new.n, "after_percent": new.percent,
-            "difference": 100 * (new.k / new.n - old.k / old.n), "low": 100 * low, "high": 100 * high,
-            "confidence": confidence,
-            "before_band": band(old.percent).label, "after_band": band(new.percent).label,
+            "key_question": old.key_question,
+            "before_yes": old.yes, "before_relevant": old.relevant, "before_percent": old.percent,
+            "after_yes": new.yes, "after_relevant": new.relevant, "after_percent": new.percent,
+            "difference": 100 * (new.yes / new.relevant - old.yes / old.relevant),
+            "low": 100 * low, "high": 100 * high, "confidence": confidence,
+            "before_band": Rating(old.band).label, "after_band": Rating(new.band).label,
             "p_band_changed": 1 - same, "p_band_up": up, "p_band_down": down,
             "band_change_likely": 1 - same >= confidence,
         })
@@ -287,7 +288,10 @@ def compare(before, after, *, confidence: float = 0.80, prior="jeffreys") -> Com
     >>> result.key_questions.loc["2.3.2", columns].astype(float).round(2).tolist()
     [45.0, 76.0, 31.02, 7.08, 51.3, 0.91]
     """
+    from .._validation import prior as check_prior
+
     confidence = check_confidence(confidence)
+    check_prior(prior)
     before = load(before, "before")
     after = load(after, "after")
     rows, unmatched = _key_question_rows(before, after, confidence, prior)

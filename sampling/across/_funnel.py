@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._errors import SamplingError
-from ._checks import check_confidence, json_number, key_question_ids, load_many, warn
+from ._checks import check_confidence, evidence, json_number, key_question_ids, load_many, warn
 
 __all__ = ["Funnel", "funnel", "funnel_limits", "EmpiricalPrior", "empirical_prior"]
 
@@ -156,15 +156,15 @@ def _units(reports, key_question: str | None, shared: bool = True) -> tuple[list
     wanted = key_question_ids(reports) if key_question is None else [key_question]
     rows = []
     for kq_id in wanted:
-        found = [(r, kq) for r in reports for kq in r.key_questions if kq.id == kq_id]
+        found = [(r, row) for r in reports for row in evidence(r) if row.key_question == kq_id]
         if len(found) < (2 if shared or key_question is not None else 1):
             if key_question is not None:
                 have = [r.id for r, _ in found]
                 raise SamplingError(f"key_question: {kq_id!r} is in {len(have)} of the reports "
                                     f"({', '.join(have) or 'none'}); a comparison needs it in at least two")
             continue
-        rows += [{"key_question": kq_id, "name": r.id, "service": r.service, "yes": kq.k,
-                  "relevant": kq.n, "percent": kq.percent} for r, kq in found]
+        rows += [{"key_question": kq_id, "name": r.id, "service": r.service, "yes": row.yes,
+                  "relevant": row.relevant, "percent": row.percent} for r, row in found]
     kqs = list(dict.fromkeys(row["key_question"] for row in rows))
     if not kqs:
         raise SamplingError("reports: no key question is in two or more of the reports; give "

@@ -8,10 +8,13 @@ _SHORT = {"Inadequate": "Inad", "Requires improvement": "RI", "Good": "Good", "O
 
 
 def _save(fig, path: str) -> None:
+    import sys
+
     import matplotlib.pyplot as plt
 
     fig.savefig(path, dpi=120)
     plt.close(fig)
+    print(f"wrote {path}", file=sys.stderr)
 
 
 def _use_agg() -> None:
@@ -27,7 +30,7 @@ def _use_agg() -> None:
 def _cmd_compare(args) -> int:
     from ..across import compare
 
-    check_plot_path(args.plot)
+    check_plot_path(args.plot, args.force)
     result = compare(args.before, args.after, confidence=args.confidence, prior=args.prior)
     if args.plot:
         _use_agg()
@@ -90,7 +93,7 @@ def _levels_arg(text: str) -> tuple[float, ...]:
 def _cmd_funnel(args) -> int:
     from ..across import funnel
 
-    check_plot_path(args.plot)
+    check_plot_path(args.plot, args.force)
     result = funnel(args.reports, args.key_question, levels=args.levels)
     if args.plot:
         _use_agg()
@@ -155,6 +158,7 @@ def register(sub) -> None:
                    help="prior of each rate for the band probabilities (default jeffreys)")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--plot", metavar="FILE.png", default=None, help="write the changes and intervals here")
+    p.add_argument("--force", action="store_true", help="overwrite --plot if it exists")
     p.set_defaults(func=_cmd_compare)
 
     p = sub.add_parser("funnel", help="many services' key-question results against their cases",
@@ -168,6 +172,7 @@ def register(sub) -> None:
                    help="levels of the limits (default 0.8,0.95,0.998)")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--plot", metavar="FILE.png", default=None, help="write the funnel plot here")
+    p.add_argument("--force", action="store_true", help="overwrite --plot if it exists")
     p.set_defaults(func=_cmd_funnel)
 
     p = sub.add_parser("agreement", help="how far two inspectors agree on the same cases",
