@@ -19,6 +19,16 @@ from ._errors import (
     SamplingWarning,
 )
 from ._version import __version__
+from .across import (
+    Agreement,
+    Comparison,
+    EmpiricalPrior,
+    Funnel,
+    agreement,
+    compare,
+    empirical_prior,
+    funnel,
+)
 from .annexe import AnnexeResult, execute_annexe, write_annexe
 from .answers import (
     Answers,
@@ -164,4 +174,13 @@ __all__ = [
     "write_annexe",
     "SelectionSimulation",
     "simulate_selection",
+    # across inspections (synthetic reports of many services: sampling.synthetic.reports)
+    "Comparison",
+    "compare",
+    "Funnel",
+    "funnel",
+    "EmpiricalPrior",
+    "empirical_prior",
+    "Agreement",
+    "agreement",
 ]

@@ -689,3 +689,94 @@ def score_bar(table, *, ax=None):
                  f"rule {table.rule_score} and published {table.published_score}", fontsize=10)
     fig.tight_layout()
     return fig
+
+
+# --------------------------------------------------------------------------------------------
+# across inspections
+
+
+def _funnel_panel(result, key_question: str, ax) -> None:
+    points = result.points[result.points["key_question"] == key_question]
+    limits = result.limits[result.limits["key_question"] == key_question]
+    rate = float(result.pooled.loc[key_question, "pooled_rate"])
+    styles = ["--", "-.", ":", (0, (1, 3))]
+    for i, (level, group) in enumerate(limits.groupby("level", sort=True)):
+        style = styles[min(i, len(styles) - 1)]
+        ax.plot(group["n"], group["low"] * 100, color="0.35", linestyle=style, linewidth=0.9,
+                label=f"{level:.1%} limits")
+        ax.plot(group["n"], group["high"] * 100, color="0.35", linestyle=style, linewidth=0.9)
+    ax.axhline(rate * 100, color="0.1", linewidth=1.0, label=f"pooled {rate:.1%}")
+    inside = points["outside"].isna()
+    ax.plot(points.loc[inside, "relevant"], points.loc[inside, "proportion"] * 100, "o", color="0.25",
+            markersize=4, label="inside")
+    ax.plot(points.loc[~inside, "relevant"], points.loc[~inside, "proportion"] * 100, "o",
+            color="#b2182b", markersize=5, label="outside")
+    for _, p in points[~inside].iterrows():
+        ax.annotate(p["name"], (p["relevant"], p["proportion"] * 100), fontsize=6,
+                    xytext=(3, 2), textcoords="offset points")
+    ax.set_ylim(0, 100)
+    ax.set_xlim(0, points["relevant"].max() * 1.05 + 1)
+    ax.set_title(key_question, fontsize=9)
+
+
+def funnel_plot(result, *, key_question: str | None = None, ax=None):
+    """A funnel plot of a :class:`sampling.Funnel`: each service's percentage against its cases,
+    the pooled rate and the control limits at each level (Spiegelhalter 2005).
+
+    With several key questions in ``result`` and none chosen, one small panel per key question
+    (``ax`` must then be None).
+    """
+    import matplotlib.pyplot as plt
+
+    from ._errors import SamplingError
+
+    available = list(result.pooled.index)
+    if key_question is not None and key_question not in available:
+        raise SamplingError(f"key_question: {key_question!r} is not in this funnel; it has "
+                            + ", ".join(available))
+    chosen = [key_question] if key_question is not None else available
+    if len(chosen) == 1:
+        fig, ax = _axes(ax, (7, 4.2))
+        _funnel_panel(result, chosen[0], ax)
+        ax.set_xlabel("relevant cases")
+        ax.set_ylabel("% yes")
+        ax.legend(fontsize=7, loc="lower right", framealpha=0.9)
+        fig.tight_layout()
+        return fig
+    if ax is not None:
+        raise SamplingError("funnel_plot: choose key_question= to draw several key questions into one ax")
+    columns = 4
+    rows = -(-len(chosen) // columns)
+    fig, axes = plt.subplots(rows, columns, figsize=(12, 2.6 * rows), sharey=True, squeeze=False)
+    for panel, kq in zip(axes.flat, chosen, strict=False):
+        _funnel_panel(result, kq, panel)
+    for panel in list(axes.flat)[len(chosen):]:
+        panel.set_visible(False)
+    axes.flat[0].legend(fontsize=6, loc="lower right", framealpha=0.9)
+    fig.supxlabel("relevant cases", fontsize=9)
+    fig.supylabel("% yes", fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def change_plot(comparison, *, ax=None):
+    """Each key question's change (after minus before, percentage points) with its interval, over
+    a shading of P(true band changed), from a :class:`sampling.Comparison`."""
+    table = comparison.key_questions
+    fig, ax = _axes(ax, (7, 0.3 * len(table) + 1.6))
+    y = np.arange(len(table))[::-1]
+    colours = [("#b2182b" if likely else "0.2") for likely in table["band_change_likely"]]
+    ax.axvline(0, color="0.5", linewidth=0.8)
+    ax.hlines(y, table["low"], table["high"], colors=colours, linewidth=2)
+    ax.scatter(table["difference"], y, c=colours, s=18, zorder=3)
+    labels = [f"{kq}  {row.before_percent}% -> {row.after_percent}%  P(band changed) {row.p_band_changed:.2f}"
+              for kq, row in table.iterrows()]
+    ax.set_yticks(y, labels, fontsize=7)
+    ax.set_xlabel("change in percentage points (after - before)")
+    ax.set_title(f"{comparison.before} -> {comparison.after}\n{comparison.confidence:.0%} Newcombe "
+                 f"intervals; red: P(band changed) at least {comparison.confidence:.0%}", fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+__all__ += ["funnel_plot", "change_plot"]

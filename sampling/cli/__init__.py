@@ -15,13 +15,13 @@ import warnings
 from collections.abc import Sequence
 
 from .._errors import SamplingError
-from . import annexe, discretion, reports, selection, size, uncertainty
+from . import across, annexe, discretion, reports, selection, size, uncertainty
 from ._common import _Parser, _UsageError
 
 __all__ = ["main"]
 
 #: The modules that add commands, in the order ``--help`` lists them.
-COMMAND_MODULES = (reports, size, uncertainty, discretion, selection, annexe)
+COMMAND_MODULES = (reports, size, uncertainty, discretion, selection, annexe, across)
 
 
 def reproduce_sections():
