@@ -13,7 +13,8 @@ from .framework import BAND_LOWER_BOUNDS, SCORE_BANDS, Rating
 __all__ = ["BAND_COLOURS", "OUTCOME_COLOURS", "band_ladder", "score_distribution", "operating_curves",
            "confusion_matrix", "attainable_percentages", "interval_coverage", "band_probability_plot",
            "report_score_distribution", "rule_errors", "balance_deviations", "imbalance_counts",
-           "inclusion_frequencies", "printed_percentages", "lowest_key_questions", "score_bar"]
+           "inclusion_frequencies", "printed_percentages", "lowest_key_questions", "score_bar",
+           "funnel_plot", "change_plot"]
 
 #: One colour per rating, worst first (colour-blind-safe, light enough to print text over).
 BAND_COLOURS = {
@@ -223,48 +224,6 @@ def attainable_percentages(ns=(8, 11, 17, 27, 43), *, ax=None):
     ax.set_xlabel("printed % yes (each tick: one possible count of 'yes')")
     ax.set_title("The percentages a key question can print, by the number of cases judged", fontsize=10)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.28), fontsize=7, ncols=4, framealpha=0.9)
-# lessons: balanced samples, printed percentages, the lowest key question, the score
-
-#: Colours and markers for comparing sampling designs (not ratings), colour-blind-safe.
-_DESIGN_STYLES = (("#0571b0", "o"), ("#ca0020", "s"), ("0.25", "^"), ("#4dac26", "D"))
-
-
-def balance_deviations(tables, *, title: str | None = None, ax=None):
-    """Each category's sample count minus its target, for one or more samples of one case list.
-
-    Parameters
-    ----------
-    tables : mapping of name -> balance table
-        ``Selection.balance`` or :func:`sampling.selection.balance_table` of each sample, all of
-        the same case list and n.
-
-    The grey bar of each category is its allowed range, [floor - target, ceiling - target]: a
-    marker on the bar is a count within a case of the target; each sample has its own marker and
-    row offset, so none hides another.
-    """
-    names = list(tables)
-    first = tables[names[0]]
-    fig, ax = _axes(ax, (9, 0.3 * len(first) + 2.2))
-    y = np.arange(len(first))[::-1].astype(float)
-    low = np.floor(first["target"].to_numpy() + 1e-9) - first["target"].to_numpy()
-    high = np.ceil(first["target"].to_numpy() - 1e-9) - first["target"].to_numpy()
-    ax.barh(y, high - low, left=low, height=0.8, color="0.85", zorder=0,
-            label="allowed: floor or ceiling of the target")
-    ax.axvline(0, color="0.4", linewidth=0.8, zorder=1)
-    offsets = np.linspace(-0.27, 0.27, len(names)) if len(names) > 1 else [0.0]
-    for (colour, marker), name, offset in zip(_DESIGN_STYLES, names, offsets, strict=False):
-        table = tables[name]
-        outside = int((~table["within"]).sum())
-        ax.plot(table["deviation"].to_numpy(), y + offset, marker, color=colour, markersize=4.5,
-                linestyle="none", zorder=3, label=f"{name} ({outside} of {len(table)} outside)")
-    labels = [f"{str(v).replace('_', ' ')}: {c}"
-              for v, c in zip(first["variable"], first["category"], strict=True)]
-    ax.set_yticks(y, labels, fontsize=8)
-    ax.set_xlabel("sample count minus target (cases)")
-    n = int(first["sample"].sum() / first["variable"].nunique())
-    ax.set_title(title or f"Each category's count against its target (n = {n})", fontsize=10)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.03 - 1.5 / (len(first) + 6)), fontsize=7, ncols=2,
-              framealpha=0.9)
     fig.tight_layout()
     return fig
 
@@ -341,29 +300,6 @@ def interval_coverage(n: int, methods=("wilson", "clopper-pearson"), *, confiden
     ax.set_ylabel("coverage (probability)")
     ax.set_title(f"{n} cases: how often the {confidence:.0%} interval contains the true rate", fontsize=10)
     ax.legend(loc="lower center", fontsize=7, framealpha=0.9)
-def imbalance_counts(simulations, *, title: str | None = None, ax=None):
-    """How many categories each draw put outside [floor, ceiling] of their targets, per design.
-
-    ``simulations`` maps a name to a :class:`sampling.selection.SelectionSimulation` (same case
-    list, n and ``balance_on``); bars of different designs stand side by side.
-    """
-    names = list(simulations)
-    fig, ax = _axes(ax, (8, 3.2))
-    top = max(int(s.outside.max()) for s in simulations.values())
-    width = 0.8 / len(names)
-    for i, ((colour, _), name) in enumerate(zip(_DESIGN_STYLES, names, strict=False)):
-        sim = simulations[name]
-        shares = np.bincount(sim.outside, minlength=top + 1) / sim.draws
-        ax.bar(np.arange(top + 1) + (i - (len(names) - 1) / 2) * width, shares, width=width, color=colour,
-               label=f"{name}: {sim.balanced_share:.0%} of draws balanced")
-    ax.set_xticks(range(top + 1))
-    ax.set_ylim(0, 1.4 * max(np.bincount(s.outside).max() / s.draws for s in simulations.values()))
-    ax.set_xlabel("categories outside the floor or ceiling of their target (count, per draw)")
-    ax.set_ylabel("share of draws")
-    first = simulations[names[0]]
-    ax.set_title(title or f"{first.draws:,} draws of {first.n} from {first.population} cases: "
-                          f"balance checked on {len(first.balance_on)} variables", fontsize=10)
-    ax.legend(fontsize=7, loc="upper right", framealpha=0.9)
     fig.tight_layout()
     return fig
 
@@ -450,6 +386,175 @@ def band_probability_plot(k: int, n: int, *, population: int | None = None, prio
               loc="upper left", fontsize=7, framealpha=0.9)
     ax.set_xlim(0, 100)
     ax.set_title(f"{k} of {n} 'yes', {view}: probability of each band", fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def report_score_distribution(report, *, mode: str = "process", populations=None, ax=None):
+    """A report's exact score distribution (:func:`score_distribution`) with the published score
+    and the rule's score (the lowest-key-question rule without discretion) marked.
+
+    Parameters
+    ----------
+    report : Report, bundled id or path
+    mode, populations : as :func:`sampling.rating_distribution`
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> fig = report_score_distribution("calderdale-2022")
+    >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()][-2:]
+    ['published score: 18', 'rule score: 17']
+    """
+    from .reports import load_report, rate_report
+    from .uncertainty import rating_distribution
+
+    report = load_report(report)
+    table = rate_report(report)
+    fig, ax = _axes(ax, (8, 3.4))
+    score_distribution(rating_distribution(report, mode=mode, populations=populations), ax=ax)
+    published, rule = table.published_score, table.rule_score
+    if published == rule:
+        ax.axvline(published, color="0.05", linewidth=2, zorder=4,
+                   label=f"published score = rule score: {published}")
+    else:
+        ax.axvline(published, color="0.05", linewidth=2, zorder=4, label=f"published score: {published}")
+        ax.axvline(rule, color="#b2182b", linewidth=2, linestyle="--", zorder=5, label=f"rule score: {rule}")
+    ax.legend(loc="upper left", fontsize=7, framealpha=0.9)
+    fig.tight_layout()
+    return fig
+
+
+#: Colours of the three outcomes of a rating against the truth (not ratings: not the band palette).
+OUTCOME_COLOURS = {"p_too_low": "#67a9cf", "p_correct": "#f0f0f0", "p_too_high": "#ef8a62"}
+_OUTCOME_LABELS = {"p_too_low": "too low (below the true band)", "p_correct": "right band",
+                   "p_too_high": "too high (above the true band)"}
+
+
+def rule_errors(table, *, title: str | None = None, ax=None):
+    """Stacked bars, one per rule: P(too low), P(right band), P(too high), and how often it fires.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        One row per rule (the index names it) with columns ``p_correct``, ``p_too_high``,
+        ``p_too_low`` and optionally ``fire_rate``: :func:`sampling.compare_rules`, or rows built
+        from :class:`sampling.SimulationResult`'s ``with_rule``.
+    title : str, optional
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> from sampling import compare_rules
+    >>> fig = rule_errors(compare_rules(["strict", "cases(1)"], n=11, rates=[0.62]))
+    >>> [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    ['cases(1)', 'strict']
+    """
+    fig, ax = _axes(ax, (8, 0.45 * len(table) + 1.9))
+    names = [str(name) for name in table.index][::-1]
+    rows = table.iloc[::-1]
+    left = np.zeros(len(rows))
+    for column in ("p_too_low", "p_correct", "p_too_high"):
+        values = rows[column].to_numpy(dtype=float)
+        ax.barh(names, values, left=left, color=OUTCOME_COLOURS[column], edgecolor="0.3",
+                linewidth=0.6, label=_OUTCOME_LABELS[column])
+        for y, (start, width) in enumerate(zip(left, values, strict=True)):
+            if width >= 0.06:
+                ax.text(start + width / 2, y, f"{width:.2f}", ha="center", va="center", fontsize=7)
+        left = left + values
+    if "fire_rate" in rows:
+        for y, fire in enumerate(rows["fire_rate"].to_numpy(dtype=float)):
+            ax.text(1.01, y, f"fires {fire:.2f}", ha="left", va="center", fontsize=7)
+    ax.set_xlim(0, 1.15)
+    ax.set_xticks(np.linspace(0, 1, 6))
+    ax.set_xlabel("probability (share of inspections)")
+    ax.set_ylabel("rule")
+    ax.set_title(title or "Each rule: the chance of a rating too low, right and too high", fontsize=10)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.45, -0.3 if len(rows) < 4 else -0.18),
+              fontsize=7, ncols=3, framealpha=0.9)
+    fig.tight_layout()
+    return fig
+
+
+#: Colours and markers for comparing sampling designs (not ratings), colour-blind-safe.
+_DESIGN_STYLES = (("#0571b0", "o"), ("#ca0020", "s"), ("0.25", "^"), ("#4dac26", "D"))
+
+
+def balance_deviations(tables, *, title: str | None = None, ax=None):
+    """Each category's sample count minus its target, for one or more samples of one case list.
+
+    Parameters
+    ----------
+    tables : mapping of name -> balance table
+        ``Selection.balance`` or :func:`sampling.selection.balance_table` of each sample, all of
+        the same case list and n.
+
+    The grey bar of each category is its allowed range, [floor - target, ceiling - target]: a
+    marker on the bar is a count within a case of the target; each sample has its own marker and
+    row offset, so none hides another.
+    """
+    names = list(tables)
+    first = tables[names[0]]
+    fig, ax = _axes(ax, (9, 0.3 * len(first) + 2.2))
+    y = np.arange(len(first))[::-1].astype(float)
+    low = np.floor(first["target"].to_numpy() + 1e-9) - first["target"].to_numpy()
+    high = np.ceil(first["target"].to_numpy() - 1e-9) - first["target"].to_numpy()
+    ax.barh(y, high - low, left=low, height=0.8, color="0.85", zorder=0,
+            label="allowed: floor or ceiling of the target")
+    ax.axvline(0, color="0.4", linewidth=0.8, zorder=1)
+    offsets = np.linspace(-0.27, 0.27, len(names)) if len(names) > 1 else [0.0]
+    for (colour, marker), name, offset in zip(_DESIGN_STYLES, names, offsets, strict=False):
+        table = tables[name]
+        outside = int((~table["within"]).sum())
+        ax.plot(table["deviation"].to_numpy(), y + offset, marker, color=colour, markersize=4.5,
+                linestyle="none", zorder=3, label=f"{name} ({outside} of {len(table)} outside)")
+    labels = [f"{str(v).replace('_', ' ')}: {c}"
+              for v, c in zip(first["variable"], first["category"], strict=True)]
+    ax.set_yticks(y, labels, fontsize=8)
+    ax.set_xlabel("sample count minus target (cases)")
+    n = int(first["sample"].sum() / first["variable"].nunique())
+    ax.set_title(title or f"Each category's count against its target (n = {n})", fontsize=10)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.03 - 1.5 / (len(first) + 6)), fontsize=7, ncols=2,
+              framealpha=0.9)
+    fig.tight_layout()
+    return fig
+
+
+def imbalance_counts(simulations, *, title: str | None = None, ax=None):
+    """How many categories each draw put outside [floor, ceiling] of their targets, per design.
+
+    ``simulations`` maps a name to a :class:`sampling.selection.SelectionSimulation` (same case
+    list, n and ``balance_on``); bars of different designs stand side by side.
+    """
+    names = list(simulations)
+    fig, ax = _axes(ax, (8, 3.2))
+    top = max(int(s.outside.max()) for s in simulations.values())
+    width = 0.8 / len(names)
+    for i, ((colour, _), name) in enumerate(zip(_DESIGN_STYLES, names, strict=False)):
+        sim = simulations[name]
+        shares = np.bincount(sim.outside, minlength=top + 1) / sim.draws
+        ax.bar(np.arange(top + 1) + (i - (len(names) - 1) / 2) * width, shares, width=width, color=colour,
+               label=f"{name}: {sim.balanced_share:.0%} of draws balanced")
+    ax.set_xticks(range(top + 1))
+    ax.set_ylim(0, 1.4 * max(np.bincount(s.outside).max() / s.draws for s in simulations.values()))
+    ax.set_xlabel("categories outside the floor or ceiling of their target (count, per draw)")
+    ax.set_ylabel("share of draws")
+    first = simulations[names[0]]
+    ax.set_title(title or f"{first.draws:,} draws of {first.n} from {first.population} cases: "
+                          f"balance checked on {len(first.balance_on)} variables", fontsize=10)
+    ax.legend(fontsize=7, loc="upper right", framealpha=0.9)
+    fig.tight_layout()
+    return fig
+
+
 def inclusion_frequencies(simulation, *, title: str | None = None, ax=None):
     """Each case's inclusion frequency over many draws against n / N, with the band of
     two Monte Carlo standard errors a fair design stays within for about 19 cases in 20.
@@ -523,41 +628,6 @@ def printed_percentages(n: int, *, highlight: int | None = None, window: tuple[f
     return fig
 
 
-def report_score_distribution(report, *, mode: str = "process", populations=None, ax=None):
-    """A report's exact score distribution (:func:`score_distribution`) with the published score
-    and the rule's score (the lowest-key-question rule without discretion) marked.
-
-    Parameters
-    ----------
-    report : Report, bundled id or path
-    mode, populations : as :func:`sampling.rating_distribution`
-    ax : matplotlib Axes, optional
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-
-    Examples
-    --------
-    >>> fig = report_score_distribution("calderdale-2022")
-    >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()][-2:]
-    ['published score: 18', 'rule score: 17']
-    """
-    from .reports import load_report, rate_report
-    from .uncertainty import rating_distribution
-
-    report = load_report(report)
-    table = rate_report(report)
-    fig, ax = _axes(ax, (8, 3.4))
-    score_distribution(rating_distribution(report, mode=mode, populations=populations), ax=ax)
-    published, rule = table.published_score, table.rule_score
-    if published == rule:
-        ax.axvline(published, color="0.05", linewidth=2, zorder=4,
-                   label=f"published score = rule score: {published}")
-    else:
-        ax.axvline(published, color="0.05", linewidth=2, zorder=4, label=f"published score: {published}")
-        ax.axvline(rule, color="#b2182b", linewidth=2, linestyle="--", zorder=5, label=f"rule score: {rule}")
-    ax.legend(loc="upper left", fontsize=7, framealpha=0.9)
 def lowest_key_questions(report, *, ax=None):
     """Each standard's key questions over the bands, the lowest ringed: it sets the standard's
     rating (Nottingham City 2020, Annexe 2). The rule's and the published rating are written
@@ -596,57 +666,6 @@ def lowest_key_questions(report, *, ax=None):
     return fig
 
 
-#: Colours of the three outcomes of a rating against the truth (not ratings: not the band palette).
-OUTCOME_COLOURS = {"p_too_low": "#67a9cf", "p_correct": "#f0f0f0", "p_too_high": "#ef8a62"}
-_OUTCOME_LABELS = {"p_too_low": "too low (below the true band)", "p_correct": "right band",
-                   "p_too_high": "too high (above the true band)"}
-
-
-def rule_errors(table, *, title: str | None = None, ax=None):
-    """Stacked bars, one per rule: P(too low), P(right band), P(too high), and how often it fires.
-
-    Parameters
-    ----------
-    table : pandas.DataFrame
-        One row per rule (the index names it) with columns ``p_correct``, ``p_too_high``,
-        ``p_too_low`` and optionally ``fire_rate``: :func:`sampling.compare_rules`, or rows built
-        from :class:`sampling.SimulationResult`'s ``with_rule``.
-    title : str, optional
-    ax : matplotlib Axes, optional
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-
-    Examples
-    --------
-    >>> from sampling import compare_rules
-    >>> fig = rule_errors(compare_rules(["strict", "cases(1)"], n=11, rates=[0.62]))
-    >>> [t.get_text() for t in fig.axes[0].get_yticklabels()]
-    ['cases(1)', 'strict']
-    """
-    fig, ax = _axes(ax, (8, 0.45 * len(table) + 1.9))
-    names = [str(name) for name in table.index][::-1]
-    rows = table.iloc[::-1]
-    left = np.zeros(len(rows))
-    for column in ("p_too_low", "p_correct", "p_too_high"):
-        values = rows[column].to_numpy(dtype=float)
-        ax.barh(names, values, left=left, color=OUTCOME_COLOURS[column], edgecolor="0.3",
-                linewidth=0.6, label=_OUTCOME_LABELS[column])
-        for y, (start, width) in enumerate(zip(left, values, strict=True)):
-            if width >= 0.06:
-                ax.text(start + width / 2, y, f"{width:.2f}", ha="center", va="center", fontsize=7)
-        left = left + values
-    if "fire_rate" in rows:
-        for y, fire in enumerate(rows["fire_rate"].to_numpy(dtype=float)):
-            ax.text(1.01, y, f"fires {fire:.2f}", ha="left", va="center", fontsize=7)
-    ax.set_xlim(0, 1.15)
-    ax.set_xticks(np.linspace(0, 1, 6))
-    ax.set_xlabel("probability (share of inspections)")
-    ax.set_ylabel("rule")
-    ax.set_title(title or "Each rule: the chance of a rating too low, right and too high", fontsize=10)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.45, -0.3 if len(rows) < 4 else -0.18),
-              fontsize=7, ncols=3, framealpha=0.9)
 def score_bar(table, *, ax=None):
     """How the 0-36 score adds up: one bar for the rule's ratings and one for the published ones.
 
@@ -689,10 +708,6 @@ def score_bar(table, *, ax=None):
                  f"rule {table.rule_score} and published {table.published_score}", fontsize=10)
     fig.tight_layout()
     return fig
-
-
-# --------------------------------------------------------------------------------------------
-# across inspections
 
 
 def _funnel_panel(result, key_question: str, ax) -> None:
@@ -777,6 +792,3 @@ def change_plot(comparison, *, ax=None):
                  f"intervals; red: P(band changed) at least {comparison.confidence:.0%}", fontsize=9)
     fig.tight_layout()
     return fig
-
-
-__all__ += ["funnel_plot", "change_plot"]
