@@ -102,7 +102,8 @@ def report_from_answers(
     # every denominator here was counted, not stated by a report
     fixed = tuple(
         Standard(s.id, s.name, s.rating,
-                 tuple(KeyQuestion(kq.id, kq.percent, kq.n, kq.k, "answers") for kq in s.key_questions),
+                 tuple(KeyQuestion(kq.id, kq.percent, kq.n, kq.k, "answers", kq.bounds)
+                       for kq in s.key_questions),
                  s.scored, s.discretion, s.discretion_rule)
         for s in report.standards
     )
