@@ -10,6 +10,7 @@ command is a new module listed in ``COMMAND_MODULES``.
 
 from __future__ import annotations
 
+import os
 import sys
 import warnings
 from collections.abc import Sequence
@@ -62,6 +63,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         except SamplingError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2
+        except BrokenPipeError:  # the reader (e.g. `| head`) stopped early: nothing more to say
+            sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - keeps Python from reporting it at exit
+            return 0
         except OSError as exc:
             print(f"error: {exc.strerror or exc}: {getattr(exc, 'filename', '') or ''}".rstrip(": "),
                   file=sys.stderr)
