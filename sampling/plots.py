@@ -720,7 +720,8 @@ def _funnel_panel(result, key_question: str, ax) -> None:
         ax.plot(group["n"], group["low"] * 100, color="0.35", linestyle=style, linewidth=0.9,
                 label=f"{level:.1%} limits")
         ax.plot(group["n"], group["high"] * 100, color="0.35", linestyle=style, linewidth=0.9)
-    ax.axhline(rate * 100, color="0.1", linewidth=1.0, label=f"pooled {rate:.1%}")
+    # blue, not black: a black line across the whole panel reads as a frame
+    ax.axhline(rate * 100, color="#2166ac", linewidth=1.4, label=f"pooled {rate:.1%}")
     inside = points["outside"].isna()
     ax.plot(points.loc[inside, "relevant"], points.loc[inside, "proportion"] * 100, "o", color="0.25",
             markersize=4, label="inside")
