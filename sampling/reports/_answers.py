@@ -13,8 +13,7 @@ __all__ = ["report_from_answers", "ANSWER_WORDS", "answer_word"]
 
 #: How answers are written, read trimmed and in any case: each spelling and what it means.
 ANSWER_WORDS = {"yes": "yes", "y": "yes", "no": "no", "n": "no", "not relevant": "not relevant",
-                "n/a": "not relevant", "na": "not relevant", "nr": "not relevant",
-                "not applicable": "not relevant"}
+                "n/a": "not relevant", "na": "not relevant", "nr": "not relevant"}
 
 
 def answer_word(value: object) -> str | None:
