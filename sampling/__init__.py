@@ -14,9 +14,11 @@ from ._errors import (
     CaseListError,
     DenominatorWarning,
     ReportError,
+    ReserveWarning,
     SamplingError,
     SamplingWarning,
 )
+from .caselists import CaseList, CaseListProblem, read_case_list
 from .discretion import (
     DiscretionAssessment,
     SimulationResult,
@@ -78,6 +80,7 @@ __all__ = [
     "SamplingWarning",
     "DenominatorWarning",
     "BalanceWarning",
+    "ReserveWarning",
     # the rules
     "Rating",
     "Framework",
@@ -128,4 +131,8 @@ __all__ = [
     "select",
     "select_by_domain",
     "read_cases",
+    # reading case-list exports
+    "CaseList",
+    "CaseListProblem",
+    "read_case_list",
 ]
