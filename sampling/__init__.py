@@ -38,6 +38,7 @@ from .framework import (
     percent,
     standard_rating,
 )
+from .plans import DomainPlan, Plan, PlanWorkbook, Replacement, plan, read_plan, replace_case
 from .reports import (
     KeyQuestion,
     RatingTable,
@@ -131,8 +132,15 @@ __all__ = [
     "select",
     "select_by_domain",
     "read_cases",
-    # reading case-list exports
+    # reading exports and planning an inspection's sample
     "CaseList",
     "CaseListProblem",
     "read_case_list",
+    "Plan",
+    "DomainPlan",
+    "plan",
+    "PlanWorkbook",
+    "read_plan",
+    "Replacement",
+    "replace_case",
 ]

@@ -82,7 +82,7 @@ def test_module_entry_point_runs_in_a_fresh_process():
     assert json.loads(result.stdout)["report"] == "essex-2018"
 
 
-@pytest.mark.parametrize("command", ["reports", "rate", "reproduce", "size", "uncertainty", "discretion", "simulate", "select", "synthetic"])
+@pytest.mark.parametrize("command", ["reports", "rate", "reproduce", "size", "uncertainty", "discretion", "simulate", "select", "synthetic", "plan", "replace"])
 def test_help_on_every_command(capsys, command):
     with pytest.raises(SystemExit) as info:
         main([command, "--help"])

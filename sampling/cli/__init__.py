@@ -15,13 +15,13 @@ import warnings
 from collections.abc import Sequence
 
 from .._errors import SamplingError
-from . import discretion, reports, selection, size, uncertainty
+from . import discretion, plan, reports, selection, size, uncertainty
 from ._common import _Parser, _UsageError
 
 __all__ = ["main"]
 
 #: The modules that add commands, in the order ``--help`` lists them.
-COMMAND_MODULES = (reports, size, uncertainty, discretion, selection)
+COMMAND_MODULES = (reports, size, uncertainty, discretion, selection, plan)
 
 
 def reproduce_sections():
@@ -54,6 +54,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except _UsageError as exc:
         print(str(exc), file=sys.stderr)
         return 2
+    args.argv = list(sys.argv[1:] if argv is None else argv)  # for the audit of what was run
     with warnings.catch_warnings():
         warnings.simplefilter("default")
         warnings.showwarning = _show_warning
