@@ -48,34 +48,43 @@ HEADINGS: dict[str, tuple[str, ...]] = {
     "case_id": ("caseid", "caseref", "casereference", "casenumber", "caseno", "caseidentifier", "caserefno",
                 "casereferencenumber", "ref", "refno", "reference", "referencenumber", "referenceno", "id",
                 "childid", "childref", "childreference",
-                "youngpersonid", "ypid", "personid", "clientid", "uniqueid", "urn", "recordid"),
+                "youngpersonid", "ypid", "ypref", "ypreference", "youngpersonref", "youngpersonreference",
+                "personid", "personref", "clientid", "clientref", "uniqueid", "urn", "crn", "recordid"),
     "domain": ("domain", "courtooc", "courtoocd", "courtoroutofcourt", "courtoutofcourt", "casetype",
-               "typeofcase", "disposalcategory", "disposalgroup", "cohort", "worktype", "typeofwork"),
-    "gender": ("gender", "sex", "genderidentity"),
+               "typeofcase", "casecategory", "disposalcategory", "disposalgroup", "cohort", "worktype",
+               "typeofwork"),
+    "gender": ("gender", "sex", "genderidentity", "gendersex", "sexgender"),
     "disposal_type": ("disposaltype", "sentenceordisposaltype", "sentenceordisposal", "sentencedisposaltype",
                       "sentencedisposal", "disposalsentencetype", "disposalorsentencetype", "disposal",
                       "sentencetype", "sentence", "typeofdisposal", "typeofsentence", "ordertype",
-                      "typeoforder", "order", "outcometype", "outcome"),
+                      "typeoforder", "order", "typeofsentenceordisposal", "sentenceoutcome",
+                      "disposaloutcome", "courtoutcome", "outcometype", "outcome"),
     "rosh": ("rosh", "roshlevel", "roshrating", "roshclassification", "roshrisklevel", "riskofseriousharm",
              "riskofseriousharmlevel", "riskofseriousharmrating", "riskofseriousharmclassification",
-             "riskofseriousharmtoothers", "riskofharm", "seriousharm", "roh"),
+             "riskofseriousharmtoothers", "roshrisk", "seriousharmrisk", "riskofharm", "seriousharm", "roh"),
     "safety_wellbeing": ("safetyandwellbeing", "safetywellbeing", "sandw", "sw", "asw",
                          "risktosafetyandwellbeing", "risktosafetywellbeing", "safetyandwellbeingrisk",
                          "safetyandwellbeinglevel", "safetyandwellbeingrating",
-                         "safetyandwellbeingclassification", "wellbeing"),
+                         "safetyandwellbeingclassification", "safetyandwellbeingrisklevel",
+                         "safetywellbeingrisk", "risksafetyandwellbeing", "sandwrisk", "swrisk",
+                         "wellbeingrisk", "wellbeing"),
     "date": ("date", "startdate", "sentencedate", "disposaldate", "orderstartdate", "sentencestartdate",
              "disposalstartdate", "dateofsentence", "dateofdisposal", "datesentenced", "outcomedate",
-             "orderdate", "licencestartdate", "start"),
+             "orderdate", "dateoforder", "orderstart", "sentencestart", "disposalstart", "startdateoforder",
+             "sentencedisposaldate", "disposalsentencedate", "dateofoutcome", "licencestartdate", "start"),
     "resettlement": ("resettlement", "resettlementcase", "resettlementflag", "resettlementcohort",
                      "custody", "custodial", "custodialsentence", "incustody", "releasedfromcustody"),
 }
 
-#: Spellings of each domain in a domain column, as :func:`normalise_heading` writes them.
+#: Spellings of each domain in a domain column, as :func:`normalise_heading` writes them ("domain
+#: two" and "domain three" are the reports' chapters on court and out-of-court work).
 DOMAIN_WORDS: dict[str, str] = {
     **dict.fromkeys(("court", "courts", "courtdisposal", "courtdisposals", "courtorder", "courtorders",
-                     "postcourt", "postcourtdisposal", "postcourtdisposals", "courtsentence"), "court"),
+                     "postcourt", "postcourtdisposal", "postcourtdisposals", "courtsentence", "courtwork",
+                     "domain2", "domaintwo"), "court"),
     **dict.fromkeys(("outofcourt", "outofcourtdisposal", "outofcourtdisposals", "ooc", "oocd", "oocds",
-                     "outofcourtresolution", "outofcourtresolutions", "outofcourtwork"), "out_of_court"),
+                     "outofcourtresolution", "outofcourtresolutions", "outofcourtwork", "domain3",
+                     "domainthree"), "out_of_court"),
     **dict.fromkeys(("resettlement", "resettlementcase", "resettlementcases", "custody", "custodial"),
                     "resettlement"),
 }
@@ -295,10 +304,9 @@ def _read_csv(path: Path, raw: bytes) -> tuple[_Table, list[CaseListProblem]]:
         headings, columns = [], []
     count = len(columns[0]) if columns else 0
     description = f"CSV, {_SEPARATOR_NAMES[separator]}-separated, {encoding}"
-    table = _Table(headings, columns, np.arange(count) + index + 2, path.name,
-                   hashlib.sha256(raw).hexdigest(),
-                   description, None, index + 1)
-    return table, problems
+    digest = hashlib.sha256(raw).hexdigest()
+    return _Table(headings, columns, np.arange(count) + index + 2, path.name, digest, description, None,
+                  index + 1), problems
 
 
 def _read_xlsx(path: Path, raw: bytes, sheet) -> _Table:
@@ -326,9 +334,10 @@ def _read_xlsx(path: Path, raw: bytes, sheet) -> _Table:
                   f"XLSX, sheet {name!r} ({how})", name, index + 1)
 
 
-def _sheet_rows(worksheet) -> list[list[str]]:
+def _sheet_rows(worksheet, limit: int | None = None) -> list[list[str]]:
     worksheet.reset_dimensions()
-    return [[cell_text(v) for v in row] for row in worksheet.iter_rows(min_row=1, values_only=True)]
+    rows = worksheet.iter_rows(min_row=1, max_row=limit, values_only=True)
+    return [[cell_text(v) for v in row] for row in rows]
 
 
 def _pick_sheet(book, sheet, path: Path) -> tuple[str, list[list[str]]]:
@@ -343,13 +352,9 @@ def _pick_sheet(book, sheet, path: Path) -> tuple[str, list[list[str]]]:
         if match is None:
             raise CaseListError(f"{path}: --sheet {wanted!r}: no such sheet; sheets: " + ", ".join(names))
         return match, _sheet_rows(book[match])
-    best_name, best_rows, best_score = names[0], None, -1
-    for name in names:
-        rows = _sheet_rows(book[name])
-        _, score = _heading_index(rows)
-        if score > best_score:
-            best_name, best_rows, best_score = name, rows, score
-    return best_name, best_rows
+    scores = [_heading_index(_sheet_rows(book[name], _SCAN_ROWS))[1] for name in names]
+    best = names[scores.index(max(scores))]
+    return best, _sheet_rows(book[best])
 
 
 def _read_file(path, sheet) -> tuple[_Table, list[CaseListProblem]]:
@@ -840,6 +845,8 @@ def _interpret(table: _Table, problems, columns, extra_domains, strata, dates_re
     keep = ~keep
     skipped = tuple(table.rows[~keep].tolist())
     rows = table.rows[keep]
+    if not keep.any():
+        raise CaseListError(f"{table.source}: the case list has headings but no cases")
     mapping = _map_headings(table.headings, columns, strata, problems)
     cols = {name: whole[i].subset(keep) for name, i in mapping.items()}
     heading = {name: table.headings[i] for name, i in mapping.items()}

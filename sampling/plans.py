@@ -404,12 +404,11 @@ def _check_sizes(n, populations: Mapping[str, int]) -> dict[str, int]:
 
 
 def _python_call(cases, seed, n, reserves, method, fieldwork) -> str:
+    """The call as it would be typed, with the options that differ from the defaults."""
     given = [repr(cases.source), f"seed={seed}"]
-    for label, value, default in (("n", n, None), ("reserves", reserves, None), ("method", method, "cochran"),
-                                  ("fieldwork_date", None if fieldwork is None else fieldwork.isoformat(),
-                                   None)):
-        if value != default:
-            given.append(f"{label}={value!r}")
+    options = (("n", n, None), ("reserves", reserves, None), ("method", method, "cochran"),
+               ("fieldwork_date", None if fieldwork is None else fieldwork.isoformat(), None))
+    given += [f"{label}={value!r}" for label, value, default in options if value != default]
     return f"sampling.plan({', '.join(given)})"
 
 
@@ -417,8 +416,8 @@ def _python_call(cases, seed, n, reserves, method, fieldwork) -> str:
 # the sheets
 
 
-def _case_columns(plan_or_extras, strata) -> list[str]:
-    extras = plan_or_extras if isinstance(plan_or_extras, tuple) else plan_or_extras._extras
+def _case_columns(extras, strata) -> list[str]:
+    """The case sheets' columns: the fixed ones, other balancing variables, the export's others."""
     others = [s for s in strata if s not in _CASE_COLUMNS]
     return [*_CASE_COLUMNS, *others, *extras]
 
@@ -427,7 +426,7 @@ def _case_sheet(result: Plan, which: str):
     """The ``sample`` or ``reserves`` sheet: case rows by domain, ``recent`` as yes / no."""
     import pandas as pd
 
-    columns = _case_columns(result, result.strata)
+    columns = _case_columns(result._extras, result.strata)
     if which == "reserves":
         columns = [*columns[:2], "replaces", "reserve_rank", *columns[2:]]
     parts = []
@@ -468,9 +467,9 @@ def _audit_rows(result: Plan) -> list[tuple[str, object]]:
              ("fieldwork date", result.fieldwork_date if result.fieldwork_date is not None else "(none)")]
     for part in result.domains:
         name = part.domain
-        rows += [(f"{name} population", part.population), (f"{name} n", part.n), (f"{name} method",
-                                                                                  part.method),
-                 (f"{name} achieved margin", part.margin if part.margin is not None else "(nothing sampled)"),
+        margin = part.margin if part.margin is not None else "(nothing sampled)"
+        rows += [(f"{name} population", part.population), (f"{name} n", part.n),
+                 (f"{name} method", part.method), (f"{name} achieved margin", margin),
                  (f"{name} reserves", part.reserves), (f"{name} recency", _recency_text(part.recency)),
                  (f"{name} balance", _balance_text(part))]
     rows += [("note", note) for note in result.notes]
@@ -509,6 +508,10 @@ def _excel_value(value):
         return value.to_pydatetime()
     if isinstance(value, np.generic):
         return value.item()
+    if isinstance(value, str):
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+        return ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters a workbook cannot hold
     return value
 
 
@@ -526,6 +529,9 @@ def _fill(sheet, frame, dates: Sequence[str] = ("date",)) -> None:
             if isinstance(values[i], datetime.datetime):
                 values[i] = values[i].date()
         sheet.append(values)
+        for i, value in enumerate(values):  # text, never a formula: "=..." from an export stays text
+            if isinstance(value, str) and value.startswith("="):
+                sheet.cell(row=sheet.max_row, column=i + 1).data_type = "s"
     sheet.freeze_panes = "A2"
     for i, name in enumerate(frame.columns, start=1):
         width = max([len(str(name))] + [len(str(v)) for v in frame.iloc[:50, i - 1].tolist()])

@@ -339,3 +339,10 @@ def test_messy_export_is_the_synthetic_case_list_dressed_up():
     assert sorted(export["RoSH"].map(normalise_value)) == sorted(plain.rosh)
     assert export["Sex"].nunique() > 2  # spellings vary: "Male", "male ", "MALE"
     assert set(export["Start Date"].str.len()) == {10} and export["Start Date"].str[2].eq("/").all()
+
+
+def test_headings_without_cases(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text("Case Ref,Sex,Disposal type,RoSH,S&W\n,,,,\n")
+    with pytest.raises(CaseListError, match="the case list has headings but no cases"):
+        read_case_list(path)

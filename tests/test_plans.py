@@ -476,3 +476,16 @@ def test_extra_balancing_variable_and_strata(tmp_path):
     with pytest.raises(CaseListError, match=r"no column for religion .*--columns religion=HEADING, or balance "
                                             r"without it with --strata gender"):
         sampling.plan(export, seed=3, strata=["gender", "religion"])
+
+
+def test_export_text_is_written_as_text_never_as_a_formula(tmp_path):
+    export = messy_case_list(300, rng=23)
+    export["Team"] = "=HYPERLINK(\"http://example.invalid\")"
+    export.loc[0, "Team"] = "North\x0b"  # a control character a workbook cannot hold
+    result = sampling.plan(export, seed=1)
+    result.write(tmp_path / "plan.xlsx")
+    book = openpyxl.load_workbook(tmp_path / "plan.xlsx")
+    header = [c.value for c in book["sample"][1]]
+    cells = [row[header.index("Team")] for row in book["sample"].iter_rows(min_row=2)]
+    assert all(c.data_type == "s" for c in cells)
+    assert {c.value for c in cells} <= {"=HYPERLINK(\"http://example.invalid\")", "North"}
