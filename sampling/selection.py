@@ -526,8 +526,8 @@ def _flight(targets, group_targets, cell_count: int, rng) -> np.ndarray:
     count at a limit. It stops at a vertex of that polytope. With one or two variables the
     vertices are integers (the constraints are totally unimodular), so the counts are balanced
     and each cell's expectation is exactly its target; with more variables a vertex can keep a
-    few fractional cells, which are rounded by systematic sampling (the integer program then
-    lands the sample if a limit was broken).
+    few fractional cells, which :func:`_round_vertex` rounds (a balanced rounding if one exists,
+    else systematic rounding, after which the integer program lands the sample).
     """
     base = np.floor(targets + 1e-12)
     y = targets - base
