@@ -135,19 +135,20 @@ def read_cases(path, *, sheet=None) -> object:
     return frame
 
 
-def _resolve_columns(frame, wanted: Sequence[str], what: str) -> dict[str, str]:
-    """Map each wanted name to the frame's column, matching regardless of case and spacing."""
+def _resolve_columns(frame, wanted: Sequence[str], what: str, fixes: Mapping[str, str] | None = None
+                     ) -> dict[str, str]:
+    """Map each wanted name to the frame's column, matching regardless of case and spacing; every
+    missing one named at once, with the option that names it (``fixes``)."""
     found = {}
     for column in frame.columns:
         found.setdefault(_normal_name(column), column)
-    result = {}
-    for name in wanted:
-        key = _normal_name(name)
-        if key not in found:
-            raise CaseListError(f"missing {what} column {name!r}; columns found: "
-                                + ", ".join(str(c) for c in frame.columns))
-        result[name] = found[key]
-    return result
+    missing = [name for name in wanted if _normal_name(name) not in found]
+    if missing:
+        names = ", ".join(repr(m) for m in missing)
+        hints = sorted({fixes[m] for m in missing if fixes and m in fixes})
+        raise CaseListError(f"missing {what} column{'s' if len(missing) > 1 else ''} {names}; columns found: "
+                            + ", ".join(str(c) for c in frame.columns) + "".join(f"; {h}" for h in hints))
+    return {name: found[_normal_name(name)] for name in wanted}
 
 
 # --------------------------------------------------------------------------------------------
@@ -467,7 +468,11 @@ def _prepare(cases, strata, id_column, recency):
     if not strata:
         raise SamplingError("strata must name at least one column")
     wanted = [id_column, *strata] + ([recency.column] if recency is not None else [])
-    columns = _resolve_columns(cases, wanted, "case list")
+    fixes = {id_column: "name the case id column with --id-column (id_column=)",
+             **{name: "name the balancing columns with --strata (strata=)" for name in strata}}
+    if recency is not None:
+        fixes[recency.column] = "name the date column with --recency-column (Recency(column=...))"
+    columns = _resolve_columns(cases, wanted, "case list", fixes)
     ids = cases[columns[id_column]]
     trimmed, blank = _trimmed(ids)
     if blank.any():
