@@ -2,7 +2,7 @@
 
     python benchmarks/bench_discretion.py
 
-Bars (issue 7): at least 10 million simulated key-question judgements a second on one core, so
+Targets: at least 10 million simulated key-question judgements a second on one core, so
 that 100,000 simulated inspections of a whole report take under a second. A "key-question
 judgement" is one key question's result in one simulated inspection (its count of "yes" among n
 cases); the case-level yes/no judgements behind them are printed too. numpy's own binomial

@@ -31,7 +31,7 @@ def main() -> None:
         print(f"N = {population:>7,}, n = {n}: median {median:.3f} s over {repeats} seeds "
               f"(bar {bar} s: {'met' if median < bar else 'MISSED'}; {bar / median:.1f}x headroom); "
               f"largest marginal deviation {max(deviations):.2f} case(s) (bar 1)")
-    print("reference: R sampling::samplecube, N = 10,000, n = 500: 1.5 s and 0.9 cases (issue 3)")
+    print("reference: R sampling::samplecube, N = 10,000, n = 500: 1.5 s and 0.9 cases (quoted, not re-run)")
 
 
 if __name__ == "__main__":

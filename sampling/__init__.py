@@ -10,6 +10,7 @@ needs them is called.
 
 from . import rules
 from ._errors import (
+    AnswersError,
     BalanceWarning,
     CaseListError,
     DenominatorWarning,
@@ -17,6 +18,26 @@ from ._errors import (
     ReserveWarning,
     SamplingError,
     SamplingWarning,
+)
+from ._version import __version__
+from .across import (
+    Agreement,
+    Comparison,
+    EmpiricalPrior,
+    Funnel,
+    agreement,
+    compare,
+    empirical_prior,
+    funnel,
+)
+from .annexe import AnnexeResult, execute_annexe, write_annexe
+from .answers import (
+    Answers,
+    AnswersTemplate,
+    answers_template,
+    key_question_wording,
+    read_answers,
+    report_toml,
 )
 from .caselists import CaseList, CaseListProblem, read_case_list
 from .discretion import (
@@ -28,6 +49,7 @@ from .discretion import (
     operating_characteristic,
     simulate,
 )
+from .evidence import EvidenceRow
 from .framework import (
     FRAMEWORKS,
     Framework,
@@ -50,7 +72,15 @@ from .reports import (
     rate_report,
     report_from_answers,
 )
-from .selection import Recency, Selection, read_cases, select, select_by_domain
+from .selection import (
+    Recency,
+    Selection,
+    SelectionSimulation,
+    read_cases,
+    select,
+    select_by_domain,
+    simulate_selection,
+)
 from .size import (
     PopulationRange,
     SampleSize,
@@ -64,13 +94,13 @@ from .uncertainty import (
     CasesToBoundary,
     Interval,
     RatingDistribution,
+    ReportUncertainty,
     band_probabilities,
     cases_to_boundary,
     interval,
     rating_distribution,
+    report_uncertainty,
 )
-
-__version__ = "0.1.0"
 
 __all__ = [
     "__version__",
@@ -78,6 +108,7 @@ __all__ = [
     "SamplingError",
     "ReportError",
     "CaseListError",
+    "AnswersError",
     "SamplingWarning",
     "DenominatorWarning",
     "BalanceWarning",
@@ -101,6 +132,7 @@ __all__ = [
     "feasible_denominators",
     "report_from_answers",
     "rate_report",
+    "EvidenceRow",
     # sample size
     "SampleSize",
     "PopulationRange",
@@ -117,6 +149,8 @@ __all__ = [
     "cases_to_boundary",
     "RatingDistribution",
     "rating_distribution",
+    "ReportUncertainty",
+    "report_uncertainty",
     # professional discretion (the rules themselves: sampling.rules)
     "rules",
     "DiscretionAssessment",
@@ -132,6 +166,27 @@ __all__ = [
     "select",
     "select_by_domain",
     "read_cases",
+    # answers in, annexe out (the annexe's sections: sampling.annexe)
+    "key_question_wording",
+    "AnswersTemplate",
+    "answers_template",
+    "Answers",
+    "read_answers",
+    "report_toml",
+    "AnnexeResult",
+    "execute_annexe",
+    "write_annexe",
+    "SelectionSimulation",
+    "simulate_selection",
+    # across inspections (synthetic reports of many services: sampling.synthetic.reports)
+    "Comparison",
+    "compare",
+    "Funnel",
+    "funnel",
+    "EmpiricalPrior",
+    "empirical_prior",
+    "Agreement",
+    "agreement",
     # reading exports and planning an inspection's sample
     "CaseList",
     "CaseListProblem",

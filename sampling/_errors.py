@@ -42,3 +42,16 @@ class BalanceWarning(SamplingWarning):
 
 class ReserveWarning(SamplingWarning):
     """Fewer reserves than asked for: not enough cases are left outside the sample."""
+
+
+class AnswersError(SamplingError):
+    """An answers workbook (or the plan workbook it is made from) cannot be used.
+
+    ``problems`` lists every problem found, one sentence each; the message is a summary line
+    followed by one line per problem, so that the command line prints them all at once.
+    """
+
+    def __init__(self, message: str, problems=()):
+        self.problems = tuple(problems)
+        lines = [message, *(f"  {problem}" for problem in self.problems)]
+        super().__init__("\n".join(lines))

@@ -20,7 +20,10 @@ from __future__ import annotations
 
 import difflib
 import enum
+import functools
 import numbers
+import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ._errors import SamplingError
@@ -42,6 +45,14 @@ __all__ = [
     "band_of_proportion",
     "percents",
     "band_indices",
+    "lowest_bands",
+    "cases_to_band",
+    "standard_cases_to_band",
+    "cases_table",
+    "overall_probabilities",
+    "overall_of_scores",
+    "LimitingJudgement",
+    "load_framework",
 ]
 
 
@@ -135,6 +146,7 @@ class StandardSpec:
     key_questions: tuple[str, ...]  # empty for a qualitative standard
     scored: bool = True  # counts towards the 0-36 score
     optional: bool = False  # may be absent (resettlement, where there were no cases)
+    area: str | None = None  # the broad area it is rated in, where the overall rating is by areas
 
     @property
     def qualitative(self) -> bool:
@@ -147,12 +159,47 @@ class StandardSpec:
 
 
 @dataclass(frozen=True)
+class LimitingJudgement:
+    """A standard that is not scored but caps the overall rating when it is rated ``at_most``.
+
+    Calderdale (2022), Annexe 2: a service "that receives an 'Inadequate' rating for the
+    resettlement standard is unable to receive an overall 'Outstanding' rating".
+    """
+
+    standard: str
+    when: Rating  # the standard's rating that triggers the cap
+    cap: Rating  # the best overall rating then possible
+
+
+@dataclass(frozen=True)
 class Framework:
-    """A version of the inspection framework: its standards in order."""
+    """A version of the inspection framework: its standards in order and the rules that rate them.
+
+    The rules are data, read from a framework file (``sampling/data/frameworks/*.toml``, format in
+    ``methodology/framework-format.md``): ``points`` (the score of each rating, worst first),
+    ``band_lower_bounds`` (the lowest printed percentage of Requires improvement, Good and
+    Outstanding), how the overall rating is formed (``overall_method``: "score" bands of the
+    summed points, "percent" of the highest possible score, or the lowest of the "areas"),
+    ``score_bands`` or ``percent_bounds``, and ``limiting`` judgements. The module's functions
+    (:func:`band`, :func:`overall_rating`, ...) apply them; called without a framework they use the
+    youth frameworks' values.
+    """
 
     name: str
     standards: tuple[StandardSpec, ...]
     description: str
+    band_lower_bounds: tuple[int, ...] = tuple(BAND_LOWER_BOUNDS.values())
+    score_bands: tuple[tuple[int, int], ...] = tuple(SCORE_BANDS.values())
+    limiting: tuple[LimitingJudgement, ...] = ()
+    points: tuple[int, ...] = (0, 1, 2, 3)
+    overall_method: str = "score"
+    percent_bounds: tuple[int, ...] = ()
+    samples: tuple[tuple[str, str], ...] = tuple(DOMAIN_SAMPLES.items())
+    key_question_text: tuple[tuple[str, str], ...] = ()
+    areas: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    assumptions: tuple[str, ...] = ()
+    path: str | None = None
 
     def standard(self, standard_id: str) -> StandardSpec:
         for spec in self.standards:
@@ -169,61 +216,174 @@ class Framework:
 
     @property
     def max_score(self) -> int:
-        return len(self.scored_standards) * int(max(Rating))
+        """The highest possible score (0 when the overall rating is formed from areas)."""
+        if self.overall_method == "areas":
+            return 0
+        return len(self.scored_standards) * self.points[-1]
+
+    @property
+    def key_questions(self) -> dict[str, StandardSpec]:
+        """Each key question id and the standard it belongs to, in order."""
+        return {kq: spec for spec in self.standards for kq in spec.key_questions}
+
+    @property
+    def sample_names(self) -> dict[str, str]:
+        """Which sample each domain's key questions are judged on (the first part of an id)."""
+        return dict(self.samples)
+
+    def sample_of(self, key_question_or_standard: str) -> str:
+        """The sample a key question (or a standard's key questions) is judged on."""
+        domain = key_question_or_standard.split(".")[0]
+        names = self.sample_names
+        if domain not in names:
+            raise SamplingError(f"framework {self.name!r} maps no sample to {key_question_or_standard!r}; "
+                                "add its first part to the framework's [samples]")
+        return names[domain]
+
+    def wording(self, key_question: str) -> str | None:
+        """The key question's wording, where the framework file gives it."""
+        return dict(self.key_question_text).get(key_question)
+
+    def score_of(self, rating: Rating | int) -> int:
+        """The points a standard's rating adds to the score."""
+        return self.points[int(rating)]
+
+    def band(self, printed_percent: int) -> Rating:
+        """The band of a printed percentage under this framework's thresholds."""
+        return band(printed_percent, bounds=self.band_lower_bounds)
+
+    def overall_rating(self, score: int, limiting: Mapping[str, Rating] | None = None) -> Rating:
+        """The overall rating of a score, with this framework's limiting judgements."""
+        return _overall(score, self, limiting or {})
+
+    def overall_from_ratings(self, ratings: Mapping[str, Rating]) -> Rating:
+        """The overall rating from the rated standards' ratings, by this framework's method.
+
+        "score" and "percent": the points of the scored standards add up (:meth:`overall_rating`);
+        "areas": each area takes the lowest rating of its standards, and the overall rating is
+        the lowest area's.
+        """
+        if self.overall_method == "areas":
+            rated = [ratings[s.id] for s in self.standards if s.id in ratings and s.area is not None]
+            if not rated:
+                raise SamplingError(f"framework {self.name!r}: no rated standard in any area")
+            return Rating(min(int(r) for r in rated))
+        total = sum(self.score_of(ratings[s.id]) for s in self.scored_standards if s.id in ratings)
+        limiting = {j.standard: ratings[j.standard] for j in self.limiting if j.standard in ratings}
+        return self.overall_rating(total, limiting)
+
+    @classmethod
+    def from_file(cls, name_or_path) -> Framework:
+        """Read and validate a framework file (a bundled name or a path); see :func:`load_framework`."""
+        from ._framework_files import read_framework_data
+
+        data, where = read_framework_data(name_or_path)
+        return _framework_from_data(data, where)
 
 
-def _kq(standard_id: str, count: int = 3) -> tuple[str, ...]:
-    return tuple(f"{standard_id}.{i}" for i in range(1, count + 1))
+def _framework_from_data(data: Mapping, where: str) -> Framework:
+    """A :class:`Framework` from a framework file's (merged) table, validated field by field."""
+    from . import _framework_files as files
+
+    fail = files.Fail(where)
+    files.check_top(data, fail)
+    points = files.check_points(data.get("points", [0, 1, 2, 3]), fail)
+    bounds = files.check_lower_bounds(data.get("bands", {}).get("lower_bounds", [50, 65, 80]), fail,
+                                      "bands.lower_bounds")
+    rule = data.get("standard_rule", {}).get("rule", "lowest")
+    if rule != "lowest":
+        raise fail("standard_rule.rule",
+                   f"must be 'lowest' (the band of the lowest key question), got {rule!r}")
+    samples = files.check_samples(data.get("samples"), fail)
+    standards = tuple(
+        StandardSpec(raw["id"], raw["name"], tuple(raw.get("key_questions", ())), raw.get("scored", True),
+                     raw.get("optional", False), raw.get("area"))
+        for raw in files.check_standards(data["standards"], fail, samples))
+    overall = files.check_overall(data.get("overall", {"method": "score"}), fail)
+    method = overall["method"]
+    top = sum(1 for s in standards if s.scored) * points[-1]
+    score_bands = tuple(SCORE_BANDS.values())
+    percent_bounds: tuple[int, ...] = ()
+    if method == "score":
+        score_bands = files.check_score_bands(overall.get("bands"), fail, top)
+    elif method == "percent":
+        percent_bounds = files.check_lower_bounds(overall.get("lower_bounds"), fail, "overall.lower_bounds")
+    elif not all(s.area for s in standards if not s.optional):
+        raise fail("standards", 'with overall.method = "areas" every standard needs its area = "..."')
+    limiting = tuple(_limiting(item, fail, {s.id for s in standards}) for item in overall.get("limiting", []))
+    wording = data.get("key_questions", {})
+    if not isinstance(wording, Mapping) or not all(isinstance(v, str) for v in wording.values()):
+        raise fail("key_questions",
+                   'must map a key question id to its wording, e.g. { "2.1.1" = "Does ..." }')
+    return Framework(
+        name=data["name"], standards=standards, description=str(data.get("description", "")),
+        band_lower_bounds=bounds, score_bands=score_bands, limiting=limiting, points=points,
+        overall_method=method, percent_bounds=percent_bounds, samples=tuple(samples.items()),
+        key_question_text=tuple(wording.items()),
+        areas=tuple(dict.fromkeys(s.area for s in standards if s.area)),
+        sources=files.text_list(data.get("sources", data.get("source")), fail, "sources"),
+        assumptions=files.text_list(data.get("assumptions"), fail, "assumptions"),
+        path=None if where.endswith(".toml") and "/" not in where and "\\" not in where else where,
+    )
 
 
-_DOMAIN_ONE = (
-    StandardSpec("1.1", "Governance and leadership", ()),
-    StandardSpec("1.2", "Staff", ()),
-    StandardSpec("1.3", "Partnerships and services", ()),
-    StandardSpec("1.4", "Information and facilities", ()),
-)
-_CASEWORK = (
-    StandardSpec("2.1", "Assessment", _kq("2.1")),
-    StandardSpec("2.2", "Planning", _kq("2.2")),
-    StandardSpec("2.3", "Implementation and delivery", _kq("2.3")),
-    StandardSpec("2.4", "Reviewing", _kq("2.4")),
-    StandardSpec("3.1", "Assessment", _kq("3.1")),
-    StandardSpec("3.2", "Planning", _kq("3.2")),
-    StandardSpec("3.3", "Implementation and delivery", _kq("3.3")),
-)
-
-FRAMEWORKS: dict[str, Framework] = {
-    "youth-2018": Framework(
-        "youth-2018",
-        _DOMAIN_ONE + _CASEWORK + (StandardSpec("3.4", "Joint working", _kq("3.4", 2)),),
-        "2018 youth framework: 3.4 'Joint working' rated from two key questions "
-        "(Essex 2018, Nottingham City 2020)",
-    ),
-    "youth-2021": Framework(
-        "youth-2021",
-        _DOMAIN_ONE
-        + _CASEWORK
-        + (
-            StandardSpec("3.4", "Out-of-court disposal policy and provision", ()),
-            StandardSpec(
-                "4.1", "Resettlement policy and provision", (), scored=False, optional=True
-            ),
-        ),
-        "2021 youth framework: 3.4 out-of-court policy and provision is qualitative; "
-        "4.1 resettlement is rated separately (Cambridgeshire 2023, Calderdale 2022, "
-        "Sunderland 2022)",
-    ),
-}
-
-
-def get_framework(name: str) -> Framework:
-    """The framework called ``name`` ('youth-2018' or 'youth-2021')."""
+def _limiting(item: object, fail, standards: set[str]) -> LimitingJudgement:
+    if not isinstance(item, Mapping) or set(item) - {"standard", "when", "cap", "note"}:
+        raise fail("overall.limiting", f"each must be a table with standard, when and cap, got {item!r}")
+    if item.get("standard") not in standards:
+        raise fail("overall.limiting.standard",
+                   f"{item.get('standard')!r} is not a standard of this framework")
     try:
+        return LimitingJudgement(item["standard"], Rating.from_label(item.get("when"), where="when"),
+                                 Rating.from_label(item.get("cap"), where="cap"))
+    except SamplingError as exc:
+        raise fail("overall.limiting", str(exc)) from None
+
+
+def load_framework(name_or_path) -> Framework:
+    """Read a framework: a bundled name ("youth-2021") or the path of a framework file.
+
+    The file is validated field by field (every error names the file and the field); a file may
+    ``extends = "youth-2021"`` another framework and change only what differs, and its own values
+    win. The format: ``methodology/framework-format.md``.
+
+    Examples
+    --------
+    >>> load_framework("youth-2021").band_lower_bounds
+    (50, 65, 80)
+    """
+    if isinstance(name_or_path, Framework):
+        return name_or_path
+    return Framework.from_file(name_or_path)
+
+
+def _bundled() -> dict[str, Framework]:
+    from ._framework_files import bundled_framework_names
+
+    return {name: Framework.from_file(name) for name in bundled_framework_names()}
+
+
+#: The bundled frameworks by name, read from ``sampling/data/frameworks/*.toml``.
+FRAMEWORKS: dict[str, Framework] = _bundled()
+
+_DEFAULT = FRAMEWORKS["youth-2021"]
+
+
+def get_framework(name) -> Framework:
+    """The bundled framework called ``name`` ('youth-2018', 'youth-2021', ...), or a framework file.
+
+    A path to a ``.toml`` file is read with :func:`load_framework`.
+    """
+    if isinstance(name, Framework):
+        return name
+    if isinstance(name, str) and name in FRAMEWORKS:
         return FRAMEWORKS[name]
-    except (KeyError, TypeError):
-        raise SamplingError(
-            f"framework: unknown framework {name!r}; use one of {', '.join(map(repr, FRAMEWORKS))}"
-        ) from None
+    if isinstance(name, str | os.PathLike) and str(name).lower().endswith(".toml"):
+        return load_framework(name)
+    raise SamplingError(
+        f"framework: unknown framework {name!r}; use one of {', '.join(map(repr, FRAMEWORKS))} "
+        "or the path of a framework file"
+    )
 
 
 def _check_count(value: object, name: str) -> int:
@@ -274,12 +434,12 @@ def percent(k: int, n: int) -> int:
     return (200 * k + n) // (2 * n)
 
 
-def band(printed_percent: int | float) -> Rating:
+def band(printed_percent: int | float, *, bounds: tuple[int, ...] | None = None) -> Rating:
     """The rating band of a printed whole-number percentage.
 
     Inadequate below 50, Requires improvement 50-64, Good 65-79, Outstanding 80 and over
     (Calderdale 2022, Annexe 2). The band applies to the percentage *as printed*: round first
-    with :func:`percent`.
+    with :func:`percent`. ``bounds`` replaces the three lower bounds (a framework's own).
 
     Examples
     --------
@@ -297,14 +457,10 @@ def band(printed_percent: int | float) -> Rating:
             f"percent must be a whole number as the reports print it, got {printed_percent}; "
             "round it half up first with percent(k, n)"
         )
-    result = Rating.INADEQUATE
-    for rating, lower in BAND_LOWER_BOUNDS.items():
-        if printed_percent >= lower:
-            result = rating
-    return result
+    return Rating(int(band_indices(printed_percent, bounds=bounds)))
 
 
-def standard_rating(key_question_percents) -> Rating:
+def standard_rating(key_question_percents, *, bounds: tuple[int, ...] | None = None) -> Rating:
     """A standard's rating: the band of its lowest key question.
 
     Nottingham City (2020), Annexe 2: "The rating at the standard level is aligned to the lowest
@@ -316,32 +472,88 @@ def standard_rating(key_question_percents) -> Rating:
     values = list(key_question_percents)
     if not values:
         raise SamplingError("a standard rated from key questions needs at least one percentage")
-    return band(min(values))
+    return band(min(values), bounds=bounds)
 
 
-def overall_rating(score: int, resettlement: Rating | None = None) -> Rating:
+def overall_rating(score: int, resettlement: Rating | None = None, *,
+                   framework: Framework | None = None) -> Rating:
     """The overall rating of a 0-36 score, with the resettlement limiting judgement.
 
     Calderdale (2022), Annexe 2: any service "that receives an 'Inadequate' rating for the
     resettlement standard is unable to receive an overall 'Outstanding' rating"; the highest
-    rating it can then receive is Good.
+    rating it can then receive is Good. With ``framework``, its own score bands and limiting
+    judgements apply (``resettlement`` is then the rating of its limiting standard).
 
     >>> overall_rating(19).label, overall_rating(18).label
     ('Good', 'Requires improvement')
     >>> overall_rating(33, resettlement=Rating.INADEQUATE).label
     'Good'
     """
+    framework = framework or _DEFAULT
+    limiting = {} if resettlement is None else {j.standard: resettlement for j in framework.limiting}
+    return _overall(score, framework, limiting)
+
+
+def _overall(score: int, framework: Framework, limiting: Mapping[str, Rating]) -> Rating:
     score = _check_count(score, "score")
-    top = max(high for _, high in SCORE_BANDS.values())
+    top = framework.max_score
+    if framework.overall_method == "areas":
+        raise SamplingError(f"framework {framework.name!r} forms its overall rating from areas, not a score; "
+                            "use Framework.overall_from_ratings")
     if not 0 <= score <= top:
         raise SamplingError(f"score must be between 0 and {top}, got {score}")
-    result = next(r for r, (low, high) in SCORE_BANDS.items() if low <= score <= high)
-    if resettlement is Rating.INADEQUATE and result is Rating.OUTSTANDING:
-        result = Rating.GOOD
+    return Rating(int(overall_of_scores(framework, limiting)[score]))
+
+
+def overall_of_scores(framework: Framework | None = None,
+                      limiting: Mapping[str, Rating] | None = None):
+    """The overall rating (as a score 0-3) of every score 0..top, as an array indexed by score.
+
+    Each score falls in one of the framework's score bands (Nottingham City 2020 and Calderdale
+    2022, Annexe 2: "0-6 = Inadequate, 7-18 = Requires improvement, 19-30 = Good, 31-36 =
+    Outstanding"), or, for a framework rated by the percentage of the highest possible score,
+    that percentage (rounded half up) in its percent bands; then each limiting judgement caps it
+    (``limiting`` maps a standard to its rating). The one place the overall rule is applied, for
+    one score or a million.
+
+    >>> overall_of_scores()[[6, 7, 18, 19, 31]].tolist()
+    [0, 1, 1, 2, 3]
+    >>> int(overall_of_scores(limiting={"4.1": Rating.INADEQUATE})[36])   # capped at Good
+    2
+    """
+    import numpy as np
+
+    framework = framework or _DEFAULT
+    top = framework.max_score
+    if framework.overall_method == "percent":
+        result = band_indices(percents(np.arange(top + 1), top), bounds=framework.percent_bounds)
+    else:
+        result = np.zeros(top + 1, dtype=np.int64)
+        for rating, (low, high) in enumerate(framework.score_bands):
+            result[low: high + 1] = rating
+    for judgement in framework.limiting:
+        if (limiting or {}).get(judgement.standard) == judgement.when:
+            result = np.minimum(result, int(judgement.cap))
     return result
 
 
-def proportion_cutoffs() -> tuple[float, ...]:
+def overall_probabilities(score_pmf, framework: Framework | None = None,
+                          limiting: Mapping[str, Rating] | None = None):
+    """P(each overall rating), worst first, from a distribution over the scores 0..top.
+
+    >>> overall_probabilities([0.5] + [0.0] * 35 + [0.5]).tolist()
+    [0.5, 0.0, 0.0, 0.5]
+    """
+    import numpy as np
+
+    ratings = overall_of_scores(framework, limiting)
+    pmf = np.zeros(ratings.size)
+    values = np.asarray(score_pmf, dtype=float)
+    pmf[: values.size] = values
+    return np.bincount(ratings, weights=pmf, minlength=len(Rating))
+
+
+def proportion_cutoffs(bounds: tuple[int, ...] | None = None) -> tuple[float, ...]:
     """The true proportions at which the printed percentage enters each band above Inadequate.
 
     A true rate p is printed as its percentage rounded half up, so it is rated Requires
@@ -353,7 +565,8 @@ def proportion_cutoffs() -> tuple[float, ...]:
     >>> proportion_cutoffs()
     (0.495, 0.645, 0.795)
     """
-    return tuple((lower - 0.5) / 100 for lower in BAND_LOWER_BOUNDS.values())
+    lower_bounds = tuple(BAND_LOWER_BOUNDS.values()) if bounds is None else bounds
+    return tuple((lower - 0.5) / 100 for lower in lower_bounds)
 
 
 def band_of_proportion(p: float) -> Rating:
@@ -384,7 +597,7 @@ def percents(k, n):
     return (200 * k + n) // (2 * n)
 
 
-def band_indices(printed_percents):
+def band_indices(printed_percents, *, bounds: tuple[int, ...] | None = None):
     """Vectorised :func:`band` as scores (0 Inadequate ... 3 Outstanding) for an array.
 
     >>> band_indices([49, 50, 64, 65, 79, 80]).tolist()
@@ -392,4 +605,86 @@ def band_indices(printed_percents):
     """
     import numpy as np
 
-    return np.searchsorted(np.array(list(BAND_LOWER_BOUNDS.values())), printed_percents, side="right")
+    lower = np.array(tuple(BAND_LOWER_BOUNDS.values()) if bounds is None else bounds)
+    return np.searchsorted(lower, printed_percents, side="right")
+
+
+def lowest_bands(k, n):
+    """The lowest-band rule for many outcomes at once: rows of k (reps x key questions) of n.
+
+    ``n`` gives each key question's denominator. The band (0-3) of each row's lowest printed
+    percentage, as :func:`standard_rating` gives for one.
+
+    >>> import numpy as np
+    >>> lowest_bands(np.array([[5, 10], [9, 10]]), (11, 11)).tolist()   # 45 %; 82 % and 91 %
+    [0, 3]
+    """
+    import numpy as np
+
+    k = np.asarray(k)
+    return band_indices(percents(k, np.asarray(n)[None, :])).min(axis=1)
+
+
+def cases_to_band(k: int, n: int, target: Rating | int, direction: int) -> int | None:
+    """Fewest changed judgements for k of n to print in band ``target`` or beyond.
+
+    ``direction`` +1 turns "no" into "yes" until the band is at least ``target``; -1 turns "yes"
+    into "no" until it is at most ``target``. None when no number of changes reaches it. Already
+    there counts as 0 only when called by :func:`standard_cases_to_band` (here one change is the
+    least: this is the distance to a band *other* than the current one).
+
+    >>> cases_to_band(5, 11, Rating.REQUIRES_IMPROVEMENT, +1)   # Calderdale 2.3.2: 45 % -> 55 %
+    1
+    """
+    steps = range(1, n - k + 1) if direction > 0 else range(1, k + 1)
+    for j in steps:
+        rating = band(percent(k + direction * j, n))
+        if (direction > 0 and rating >= target) or (direction < 0 and rating <= target):
+            return j
+    return None
+
+
+def standard_cases_to_band(key_questions, target: Rating | int, direction: int) -> int | None:
+    """Changed judgements for a standard (the lowest-band rule) to reach band ``target``.
+
+    ``key_questions`` is a sequence of (k, n). Up: every key question below ``target`` must reach
+    it, so the changes add up (None if one cannot). Down: one key question reaching ``target``
+    is enough, so the fewest over key questions (None if none can).
+
+    Calderdale 2.4 (6, 5 and 5 of 11: 55 %, 45 %, 45 %) needs both 45 % key questions to gain a
+    case to reach Requires improvement:
+
+    >>> standard_cases_to_band([(6, 11), (5, 11), (5, 11)], Rating.REQUIRES_IMPROVEMENT, +1)
+    2
+    """
+    needed = []
+    for k, n in key_questions:
+        if direction > 0 and band(percent(k, n)) >= target:
+            needed.append(0)
+        else:
+            needed.append(cases_to_band(k, n, target, direction))
+    if direction > 0:
+        return None if any(c is None for c in needed) else sum(needed)
+    options = [c for c in needed if c is not None]
+    return min(options) if options else None
+
+
+@functools.lru_cache(maxsize=512)
+def cases_table(n: int, direction: int):
+    """[k, target] = :func:`cases_to_band` for k = 0..n and every band (a large number for None).
+
+    The vectorised form of the cases rule, for simulations.
+    """
+    import numpy as np
+
+    table = np.full((n + 1, len(Rating)), _UNREACHABLE, dtype=np.int64)
+    for k in range(n + 1):
+        for target in Rating:
+            needed = cases_to_band(k, n, target, direction)
+            if needed is not None:
+                table[k, int(target)] = needed
+    return table
+
+
+#: Stands for "no number of changed judgements reaches that band" in :func:`cases_table`.
+_UNREACHABLE = 10**6

@@ -297,7 +297,7 @@ def plan(
                                   cases.strata, seed, cases.sha256)
         parts.append(part)
         notes += said
-    from . import __version__
+    from ._version import __version__
     from .size import sample_size
 
     reference = sample_size(None, **METHODS[method], **options)

@@ -10,7 +10,11 @@ import numpy as np
 
 from .framework import BAND_LOWER_BOUNDS, SCORE_BANDS, Rating
 
-__all__ = ["BAND_COLOURS", "band_ladder", "score_distribution", "operating_curves", "confusion_matrix"]
+__all__ = ["BAND_COLOURS", "OUTCOME_COLOURS", "band_ladder", "score_distribution", "operating_curves",
+           "confusion_matrix", "attainable_percentages", "interval_coverage", "band_probability_plot",
+           "report_score_distribution", "rule_errors", "balance_deviations", "imbalance_counts",
+           "inclusion_frequencies", "printed_percentages", "lowest_key_questions", "score_bar",
+           "funnel_plot", "change_plot"]
 
 #: One colour per rating, worst first (colour-blind-safe, light enough to print text over).
 BAND_COLOURS = {
@@ -107,15 +111,18 @@ def operating_curves(n: int, rules=None, *, population=None, key_questions: int 
     """P(correct band) against the true rate, one curve per discretion rule (exact, independent
     key questions; :func:`sampling.discretion.operating_characteristic`), over the shaded bands.
     """
-    from .discretion import _as_rules, operating_characteristic
+    from .discretion import operating_characteristic
+    from .rules import resolve
 
     fig, ax = _axes(ax, (8, 3.6))
     for rating, low, high in _band_edges():
         ax.axvspan(low, high, color=BAND_COLOURS[rating], zorder=0)
-    for rule in _as_rules(rules):
+    for i, rule in enumerate(resolve(rules)):
         oc = operating_characteristic(n, rule=rule, population=population, rates=rates,
                                       key_questions=key_questions)
-        ax.plot(oc.index.to_numpy() * 100, oc["p_correct"].to_numpy(), label=rule.name, linewidth=1.4)
+        # each rule its own colour, dash and marker (offset), so that equal curves (strict and
+        # posterior(0.5) coincide) both stay visible, the wide one beneath the narrow ones
+        ax.plot(oc.index.to_numpy() * 100, oc["p_correct"].to_numpy(), label=rule.name, **_line_style(i))
     ax.set_xlim(0, 100)
     ax.set_ylim(0, 1)
     ax.set_xlabel("true rate (%)")
@@ -123,7 +130,7 @@ def operating_curves(n: int, rules=None, *, population=None, key_questions: int 
     where = f", from {population} eligible" if population else ""
     ax.set_title(f"{key_questions} key question(s) of {n} cases{where}: chance of the right rating",
                  fontsize=10)
-    ax.legend(fontsize=7, loc="lower right", framealpha=0.9)
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), framealpha=0.9)
     fig.tight_layout()
     return fig
 
@@ -148,5 +155,640 @@ def confusion_matrix(result, *, with_rule: bool = True, ax=None):
                         color="white" if shares[i, j] > 0.6 else "black", fontsize=8)
     label = result.rule if with_rule and result.rule else "no rule"
     ax.set_title(f"true against awarded band ({label})", fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+# --------------------------------------------------------------------------------------------
+# figures for the lessons on uncertainty and professional discretion
+
+#: Line styles for several curves on one axes: a wide pale solid line first, then narrower dashed
+#: and dotted lines with markers at staggered positions, so that coinciding curves stay visible.
+_LINE_STYLES = (
+    {"linestyle": "-", "linewidth": 4.0, "alpha": 0.45},
+    {"linestyle": "--", "linewidth": 1.8, "marker": "o", "markersize": 4},
+    {"linestyle": "-.", "linewidth": 1.6, "marker": "s", "markersize": 4},
+    {"linestyle": ":", "linewidth": 2.2, "marker": "^", "markersize": 5},
+    {"linestyle": (0, (6, 2, 1, 2)), "linewidth": 1.4, "marker": "D", "markersize": 4},
+    {"linestyle": (0, (1, 1)), "linewidth": 1.4, "marker": "v", "markersize": 4},
+)
+
+
+def _line_style(i: int) -> dict:
+    """Keyword arguments for the i-th curve: colour, dash, width and an offset marker."""
+    style = dict(_LINE_STYLES[i % len(_LINE_STYLES)], color=f"C{i % 10}")
+    if "marker" in style:
+        style["markevery"] = (0.02 + 0.037 * i, 0.15)  # staggered, as fractions of the line's length
+    return style
+
+
+def attainable_percentages(ns=(8, 11, 17, 27, 43), *, ax=None):
+    """The percentages that n cases can print (k = 0..n, half up), one row per n, over the bands.
+
+    With few cases the printed percentage moves in steps of 100/n points, so a key question
+    can jump a band with one case (Calderdale 2022, footnote 17: "a shift of one case makes a
+    difference of 10 per cent", with 11 cases).
+
+    Parameters
+    ----------
+    ns : sequence of int
+        Numbers of cases judged, one row each (top to bottom).
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> fig = attainable_percentages([8, 11])
+    >>> [len(line.get_xdata()) for line in fig.axes[0].lines if line.get_marker() == "|"]
+    [9, 12]
+    """
+    from .framework import percents
+
+    ns = [int(n) for n in ns]
+    fig, ax = _axes(ax, (8, 0.45 * len(ns) + 1.9))
+    for rating, low, high in _band_edges():
+        ax.axvspan(low, high, color=BAND_COLOURS[rating], zorder=0, label=rating.label)
+    for bound in BAND_LOWER_BOUNDS.values():
+        ax.axvline(bound, color="0.3", linewidth=0.8, linestyle="--", zorder=1)
+    y = np.arange(len(ns))[::-1]
+    for yi, n in zip(y, ns, strict=True):
+        printed = percents(np.arange(n + 1), n)
+        ax.plot(printed, np.full(printed.size, yi), "|", color="0.05", markersize=12,
+                markeredgewidth=1.6, zorder=3)
+    ax.set_yticks(y, [f"{n} cases: one case = {100 / n:.1f} points" for n in ns], fontsize=8)
+    ax.set_xlim(-1, 101)
+    ax.set_ylim(-0.7, len(ns) - 0.3)
+    ax.set_xlabel("printed % yes (each tick: one possible count of 'yes')")
+    ax.set_title("The percentages a key question can print, by the number of cases judged", fontsize=10)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.28), fontsize=7, ncols=4, framealpha=0.9)
+    fig.tight_layout()
+    return fig
+
+
+def _coverage(n: int, method: str, confidence: float, rates: np.ndarray) -> np.ndarray:
+    """Exact coverage of an interval method at each true rate: sum of P(k | rate) over the k
+    whose interval contains the rate (binomial; Brown, Cai and DasGupta 2001, section 2)."""
+    from scipy.stats import binom
+
+    from .uncertainty import interval
+
+    k = np.arange(n + 1)
+    bounds = [interval(int(j), n, confidence=confidence, method=method) for j in k]
+    low = np.array([b.low for b in bounds])[None, :]
+    high = np.array([b.high for b in bounds])[None, :]
+    covered = (low - 1e-12 <= rates[:, None]) & (rates[:, None] <= high + 1e-12)  # as Interval.__contains__
+    return (binom.pmf(k[None, :], n, rates[:, None]) * covered).sum(axis=1)
+
+
+def interval_coverage(n: int, methods=("wilson", "clopper-pearson"), *, confidence: float = 0.80,
+                      rates=None, ax=None):
+    """How often each interval method's interval contains the true rate, against the true rate.
+
+    Parameters
+    ----------
+    n : int
+        Cases judged.
+    methods : sequence of str
+        Binomial methods of :func:`sampling.interval` ("wilson", "clopper-pearson", "jeffreys",
+        "agresti-coull").
+    confidence : float
+        The nominal confidence (0.80 by default, as the reports).
+    rates : sequence of float, optional
+        True rates to evaluate (default: 399 rates from 0.0025 to 0.9975).
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One curve per method; its legend label gives the coverage averaged over the rates and
+        the lowest.
+
+    Notes
+    -----
+    Coverage at a true rate p is C(p) = sum over k of P(X = k | n, p) 1[p in interval(k, n)],
+    X ~ Binomial(n, p), computed exactly (Brown, Cai and DasGupta 2001). Clopper-Pearson's
+    coverage is at least the confidence at every p; Wilson's is close to it on average over p
+    but dips below at some rates, most near 0 and 1.
+
+    References
+    ----------
+    .. [1] Brown, L. D., Cai, T. T. and DasGupta, A. (2001). Interval estimation for a binomial
+           proportion. Statistical Science 16(2), 101-133.
+
+    Examples
+    --------
+    >>> fig = interval_coverage(11)
+    >>> wilson, clopper = fig.axes[0].lines[:2]
+    >>> bool(clopper.get_ydata().min() >= 0.80), bool(wilson.get_ydata().min() < 0.80)
+    (True, True)
+    """
+    rates = np.linspace(0.0025, 0.9975, 399) if rates is None else np.asarray(rates, dtype=float)
+    fig, ax = _axes(ax, (8, 3.6))
+    for rating, low, high in _band_edges():
+        ax.axvspan(low, high, color=BAND_COLOURS[rating], zorder=0)
+    for i, method in enumerate(methods):
+        coverage = _coverage(int(n), method, confidence, rates)
+        ax.plot(rates * 100, coverage, zorder=2 + i, **_line_style(i),
+                label=f"{method}: average {coverage.mean():.3f}, lowest {coverage.min():.3f}")
+    ax.axhline(confidence, color="0.1", linewidth=1.0, zorder=5, label=f"nominal {confidence:.0%}")
+    ax.set_xlim(0, 100)
+    ax.set_ylim(max(0.0, confidence - 0.35), 1.0)
+    ax.set_xlabel("true rate (%)")
+    ax.set_ylabel("coverage (probability)")
+    ax.set_title(f"{n} cases: how often the {confidence:.0%} interval contains the true rate", fontsize=10)
+    ax.legend(loc="lower center", fontsize=7, framealpha=0.9)
+    fig.tight_layout()
+    return fig
+
+
+def band_probability_plot(k: int, n: int, *, population: int | None = None, prior="jeffreys", ax=None):
+    """What k of n says about the true proportion, shaded by band, with each band's probability.
+
+    Parameters
+    ----------
+    k, n : int
+        "Yes" judgements and cases judged.
+    population : int, optional
+        N, the eligible cases. Omitted: the **process** view, the density of the underlying rate
+        (its area over a band is the band's probability). Given: the **finite** view, bars of
+        the probability of each possible proportion K/N among all N eligible cases.
+    prior : "jeffreys", "uniform" or (a, b)
+        As :func:`sampling.band_probabilities`.
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Notes
+    -----
+    Process: the density of Beta(a + k, b + n - k), per percentage point; finite: the
+    beta-binomial predictive of the unseen cases' "yes", K = k + Y (Gelman et al. 2013, section
+    2.4). The band probabilities in the legend are :func:`sampling.band_probabilities`.
+
+    Examples
+    --------
+    >>> fig = band_probability_plot(5, 11)          # Calderdale 2.3.2, process view
+    >>> fig.axes[0].get_legend().get_texts()[0].get_text()
+    'Inadequate: 0.605'
+    >>> fig = band_probability_plot(13, 20, population=20)   # a census is certain
+    >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()][:4]
+    ['Inadequate: 0.000', 'Requires improvement: 0.000', 'Good: 1.000', 'Outstanding: 0.000']
+    """
+    from matplotlib.patches import Patch
+
+    from ._validation import prior as beta_prior
+    from .framework import percent, percents, proportion_cutoffs
+    from .uncertainty import band_probabilities
+
+    probs = band_probabilities(k, n, population=population, prior=prior)
+    a, b = beta_prior(prior)
+    fig, ax = _axes(ax, (8, 3.4))
+    if population is None:
+        from scipy.stats import beta
+
+        x = np.linspace(0.0005, 0.9995, 1999)
+        density = beta.pdf(x, a + k, b + n - k) / 100  # per percentage point
+        cuts = [0.0, *proportion_cutoffs(), 1.0]
+        for i, rating in enumerate(Rating):
+            inside = (x >= cuts[i]) & (x <= cuts[i + 1])
+            ax.fill_between(x[inside] * 100, density[inside], color=BAND_COLOURS[rating], zorder=1)
+        ax.plot(x * 100, density, color="0.1", linewidth=1.2, zorder=2)
+        middle = (x > 0.01) & (x < 0.99)
+        ax.set_ylim(0, density[middle].max() * 1.15)
+        ax.set_ylabel("probability per % point")
+        ax.set_xlabel("the service's underlying rate (%)")
+        view = "process view"
+    else:
+        from scipy.stats import betabinom
+
+        from .framework import band_indices
+
+        unseen = population - n
+        totals = k + np.arange(unseen + 1)
+        weights = betabinom.pmf(np.arange(unseen + 1), unseen, a + k, b + n - k) if unseen else np.ones(1)
+        colours = [BAND_COLOURS[Rating(int(i))] for i in band_indices(percents(totals, population))]
+        ax.bar(totals / population * 100, weights, width=max(100 / population * 0.85, 0.6), color=colours,
+               edgecolor="0.2", linewidth=0.6, zorder=2)
+        ax.set_ylim(0, weights.max() * 1.15)
+        ax.set_ylabel("probability")
+        ax.set_xlabel(f"% yes among all {population} eligible cases")
+        view = f"finite view, {population} eligible"
+    for bound in BAND_LOWER_BOUNDS.values():
+        ax.axvline(bound, color="0.3", linewidth=0.8, linestyle="--", zorder=3)
+    observed = ax.axvline(100 * k / n, color="0.05", linewidth=1.4, linestyle=":", zorder=4)
+    handles = [Patch(facecolor=BAND_COLOURS[r], edgecolor="0.3") for r in Rating]
+    labels = [f"{r.label}: {probs[r.label]:.3f}" for r in Rating]
+    ax.legend([*handles, observed], [*labels, f"seen: {k} of {n} = {percent(k, n)} %"],
+              loc="upper left", fontsize=7, framealpha=0.9)
+    ax.set_xlim(0, 100)
+    ax.set_title(f"{k} of {n} 'yes', {view}: probability of each band", fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def report_score_distribution(report, *, mode: str = "process", populations=None, ax=None):
+    """A report's exact score distribution (:func:`score_distribution`) with the published score
+    and the rule's score (the lowest-key-question rule without discretion) marked.
+
+    Parameters
+    ----------
+    report : Report, bundled id or path
+    mode, populations : as :func:`sampling.rating_distribution`
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> fig = report_score_distribution("calderdale-2022")
+    >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()][-2:]
+    ['published score: 18', 'rule score: 17']
+    """
+    from .reports import load_report, rate_report
+    from .uncertainty import rating_distribution
+
+    report = load_report(report)
+    table = rate_report(report)
+    fig, ax = _axes(ax, (8, 3.4))
+    score_distribution(rating_distribution(report, mode=mode, populations=populations), ax=ax)
+    published, rule = table.published_score, table.rule_score
+    if published == rule:
+        ax.axvline(published, color="0.05", linewidth=2, zorder=4,
+                   label=f"published score = rule score: {published}")
+    else:
+        ax.axvline(published, color="0.05", linewidth=2, zorder=4, label=f"published score: {published}")
+        ax.axvline(rule, color="#b2182b", linewidth=2, linestyle="--", zorder=5, label=f"rule score: {rule}")
+    ax.legend(loc="upper left", fontsize=7, framealpha=0.9)
+    fig.tight_layout()
+    return fig
+
+
+#: Colours of the three outcomes of a rating against the truth (not ratings: not the band palette).
+OUTCOME_COLOURS = {"p_too_low": "#67a9cf", "p_correct": "#f0f0f0", "p_too_high": "#ef8a62"}
+_OUTCOME_LABELS = {"p_too_low": "too low (below the true band)", "p_correct": "right band",
+                   "p_too_high": "too high (above the true band)"}
+
+
+def rule_errors(table, *, title: str | None = None, ax=None):
+    """Stacked bars, one per rule: P(too low), P(right band), P(too high), and how often it fires.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        One row per rule (the index names it) with columns ``p_correct``, ``p_too_high``,
+        ``p_too_low`` and optionally ``fire_rate``: :func:`sampling.compare_rules`, or rows built
+        from :class:`sampling.SimulationResult`'s ``with_rule``.
+    title : str, optional
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> from sampling import compare_rules
+    >>> fig = rule_errors(compare_rules(["strict", "cases(1)"], n=11, rates=[0.62]))
+    >>> [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    ['cases(1)', 'strict']
+    """
+    fig, ax = _axes(ax, (8, 0.45 * len(table) + 1.9))
+    names = [str(name) for name in table.index][::-1]
+    rows = table.iloc[::-1]
+    left = np.zeros(len(rows))
+    for column in ("p_too_low", "p_correct", "p_too_high"):
+        values = rows[column].to_numpy(dtype=float)
+        ax.barh(names, values, left=left, color=OUTCOME_COLOURS[column], edgecolor="0.3",
+                linewidth=0.6, label=_OUTCOME_LABELS[column])
+        for y, (start, width) in enumerate(zip(left, values, strict=True)):
+            if width >= 0.06:
+                ax.text(start + width / 2, y, f"{width:.2f}", ha="center", va="center", fontsize=7)
+        left = left + values
+    if "fire_rate" in rows:
+        for y, fire in enumerate(rows["fire_rate"].to_numpy(dtype=float)):
+            ax.text(1.01, y, f"fires {fire:.2f}", ha="left", va="center", fontsize=7)
+    ax.set_xlim(0, 1.15)
+    ax.set_xticks(np.linspace(0, 1, 6))
+    ax.set_xlabel("probability (share of inspections)")
+    ax.set_ylabel("rule")
+    ax.set_title(title or "Each rule: the chance of a rating too low, right and too high", fontsize=10)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.45, -0.3 if len(rows) < 4 else -0.18),
+              fontsize=7, ncols=3, framealpha=0.9)
+    fig.tight_layout()
+    return fig
+
+
+#: Colours and markers for comparing sampling designs (not ratings), colour-blind-safe.
+_DESIGN_STYLES = (("#0571b0", "o"), ("#ca0020", "s"), ("0.25", "^"), ("#4dac26", "D"))
+
+
+def balance_deviations(tables, *, title: str | None = None, ax=None):
+    """Each category's sample count minus its target, for one or more samples of one case list.
+
+    Parameters
+    ----------
+    tables : mapping of name -> balance table
+        ``Selection.balance`` or :func:`sampling.selection.balance_table` of each sample, all of
+        the same case list and n.
+
+    The grey bar of each category is its allowed range, [floor - target, ceiling - target]: a
+    marker on the bar is a count within a case of the target; each sample has its own marker and
+    row offset, so none hides another.
+    """
+    names = list(tables)
+    first = tables[names[0]]
+    fig, ax = _axes(ax, (9, 0.3 * len(first) + 2.2))
+    y = np.arange(len(first))[::-1].astype(float)
+    low = np.floor(first["target"].to_numpy() + 1e-9) - first["target"].to_numpy()
+    high = np.ceil(first["target"].to_numpy() - 1e-9) - first["target"].to_numpy()
+    ax.barh(y, high - low, left=low, height=0.8, color="0.85", zorder=0,
+            label="allowed: floor or ceiling of the target")
+    ax.axvline(0, color="0.4", linewidth=0.8, zorder=1)
+    offsets = np.linspace(-0.27, 0.27, len(names)) if len(names) > 1 else [0.0]
+    for (colour, marker), name, offset in zip(_DESIGN_STYLES, names, offsets, strict=False):
+        table = tables[name]
+        outside = int((~table["within"]).sum())
+        ax.plot(table["deviation"].to_numpy(), y + offset, marker, color=colour, markersize=4.5,
+                linestyle="none", zorder=3, label=f"{name} ({outside} of {len(table)} outside)")
+    labels = [f"{str(v).replace('_', ' ')}: {c}"
+              for v, c in zip(first["variable"], first["category"], strict=True)]
+    ax.set_yticks(y, labels, fontsize=8)
+    ax.set_xlabel("sample count minus target (cases)")
+    n = int(first["sample"].sum() / first["variable"].nunique())
+    ax.set_title(title or f"Each category's count against its target (n = {n})", fontsize=10)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.03 - 1.5 / (len(first) + 6)), fontsize=7, ncols=2,
+              framealpha=0.9)
+    fig.tight_layout()
+    return fig
+
+
+def imbalance_counts(simulations, *, title: str | None = None, ax=None):
+    """How many categories each draw put outside [floor, ceiling] of their targets, per design.
+
+    ``simulations`` maps a name to a :class:`sampling.selection.SelectionSimulation` (same case
+    list, n and ``balance_on``); bars of different designs stand side by side.
+    """
+    names = list(simulations)
+    fig, ax = _axes(ax, (8, 3.2))
+    top = max(int(s.outside.max()) for s in simulations.values())
+    width = 0.8 / len(names)
+    for i, ((colour, _), name) in enumerate(zip(_DESIGN_STYLES, names, strict=False)):
+        sim = simulations[name]
+        shares = np.bincount(sim.outside, minlength=top + 1) / sim.draws
+        ax.bar(np.arange(top + 1) + (i - (len(names) - 1) / 2) * width, shares, width=width, color=colour,
+               label=f"{name}: {sim.balanced_share:.0%} of draws balanced")
+    ax.set_xticks(range(top + 1))
+    ax.set_ylim(0, 1.4 * max(np.bincount(s.outside).max() / s.draws for s in simulations.values()))
+    ax.set_xlabel("categories outside the floor or ceiling of their target (count, per draw)")
+    ax.set_ylabel("share of draws")
+    first = simulations[names[0]]
+    ax.set_title(title or f"{first.draws:,} draws of {first.n} from {first.population} cases: "
+                          f"balance checked on {len(first.balance_on)} variables", fontsize=10)
+    ax.legend(fontsize=7, loc="upper right", framealpha=0.9)
+    fig.tight_layout()
+    return fig
+
+
+def inclusion_frequencies(simulation, *, title: str | None = None, ax=None):
+    """Each case's inclusion frequency over many draws against n / N, with the band of
+    two Monte Carlo standard errors a fair design stays within for about 19 cases in 20.
+
+    ``simulation`` is a :class:`sampling.selection.SelectionSimulation`.
+    """
+    fig, ax = _axes(ax, (8, 3.2))
+    sim = simulation
+    x = np.arange(1, sim.population + 1)
+    spread = 2 * sim.standard_error
+    ax.axhspan(sim.expected - spread, sim.expected + spread, color="0.88", zorder=0,
+               label="n/N ± 2 standard errors")
+    ax.axhline(sim.expected, color="0.3", linestyle="--", linewidth=1, zorder=1,
+               label=f"n/N = {sim.n}/{sim.population} = {sim.expected:.2f}")
+    ax.plot(x, sim.frequencies, "o", color="0.1", markersize=4, zorder=2, label="a case")
+    lower = min(sim.frequencies.min(), sim.expected - spread)
+    upper = max(sim.frequencies.max(), sim.expected + spread)
+    span = max(upper - lower, 1e-3)
+    ax.set_ylim(lower - 0.3 * span, upper + 0.05 * span)  # room for the legend below every dot
+    ax.set_xlim(0, sim.population + 1)
+    ax.set_xlabel("case (position in the list)")
+    ax.set_ylabel("share of draws including it")
+    ax.set_title(title or f"{sim.design} design: {sim.draws:,} draws of {sim.n} from {sim.population}",
+                 fontsize=10)
+    ax.legend(fontsize=7, loc="lower center", framealpha=0.9, ncols=3)
+    fig.tight_layout()
+    return fig
+
+
+def printed_percentages(n: int, *, highlight: int | None = None, window: tuple[float, float] | None = None,
+                        ax=None):
+    """Every printed percentage n cases can give (k = 0 ... n "yes"), over the rating bands.
+
+    Each k has a dash at the whole number the reports print (rounded half up,
+    :func:`sampling.framework.percents`) and a dot at its exact share 100 k / n; dotted lines mark
+    the exact shares from which a percentage prints into the next band
+    (:func:`sampling.framework.proportion_cutoffs`). ``highlight`` rings one k; ``window``
+    (lowest, highest percentage) zooms in on part of the scale.
+    """
+    from .framework import band, percent, percents, proportion_cutoffs
+
+    fig, ax = _axes(ax, (8, 3.6))
+    for rating, low, high in _band_edges():
+        ax.axhspan(low, high, color=BAND_COLOURS[rating], zorder=0, label=rating.label)
+    k = np.arange(n + 1)
+    exact = 100 * k / n
+    printed = percents(k, np.full_like(k, n))
+    ax.plot(k, printed, "_", color="0.05", markersize=12, markeredgewidth=2.5, zorder=3,
+            label="printed (half up)")
+    ax.plot(k, exact, ".", color="#0571b0", markersize=4, zorder=4, label="exact share 100 k / n")
+    for i, cut in enumerate(proportion_cutoffs()):
+        ax.axhline(100 * cut, color="0.3", linestyle=":", linewidth=1, zorder=1,
+                   label="exact share that prints into the next band" if i == 0 else None)
+    if highlight is not None:
+        shown = percent(highlight, n)
+        label = f"{highlight} of {n} = {100 * highlight / n:.2f} %: prints {shown} % ({band(shown).label})"
+        ax.plot(highlight, shown, "o", markersize=11, markerfacecolor="none", markeredgecolor="#ca0020",
+                markeredgewidth=2, zorder=4, label=label)
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    shown_k = k if window is None else k[(exact >= window[0]) & (exact <= window[1])]
+    if shown_k.size:
+        ax.set_xlim(shown_k.min() - 1.6 if window else -0.6, shown_k.max() + (1.6 if window else 0.6))
+    ax.set_ylim(*(window or (0, 102)))
+    ax.set_xlabel(f"cases judged 'yes' (k, out of n = {n})")
+    ax.set_ylabel("percentage (%)")
+    ax.set_title(f"What each number of 'yes' out of {n} prints as, and its band", fontsize=10)
+    ax.legend(fontsize=7, loc="upper left", framealpha=0.9, ncols=2)
+    fig.tight_layout()
+    return fig
+
+
+def lowest_key_questions(report, *, ax=None):
+    """Each standard's key questions over the bands, the lowest ringed: it sets the standard's
+    rating (Nottingham City 2020, Annexe 2). The rule's and the published rating are written
+    at the right; qualitative standards are left out.
+    """
+    from .reports import load_report
+
+    report = load_report(report)
+    standards = [s for s in report.standards if not s.qualitative]
+    fig, ax = _axes(ax, (9, 0.45 * len(standards) + 1.6))
+    for rating, low, high in _band_edges():
+        ax.axvspan(low, high, color=BAND_COLOURS[rating], zorder=0, label=rating.label)
+    y = np.arange(len(standards))[::-1]
+    for yi, standard in zip(y, standards, strict=True):
+        values = [kq.percent for kq in standard.key_questions]
+        # equal percentages side by side vertically, so that no dot hides another
+        rank = [values[:j].count(v) - (values.count(v) - 1) / 2 for j, v in enumerate(values)]
+        ax.plot(values, [yi + 0.16 * r for r in rank], "o", color="0.15", markersize=5, zorder=3,
+                clip_on=False)
+        ax.plot(standard.lowest_percent, yi, "o", markersize=12, markerfacecolor="none",
+                markeredgecolor="#ca0020", markeredgewidth=2, zorder=4, clip_on=False)
+        text = standard.rule_rating.label
+        if standard.rating is not standard.rule_rating:
+            text += f" (published {standard.rating.label})"
+        ax.text(102, yi, text, va="center", fontsize=7)
+    ax.plot([], [], "o", color="0.15", markersize=5, label="a key question")
+    ax.plot([], [], "o", markersize=10, markerfacecolor="none", markeredgecolor="#ca0020", markeredgewidth=2,
+            label="the lowest: sets the rating")
+    ax.set_yticks(y, [f"{s.id} {s.name}" for s in standards], fontsize=8)
+    ax.set_xlim(0, 100)
+    ax.set_ylim(-1.7, len(standards) - 0.4)
+    ax.set_xlabel("% 'yes', as printed")
+    ax.set_title(f"{report.service} ({report.published}): the rule's rating of each standard", fontsize=10)
+    ax.legend(loc="lower left", fontsize=7, ncols=3, framealpha=0.9)
+    fig.tight_layout()
+    return fig
+
+
+def score_bar(table, *, ax=None):
+    """How the 0-36 score adds up: one bar for the rule's ratings and one for the published ones.
+
+    ``table`` is a :class:`sampling.reports.RatingTable`. Each segment is a scored standard's
+    points, coloured by its rating (hatched: qualitative, taken as published); the top strip shows
+    the overall bands of the score, and each bar's end is labelled with its score and overall
+    rating (with the resettlement limiting judgement).
+    """
+    from .framework import overall_rating
+
+    top = table.report.framework.max_score
+    fig, ax = _axes(ax, (8, 2.6))
+    for rating, (low, high) in SCORE_BANDS.items():
+        left, right = (low - 0.5 if low else 0), (high + 0.5 if high < top else high)
+        ax.barh(2, right - left, left=left, height=0.55, color=BAND_COLOURS[rating], edgecolor="0.2",
+                zorder=2)
+        ax.text((left + right) / 2, 2, f"{rating.label}\n{low}-{high}", ha="center", va="center",
+                fontsize=6.5, zorder=3)
+        if low:
+            ax.axvline(left, color="0.4", linestyle=":", linewidth=0.8, zorder=1)
+    scored = [r for r in table.rows if table.report.standard(r.id).scored]
+    bars = (("published_rating", table.published_score), ("rule_rating", table.rule_score))
+    for yi, (attribute, score) in enumerate(bars):
+        left = 0
+        for row in scored:
+            rating = getattr(row, attribute)
+            if int(rating):
+                ax.barh(yi, int(rating), left=left, height=0.55, color=BAND_COLOURS[rating], edgecolor="0.2",
+                        hatch="//" if row.qualitative else None, zorder=2)
+                ax.text(left + int(rating) / 2, yi, row.id, ha="center", va="center", fontsize=6, zorder=3)
+            left += int(rating)
+        overall = overall_rating(score, table.report.resettlement)
+        ax.text(score + 0.4, yi, f"{score}: {overall.label}", va="center", fontsize=8, zorder=3)
+    ax.set_yticks([0, 1, 2], ["published\nratings", "rule's\nratings", "overall\nbands"], fontsize=8)
+    ax.set_xlim(0, top)
+    ax.set_ylim(-0.5, 2.5)
+    ax.set_xlabel(f"score (points: Inadequate 0 to Outstanding {int(max(Rating))} per standard; hatched: "
+                  "qualitative)")
+    ax.set_title(f"{table.report.service}: the score out of {top}, "
+                 f"rule {table.rule_score} and published {table.published_score}", fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def _funnel_panel(result, key_question: str, ax) -> None:
+    points = result.points[result.points["key_question"] == key_question]
+    limits = result.limits[result.limits["key_question"] == key_question]
+    rate = float(result.pooled.loc[key_question, "pooled_rate"])
+    styles = ["--", "-.", ":", (0, (1, 3))]
+    for i, (level, group) in enumerate(limits.groupby("level", sort=True)):
+        style = styles[min(i, len(styles) - 1)]
+        ax.plot(group["n"], group["low"] * 100, color="0.35", linestyle=style, linewidth=0.9,
+                label=f"{level:.1%} limits")
+        ax.plot(group["n"], group["high"] * 100, color="0.35", linestyle=style, linewidth=0.9)
+    ax.axhline(rate * 100, color="0.1", linewidth=1.0, label=f"pooled {rate:.1%}")
+    inside = points["outside"].isna()
+    ax.plot(points.loc[inside, "relevant"], points.loc[inside, "proportion"] * 100, "o", color="0.25",
+            markersize=4, label="inside")
+    ax.plot(points.loc[~inside, "relevant"], points.loc[~inside, "proportion"] * 100, "o",
+            color="#b2182b", markersize=5, label="outside")
+    for _, p in points[~inside].iterrows():
+        ax.annotate(p["name"], (p["relevant"], p["proportion"] * 100), fontsize=6,
+                    xytext=(3, 2), textcoords="offset points")
+    ax.set_ylim(0, 100)
+    ax.set_xlim(0, points["relevant"].max() * 1.05 + 1)
+    ax.set_title(key_question, fontsize=9)
+
+
+def funnel_plot(result, *, key_question: str | None = None, ax=None):
+    """A funnel plot of a :class:`sampling.Funnel`: each service's percentage against its cases,
+    the pooled rate and the control limits at each level (Spiegelhalter 2005).
+
+    With several key questions in ``result`` and none chosen, one small panel per key question
+    (``ax`` must then be None).
+    """
+    import matplotlib.pyplot as plt
+
+    from ._errors import SamplingError
+
+    available = list(result.pooled.index)
+    if key_question is not None and key_question not in available:
+        raise SamplingError(f"key_question: {key_question!r} is not in this funnel; it has "
+                            + ", ".join(available))
+    chosen = [key_question] if key_question is not None else available
+    if len(chosen) == 1:
+        fig, ax = _axes(ax, (7, 4.2))
+        _funnel_panel(result, chosen[0], ax)
+        ax.set_xlabel("relevant cases")
+        ax.set_ylabel("% yes")
+        ax.legend(fontsize=7, loc="lower right", framealpha=0.9)
+        fig.tight_layout()
+        return fig
+    if ax is not None:
+        raise SamplingError("funnel_plot: choose key_question= to draw several key questions into one ax")
+    columns = 4
+    rows = -(-len(chosen) // columns)
+    fig, axes = plt.subplots(rows, columns, figsize=(12, 2.6 * rows), sharey=True, squeeze=False)
+    for panel, kq in zip(axes.flat, chosen, strict=False):
+        _funnel_panel(result, kq, panel)
+    for panel in list(axes.flat)[len(chosen):]:
+        panel.set_visible(False)
+    axes.flat[0].legend(fontsize=6, loc="lower right", framealpha=0.9)
+    fig.supxlabel("relevant cases", fontsize=9)
+    fig.supylabel("% yes", fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def change_plot(comparison, *, ax=None):
+    """Each key question's change (after minus before, percentage points) with its interval, over
+    a shading of P(true band changed), from a :class:`sampling.Comparison`."""
+    table = comparison.key_questions
+    fig, ax = _axes(ax, (7, 0.3 * len(table) + 1.6))
+    y = np.arange(len(table))[::-1]
+    colours = [("#b2182b" if likely else "0.2") for likely in table["band_change_likely"]]
+    ax.axvline(0, color="0.5", linewidth=0.8)
+    ax.hlines(y, table["low"], table["high"], colors=colours, linewidth=2)
+    ax.scatter(table["difference"], y, c=colours, s=18, zorder=3)
+    labels = [f"{kq}  {row.before_percent}% -> {row.after_percent}%  P(band changed) {row.p_band_changed:.2f}"
+              for kq, row in table.iterrows()]
+    ax.set_yticks(y, labels, fontsize=7)
+    ax.set_xlabel("change in percentage points (after - before)")
+    ax.set_title(f"{comparison.before} -> {comparison.after}\n{comparison.confidence:.0%} Newcombe "
+                 f"intervals; red: P(band changed) at least {comparison.confidence:.0%}", fontsize=9)
     fig.tight_layout()
     return fig

@@ -26,15 +26,20 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import _validation as check
 from ._errors import SamplingError
 from .framework import (
     BAND_LOWER_BOUNDS,
     Rating,
     band,
     band_indices,
+    cases_table,
+    lowest_bands,
     percent,
     percents,
     proportion_cutoffs,
+    standard_cases_to_band,
+    standard_rating,
 )
 
 __all__ = [
@@ -44,10 +49,13 @@ __all__ = [
     "within_points",
     "cases",
     "interval",
+    "boundary_in_interval",
     "posterior",
     "custom",
     "parse",
     "default_rules",
+    "resolve",
+    "resolve_one",
 ]
 
 _LOWER = [0, *BAND_LOWER_BOUNDS.values()]  # lowest printed percentage of each band, worst first
@@ -70,7 +78,7 @@ class StandardEvidence:
     @property
     def rating(self) -> Rating:
         """The lowest-band rule's rating."""
-        return band(min(self.percents))
+        return standard_rating(self.percents)
 
     @property
     def lowest(self) -> int:
@@ -85,6 +93,17 @@ class StandardEvidence:
         return cls(standard.id, tuple(kq.k for kq in standard.key_questions),
                    tuple(kq.n for kq in standard.key_questions),
                    None if populations is None else tuple(int(p) for p in populations))
+
+    @classmethod
+    def from_rows(cls, rows) -> StandardEvidence:
+        """Evidence from one standard's :class:`~sampling.evidence.EvidenceRow` records (a view
+        over :meth:`sampling.Report.evidence`); populations are kept when every row has one."""
+        rows = tuple(rows)
+        if not rows:
+            raise SamplingError("a standard's evidence needs at least one key question")
+        populations = tuple(r.population for r in rows)
+        return cls(rows[0].standard, tuple(r.yes for r in rows), tuple(r.relevant for r in rows),
+                   None if any(p is None for p in populations) else populations)
 
 
 def _target(rating: int, direction: str) -> int | None:
@@ -131,24 +150,6 @@ class Rule:
 
 # --------------------------------------------------------------------------------------------
 # vectorised helpers shared by the rules
-
-
-@functools.lru_cache(maxsize=1024)
-def _band_of_count(n: int) -> np.ndarray:
-    """[k] = band index of percent(k, n), for k = 0..n (a lookup table)."""
-    k = np.arange(n + 1)
-    return band_indices(percents(k, n))
-
-
-def _bands(k: np.ndarray, n) -> list[np.ndarray]:
-    """Band index of each key question's count, one array per key question (column)."""
-    return [_band_of_count(int(nj))[k[:, j]] for j, nj in enumerate(n)]
-
-
-def _lowest_band(k: np.ndarray, n) -> np.ndarray:
-    """The lowest-band rule's rating index for each row of counts."""
-    columns = _bands(k, n)
-    return columns[0] if len(columns) == 1 else np.minimum.reduce(columns)
 
 
 class _Strict(Rule):
@@ -203,24 +204,11 @@ class _Cases(Rule):
                             f"the standard to the band {'above' if direction == 'up' else 'below'}")
 
     def _needed(self, evidence: StandardEvidence) -> int | None:
-        from .uncertainty import _cases_to_reach
-
-        rating = int(evidence.rating)
-        target = _target(rating, self.direction)
+        target = _target(int(evidence.rating), self.direction)
         if target is None:
             return None
         step = 1 if self.direction == "up" else -1
-        needed = []
-        for k, n, p in zip(evidence.k, evidence.n, evidence.percents, strict=True):
-            current = int(band(p))
-            if self.direction == "up":
-                needed.append(0 if current >= target else _cases_to_reach(k, n, Rating(target), step))
-            else:
-                needed.append(_cases_to_reach(k, n, Rating(target), step))
-        if self.direction == "up":
-            return None if any(c is None for c in needed) else sum(needed)
-        options = [c for c in needed if c is not None]
-        return min(options) if options else None
+        return standard_cases_to_band(list(zip(evidence.k, evidence.n, strict=True)), Rating(target), step)
 
     def eligible(self, evidence):
         needed = self._needed(evidence)
@@ -228,37 +216,19 @@ class _Cases(Rule):
 
     def eligible_many(self, k, n, populations=None):
         k = np.asarray(k)
-        bands = _bands(k, n)
+        bands = [band_indices(percents(k[:, j], nj)) for j, nj in enumerate(n)]
         rating = np.minimum.reduce(bands)
         step = 1 if self.direction == "up" else -1
         possible = (rating + step >= 0) & (rating + step < len(Rating))
         target = np.clip(rating + step, 0, len(Rating) - 1)
         # needed[j] = changed judgements for key question j to reach the target band
-        needed = [_cases_matrix(int(nj), self.direction)[k[:, j], target] for j, nj in enumerate(n)]
+        needed = [cases_table(int(nj), step)[k[:, j], target] for j, nj in enumerate(n)]
         if self.direction == "up":
             total = sum(np.where(band_j >= target, 0, need)
                         for band_j, need in zip(bands, needed, strict=True))
         else:
             total = np.minimum.reduce(needed)
         return possible & (total <= self.count)
-
-
-_BIG = 10**6
-
-
-@functools.lru_cache(maxsize=512)
-def _cases_matrix(n: int, direction: str) -> np.ndarray:
-    """[k, target]: changed judgements for band(percent(k, n)) to reach target (up >=, down <=)."""
-    from .uncertainty import _cases_to_reach
-
-    step = 1 if direction == "up" else -1
-    table = np.full((n + 1, len(Rating)), _BIG, dtype=np.int64)
-    for k in range(n + 1):
-        for target in Rating:
-            needed = _cases_to_reach(k, n, target, step)
-            if needed is not None:
-                table[k, int(target)] = needed
-    return table
 
 
 class _Interval(Rule):
@@ -298,7 +268,7 @@ class _Interval(Rule):
                   for nj, pop in zip(n, pops, strict=True)]
         pct = percents(k, n)
         lowest = pct.argmin(axis=1)  # the first of equals, as StandardEvidence.lowest
-        rating = _lowest_band(k, n)
+        rating = lowest_bands(k, n)
         rows = np.arange(k.shape[0])
         bound = np.stack([tables[j][k[:, j]] for j in range(k.shape[1])], axis=1)[rows, lowest]
         cuts = np.array([0.0, *proportion_cutoffs(), np.inf])
@@ -322,10 +292,10 @@ def _interval_table(n: int, population: int | None, confidence: float, method: s
 @functools.lru_cache(maxsize=512)
 def _at_least_table(n: int, population: int | None, a: float, b: float) -> np.ndarray:
     """[k, r] = P(true band >= r | k of n), key question by key question."""
-    from .uncertainty import _band_probability_array
+    from .uncertainty import band_probabilities
 
-    return np.array([np.cumsum(_band_probability_array(k, n, population, a, b)[::-1])[::-1]
-                     for k in range(n + 1)])
+    return np.array([np.cumsum(band_probabilities(k, n, population=population, prior=(a, b)).to_numpy()[::-1])
+                     [::-1] for k in range(n + 1)])
 
 
 class _Posterior(Rule):
@@ -334,6 +304,7 @@ class _Posterior(Rule):
         if isinstance(threshold, bool) or not isinstance(threshold, int | float) or not 0 < threshold < 1:
             raise SamplingError(f"posterior needs a probability threshold between 0 and 1, got {threshold!r}")
         self.threshold = float(threshold)
+        check.prior(prior)
         self.prior = prior
         self.name = f"posterior({threshold:g})"
         self.description = (f"the probability that the true band is at or "
@@ -362,14 +333,12 @@ class _Posterior(Rule):
         return self.probability(evidence) >= self.threshold - 1e-12
 
     def eligible_many(self, k, n, populations=None):
-        from .uncertainty import _prior
-
-        a, b = _prior(self.prior)
+        a, b = check.prior(self.prior)
         k = np.asarray(k)
         pops = populations or (None,) * k.shape[1]
         # at_least[j][x, r] = P(key question j's true band >= r | x of n_j)
         at_least = [_at_least_table(int(nj), pop, a, b) for nj, pop in zip(n, pops, strict=True)]
-        rating = _lowest_band(k, n)
+        rating = lowest_bands(k, n)
         result = np.zeros(k.shape[0], dtype=bool)
         for r in range(len(Rating)):
             rows = rating == r
@@ -410,13 +379,21 @@ def cases(count: int = 1, *, direction: str = "up") -> Rule:
 
 
 def interval(confidence: float = 0.80, method: str | None = None, *, direction: str = "up") -> Rule:
-    """The next boundary lies inside the lowest key question's interval.
+    """The rule "the next boundary lies inside the lowest key question's interval".
+
+    Not to be confused with :func:`sampling.interval`, which this rule calls to compute the
+    interval; :data:`boundary_in_interval` is the same rule under an unambiguous name.
 
     The interval is :func:`sampling.uncertainty.interval` (Wilson, or hypergeometric when the
     evidence carries populations); the boundary is the true-proportion cut-off (0.495, 0.645,
     0.795: :func:`sampling.framework.proportion_cutoffs`).
     """
     return _Interval(confidence, method, direction)
+
+
+#: The same rule as :func:`interval`, under a name that cannot be mistaken for
+#: :func:`sampling.interval` (which computes an interval; this rule asks whether a boundary lies in one).
+boundary_in_interval = interval
 
 
 def posterior(threshold: float = 0.5, *, prior="jeffreys", direction: str = "up") -> Rule:
@@ -480,3 +457,44 @@ def default_rules(direction: str = "up") -> tuple[Rule, ...]:
     """The candidates the reports' words suggest, and the two statistical ones."""
     return (strict(), within_points(5, direction=direction), cases(1, direction=direction),
             interval(0.80, direction=direction), posterior(0.5, direction=direction))
+
+
+def resolve(rules) -> tuple[Rule, ...]:
+    """Rule objects from a rule, a short name, a callable or a non-empty sequence of them.
+
+    None gives :func:`default_rules`; names must be distinct.
+
+    >>> [rule.name for rule in resolve(["strict", "cases(2)"])]
+    ['strict', 'cases(2)']
+    """
+    if rules is None:
+        return default_rules()
+    if isinstance(rules, Rule | str) or callable(rules):
+        rules = [rules]
+    try:
+        rules = list(rules)
+    except TypeError:
+        raise SamplingError(f"rules must be a rule, a rule's name or a list of them, got {rules!r}") from None
+    if not rules:
+        raise SamplingError("rules must name at least one rule, e.g. ['strict', 'cases(1)']; "
+                            "got an empty list")
+    result = []
+    for rule in rules:
+        if isinstance(rule, str):
+            result.append(parse(rule))
+        elif isinstance(rule, Rule):
+            result.append(rule)
+        else:
+            result.append(custom(rule))
+    names = [r.name for r in result]
+    if len(set(names)) != len(names):
+        raise SamplingError(f"rules must have distinct names, got {names}")
+    return tuple(result)
+
+
+def resolve_one(rule) -> Rule | None:
+    """One rule object (or None for no rule)."""
+    if rule is None:
+        return None
+    chosen = resolve([rule])
+    return chosen[0]

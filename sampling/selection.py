@@ -43,7 +43,8 @@ import numpy as np
 from ._errors import BalanceWarning, CaseListError, SamplingError
 
 __all__ = ["Recency", "Selection", "select", "select_by_domain", "read_cases", "balance_table",
-           "choose_reserve", "recount_balance", "DEFAULT_STRATA"]
+           "choose_reserve", "recount_balance", "DEFAULT_STRATA", "SelectionSimulation",
+           "simulate_selection"]
 
 DEFAULT_STRATA = ("gender", "disposal_type", "rosh", "safety_wellbeing")
 _RECENT = "recent"  # the name of the derived recency variable in balance tables
@@ -822,7 +823,7 @@ def select(
 
     import pandas as pd
 
-    from . import __version__
+    from ._version import __version__
 
     frame, canonical, id_col = _prepare(cases, strata, id_column, recency)
     population = len(frame)
@@ -1052,3 +1053,220 @@ def select_by_domain(
         if size:
             result[str(name)] = replace(select(part, size, rng=rng, **options), seed=seed)
     return result
+
+
+# --------------------------------------------------------------------------------------------
+# checking a design by simulation
+
+_DESIGNS = ("balanced", "simple")
+
+
+@dataclass(frozen=True)
+class SelectionSimulation:
+    """Many draws of one sampling design from one case list: how often each case was chosen, and
+    how far each draw's category counts were from their targets.
+
+    ``counts[i]`` is the number of draws that included case ``case_ids[i]``; ``outside[d]`` the
+    number of categories (of the ``balance_on`` variables) outside [floor, ceiling] of their
+    target in draw d, and ``deviation[d]`` that draw's largest |sample - target|, in cases.
+    """
+
+    design: str
+    n: int
+    population: int
+    draws: int
+    strata: tuple[str, ...]
+    balance_on: tuple[str, ...]
+    seed: int | None
+    case_ids: tuple = field(repr=False)
+    counts: np.ndarray = field(repr=False, compare=False)
+    outside: np.ndarray = field(repr=False, compare=False)
+    deviation: np.ndarray = field(repr=False, compare=False)
+
+    @property
+    def expected(self) -> float:
+        """n / N: every case's inclusion probability under an exactly fair design."""
+        return self.n / self.population
+
+    @property
+    def standard_error(self) -> float:
+        """Monte Carlo standard error of one case's frequency if its probability is n / N."""
+        p = self.expected
+        return math.sqrt(p * (1 - p) / self.draws)
+
+    @property
+    def frequencies(self) -> np.ndarray:
+        return self.counts / self.draws
+
+    @property
+    def smallest_ratio(self) -> float:
+        return float(self.frequencies.min() / self.expected)
+
+    @property
+    def largest_ratio(self) -> float:
+        return float(self.frequencies.max() / self.expected)
+
+    @property
+    def balanced_share(self) -> float:
+        """The share of draws with every category within [floor, ceiling] of its target."""
+        return float(np.mean(self.outside == 0))
+
+    def to_frame(self):
+        """One row per case: ``case_id``, ``count``, ``frequency``, ``expected`` (n / N),
+        ``ratio`` (frequency / expected) and ``z`` ((frequency - expected) / standard error)."""
+        import pandas as pd
+
+        frequency = self.frequencies
+        z = (frequency - self.expected) / self.standard_error if self.standard_error else 0.0 * frequency
+        return pd.DataFrame({"case_id": list(self.case_ids), "count": self.counts.astype(int),
+                             "frequency": frequency, "expected": self.expected,
+                             "ratio": frequency / self.expected, "z": z})
+
+    def draws_frame(self):
+        """One row per draw: ``draw`` (from 1), ``outside``, ``deviation`` and ``balanced``."""
+        import pandas as pd
+
+        return pd.DataFrame({"draw": np.arange(1, self.draws + 1), "outside": self.outside.astype(int),
+                             "deviation": self.deviation, "balanced": self.outside == 0})
+
+    def to_dict(self) -> dict:
+        return {"design": self.design, "n": self.n, "population": self.population, "draws": self.draws,
+                "strata": list(self.strata), "balance_on": list(self.balance_on), "seed": self.seed,
+                "expected": self.expected, "standard_error": self.standard_error,
+                "smallest_ratio": self.smallest_ratio, "largest_ratio": self.largest_ratio,
+                "balanced_share": self.balanced_share,
+                "cases": self.to_frame().to_dict("records")}
+
+
+def _as_names(value, name: str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [part.strip() for part in value.split(",") if part.strip()]
+    names = tuple(value)
+    if not names or not all(isinstance(v, str) for v in names):
+        raise SamplingError(f"{name} must name at least one column, e.g. ('gender', 'rosh'), got {value!r}")
+    return names
+
+
+def _balance_checks(frame, variables, n: int, recency: Recency | None):
+    """Per variable: each case's category code, and each category's target, floor and ceiling."""
+    targets = _targets(frame, [v for v in variables if v != _RECENT_COLUMN], n, recency)
+    checks = []
+    for v in variables:
+        labels, code = np.unique(frame[v].to_numpy(), return_inverse=True)
+        goal = np.array([targets[(_RECENT if v == _RECENT_COLUMN else v, label)] for label in labels])
+        checks.append((np.ravel(code), goal, np.floor(goal + 1e-9), np.ceil(goal - 1e-9)))
+    return checks
+
+
+def _draw_balance(chosen: np.ndarray, checks) -> tuple[np.ndarray, np.ndarray]:
+    """For each draw (a row of ``chosen``): categories outside their limits, largest deviation."""
+    draws = chosen.shape[0]
+    outside = np.zeros(draws, dtype=np.int64)
+    deviation = np.zeros(draws)
+    offsets = np.arange(draws)[:, None]
+    for code, goal, low, high in checks:
+        width = goal.size
+        counts = np.bincount((offsets * width + code[chosen]).ravel(), minlength=draws * width)
+        counts = counts.reshape(draws, width)
+        outside += ((counts < low) | (counts > high)).sum(axis=1)
+        deviation = np.maximum(deviation, np.abs(counts - goal).max(axis=1))
+    return outside, deviation
+
+
+def simulate_selection(
+    cases,
+    n: int,
+    *,
+    draws: int = 1000,
+    design: str = "balanced",
+    strata: Sequence[str] = DEFAULT_STRATA,
+    balance_on: Sequence[str] | None = None,
+    id_column: str = "case_id",
+    recency: Recency | None = None,
+    rng=None,
+) -> SelectionSimulation:
+    """Draw many samples of ``n`` from ``cases`` and count how often each case was chosen.
+
+    A check of a design by simulation: under a fair design every case is included with
+    probability n / N, so over many draws its frequency should be n / N within Monte Carlo error.
+    Each draw's balance (on ``balance_on``) is recorded too.
+
+    Parameters
+    ----------
+    cases : pandas.DataFrame
+        The case list, as for :func:`select`.
+    n : int
+        Cases in each sample.
+    draws : int
+        How many samples to draw (at least 1).
+    design : {"balanced", "simple"}
+        "balanced": the sampler of :func:`select` (balanced on ``strata``, and ``recency`` if
+        given); "simple": a simple random sample of n (what ``DataFrame.sample`` draws).
+    strata : sequence of str
+        The variables the balanced design balances on.
+    balance_on : sequence of str, optional
+        The variables each draw's balance is measured on (default ``strata``), e.g. all four
+        when the design balances on gender only.
+    id_column : str
+    recency : Recency, optional
+        Passed to the balanced design, and its window measured as a variable.
+    rng : int, numpy.random.Generator or None
+        One generator serves every draw in turn; the first balanced draw is ``select``'s sample
+        for the same seed.
+
+    Returns
+    -------
+    SelectionSimulation
+
+    Raises
+    ------
+    SamplingError
+        For a bad ``n``, ``draws`` or ``design``, or columns missing from the case list.
+
+    Notes
+    -----
+    With R draws and p = n / N, a case's frequency has Monte Carlo standard error
+    sqrt(p (1 - p) / R) when its inclusion probability is exactly p; under an exact design about
+    one case in twenty lies more than two standard errors from p by chance alone.
+
+    References
+    ----------
+    .. [1] Tillé, Y. (2006). *Sampling Algorithms*. Springer (inclusion probabilities; checking a
+           design's first-order inclusion probabilities by simulation).
+
+    Examples
+    --------
+    >>> from sampling.synthetic import case_list
+    >>> result = simulate_selection(case_list(40, rng=3), 12, draws=200, rng=5)
+    >>> int(result.counts.sum()), result.expected, result.balanced_share
+    (2400, 0.3, 1.0)
+    """
+    strata = _as_names(strata, "strata")
+    balance_on = strata if balance_on is None else _as_names(balance_on, "balance_on")
+    if design not in _DESIGNS:
+        raise SamplingError(f"design must be one of {', '.join(map(repr, _DESIGNS))}, got {design!r}")
+    if isinstance(draws, bool) or not isinstance(draws, numbers.Integral) or draws < 1:
+        raise SamplingError(f"draws must be a whole number of samples, at least 1, got {draws!r}")
+    names = tuple(dict.fromkeys(strata + balance_on))
+    frame, canonical, id_col = _prepare(cases, names, id_column, recency)
+    frame = frame.reset_index(drop=True)
+    column = dict(zip(names, canonical, strict=True))
+    n = _check_n(n, len(frame))
+    extra = [_RECENT_COLUMN] if recency is not None else []
+    sampled = [column[v] for v in strata] + extra
+    checks = _balance_checks(frame, [column[v] for v in balance_on] + extra, n, recency)
+    seed = rng if isinstance(rng, numbers.Integral) else None
+    generator = np.random.default_rng(rng)
+    chosen = np.empty((int(draws), n), dtype=np.int64)
+    for d in range(int(draws)):
+        if design == "balanced":
+            chosen[d] = np.asarray(_draw(frame, sampled, n, recency, generator))
+        else:
+            chosen[d] = generator.choice(len(frame), size=n, replace=False)
+    outside, deviation = _draw_balance(chosen, checks)
+    return SelectionSimulation(
+        design=design, n=n, population=len(frame), draws=int(draws), strata=tuple(column[v] for v in strata),
+        balance_on=tuple(column[v] for v in balance_on), seed=seed,
+        case_ids=tuple(frame[id_col].tolist()), counts=np.bincount(chosen.ravel(), minlength=len(frame)),
+        outside=outside, deviation=deviation,
+    )

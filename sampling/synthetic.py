@@ -176,3 +176,171 @@ def write_export(frame, path, *, separator: str = ",", bom: bool = False, traili
     text = frame.to_csv(index=False, sep=separator, lineterminator="\r\n")
     text += (separator * (frame.shape[1] - 1) + "\r\n") * trailing_blank_rows
     path.write_bytes(("\ufeff" if bom else "").encode() + text.encode("utf-8"))
+
+
+# --------------------------------------------------------------------------------------------
+# many services' reports, and cases judged twice
+
+
+#: Shares of the ratings given to qualitative standards in :func:`reports` (illustrative, worst
+#: first; not measured from any inspection).
+QUALITATIVE_SHARES = (0.05, 0.30, 0.50, 0.15)
+
+
+def _check_range(value, name: str) -> tuple[int, int]:
+    try:
+        low, high = (int(v) for v in value)
+    except (TypeError, ValueError):
+        raise SamplingError(f"{name} must be a pair (fewest, most) of cases, got {value!r}") from None
+    if not 1 <= low <= high:
+        raise SamplingError(f"{name} must be a pair (fewest, most) with 1 <= fewest <= most, got {value!r}")
+    return low, high
+
+
+def _key_question_means(framework) -> dict[str, float]:
+    """Each key question's mean k / n over the bundled reports that have it (all, if none do)."""
+    from . import list_reports, load_report
+
+    seen: dict[str, list[float]] = {}
+    for report_id in list_reports():
+        for row in load_report(report_id).evidence_rows():
+            seen.setdefault(row.key_question, []).append(row.yes / row.relevant)
+    everything = [v for values in seen.values() for v in values]
+    return {kq: float(np.mean(seen.get(kq, everything)))
+            for spec in framework.standards for kq in spec.key_questions}
+
+
+def _service_answers(rng, framework, means, concentration, sizes, relevance):
+    """One service's case-level answers (case_id, key_question, answer) as a DataFrame."""
+    import pandas as pd
+
+    from .framework import DOMAIN_SAMPLES
+
+    cases = {name: rng.integers(low, high + 1) for name, (low, high) in sizes.items()}
+    frames = []
+    for spec in framework.standards:
+        for kq in spec.key_questions:
+            sample = DOMAIN_SAMPLES[spec.domain]
+            n = int(cases[sample])
+            mean = means[kq]
+            rate = rng.beta(mean * concentration, (1 - mean) * concentration)
+            relevant = rng.random(n) < relevance
+            relevant[0] = True  # every key question has at least one relevant case
+            yes = rng.random(n) < rate
+            answer = np.where(relevant, np.where(yes, "yes", "no"), "not relevant")
+            ids = [f"{sample[0].upper()}{i:03d}" for i in range(1, n + 1)]
+            frames.append(pd.DataFrame({"case_id": ids, "key_question": kq, "answer": answer}))
+    return pd.concat(frames, ignore_index=True)
+
+
+def reports(count: int, *, rng=None, framework: str = "youth-2021", concentration: float = 12.0,
+            court=(10, 45), out_of_court=(8, 40), relevance: float = 0.9, published: str = "2023"):
+    """``count`` synthetic inspection reports of different services, for examples and tests.
+
+    Each service's true rate for key question j is drawn from Beta(m_j c, (1 - m_j) c), where
+    m_j is that key question's mean k / n over the bundled reports and c is ``concentration``
+    (so across services each key question follows exactly the beta-binomial model that
+    :func:`sampling.empirical_prior` fits). Each service inspects a whole number of court and
+    out-of-court cases drawn uniformly from the ranges given; each case is relevant to a key
+    question with probability ``relevance`` and answers "yes" with the service's rate. The
+    qualitative standards are rated at random with :data:`QUALITATIVE_SHARES`. The reports are
+    built from those case-level answers by :func:`sampling.report_from_answers`, so every
+    denominator is exact.
+
+    Parameters
+    ----------
+    count : int
+        Services, at least 1.
+    rng : int, numpy.random.Generator or None
+    framework : str
+        "youth-2021" or "youth-2018".
+    concentration : float
+        a + b of each key question's Beta across services: larger, more alike.
+    court, out_of_court : (int, int)
+        Fewest and most cases inspected in each sample.
+    relevance : float
+        Probability that a case is relevant to a key question (0 < relevance <= 1).
+
+    Returns
+    -------
+    list of Report
+        Ids ``synthetic-001``, ...
+
+    Examples
+    --------
+    >>> many = reports(3, rng=1)
+    >>> [r.id for r in many], many[0].framework.name
+    (['synthetic-001', 'synthetic-002', 'synthetic-003'], 'youth-2021')
+    >>> [(kq.k, kq.n) for kq in many[0].key_questions][:3]
+    [(24, 24), (19, 25), (21, 25)]
+    """
+    from . import Rating, _validation, get_framework, report_from_answers
+
+    if isinstance(count, bool) or not isinstance(count, numbers.Integral) or count < 1:
+        raise SamplingError(f"count must be a whole number of services, at least 1, got {count!r}")
+    if isinstance(concentration, bool) or not isinstance(concentration, numbers.Real) or concentration <= 0:
+        raise SamplingError(f"concentration must be a positive number (a + b), got {concentration!r}")
+    if isinstance(relevance, bool) or not isinstance(relevance, numbers.Real) or not 0 < relevance <= 1:
+        raise SamplingError(f"relevance must be a probability above 0, at most 1, got {relevance!r}")
+    spec = get_framework(framework)
+    sizes = {"court": _check_range(court, "court"),
+             "out_of_court": _check_range(out_of_court, "out_of_court")}
+    means = _key_question_means(spec)
+    generator = _validation.generator(rng)
+    labels = Rating.labels()
+    result = []
+    for i in range(1, count + 1):
+        answers = _service_answers(generator, spec, means, float(concentration), sizes, float(relevance))
+        drawn = generator.choice(len(labels), size=len(spec.standards), p=QUALITATIVE_SHARES)
+        qualitative = {s.id: labels[r] for s, r in zip(spec.standards, drawn, strict=True)
+                       if s.qualitative and not s.optional}
+        result.append(report_from_answers(answers, framework=framework, qualitative=qualitative,
+                                          id=f"synthetic-{i:03d}", service=f"Synthetic service {i}",
+                                          published=published))
+    return result
+
+
+def double_judged(cases: int, *, key_questions=("2.1.1", "2.1.2", "2.1.3"), rate: float = 0.75,
+                  judgement_error: float = 0.1, rng=None):
+    """Synthetic cases judged by two inspectors, in the shape :func:`sampling.agreement` reads.
+
+    Each case's true answer to each key question is "yes" with probability ``rate``; each
+    inspector independently records the opposite with probability ``judgement_error``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``case_id`` (D0001, ...), ``key_question``, ``first``, ``second`` ("yes" / "no").
+
+    Examples
+    --------
+    >>> double = double_judged(4, key_questions=("2.1.1",), rng=2)
+    >>> list(double.columns), len(double)
+    (['case_id', 'key_question', 'first', 'second'], 4)
+    """
+    import pandas as pd
+
+    from . import _validation
+
+    if isinstance(cases, bool) or not isinstance(cases, numbers.Integral) or cases < 1:
+        raise SamplingError(f"cases must be a whole number, at least 1, got {cases!r}")
+    for name, value, top in (("rate", rate, 1), ("judgement_error", judgement_error, 0.5)):
+        if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0 <= value <= top:
+            raise SamplingError(f"{name} must be a probability from 0 to {top}, got {value!r}")
+    kqs = [str(k) for k in key_questions]
+    if not kqs:
+        raise SamplingError("key_questions must name at least one key question, e.g. ('2.1.1',)")
+    generator = _validation.generator(rng)
+    truth = generator.random((cases, len(kqs))) < rate
+    first = truth ^ (generator.random(truth.shape) < judgement_error)
+    second = truth ^ (generator.random(truth.shape) < judgement_error)
+    words = np.array(["no", "yes"])
+    return pd.DataFrame({
+        "case_id": np.repeat([f"D{i:04d}" for i in range(1, cases + 1)], len(kqs)),
+        "key_question": np.tile(kqs, cases),
+        "first": words[first.ravel().astype(int)],
+        "second": words[second.ravel().astype(int)],
+    })
+
+
+__all__ += ["reports", "double_judged", "QUALITATIVE_SHARES"]

@@ -14,22 +14,25 @@ that of its percentage printed half up (:func:`sampling.framework.band_of_propor
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
+from . import _validation as check
 from ._errors import SamplingError
+from .evidence import implied_populations_of
+from .evidence import key_question_population as _share_of_population
 from .framework import (
     DOMAIN_SAMPLES,
-    SCORE_BANDS,
     Rating,
     band,
     band_indices,
+    overall_probabilities,
     percent,
     percents,
     proportion_cutoffs,
+    standard_cases_to_band,
 )
 from .reports import KeyQuestion, Report, Standard, load_report
 
@@ -45,63 +48,15 @@ __all__ = [
     "default_populations",
     "key_question_population",
     "monte_carlo_score",
+    "ReportUncertainty",
+    "report_uncertainty",
 ]
 
 INTERVAL_METHODS = ("wilson", "clopper-pearson", "jeffreys", "agresti-coull", "hypergeometric")
 _STATSMODELS_NAMES = {"wilson": "wilson", "clopper-pearson": "beta", "jeffreys": "jeffreys",
                       "agresti-coull": "agresti_coull"}
-_PRIORS = {"jeffreys": (0.5, 0.5), "uniform": (1.0, 1.0)}
 _MODES = ("process", "finite")
 _LABELS = Rating.labels()
-
-
-# --------------------------------------------------------------------------------------------
-# validation
-
-
-def _check_counts(k: object, n: object, population: object = None) -> tuple[int, int, int | None]:
-    for name, value in (("k", k), ("n", n)):
-        if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-            raise SamplingError(f"{name} must be a whole number of cases, got {value!r}")
-    k, n = int(k), int(n)
-    if n < 1:
-        raise SamplingError(f"n must be at least 1 case, got {n}")
-    if not 0 <= k <= n:
-        raise SamplingError(f"k must be between 0 and n = {n}, got {k}")
-    if population is not None:
-        if isinstance(population, bool) or not isinstance(population, numbers.Integral):
-            raise SamplingError(f"population must be a whole number of cases (or None), got {population!r}")
-        population = int(population)
-        if population < n:
-            raise SamplingError(f"population = {population} is smaller than n = {n}; the eligible "
-                                "cases include the inspected ones")
-    return k, n, population
-
-
-def _check_confidence(confidence: object) -> float:
-    if isinstance(confidence, bool) or not isinstance(confidence, numbers.Real) or not 0 < confidence < 1:
-        raise SamplingError(
-            f"confidence must be between 0 and 1 (a proportion, e.g. 0.80), got {confidence!r}")
-    return float(confidence)
-
-
-def _prior(prior: object) -> tuple[float, float]:
-    if isinstance(prior, str):
-        if prior not in _PRIORS:
-            raise SamplingError(f"prior must be one of {', '.join(map(repr, _PRIORS))} or a pair (a, b), "
-                                f"got {prior!r}")
-        return _PRIORS[prior]
-    try:
-        a, b = (float(v) for v in prior)
-    except (TypeError, ValueError):
-        raise SamplingError(f"prior must be 'jeffreys', 'uniform' or a pair (a, b), got {prior!r}") from None
-    if not (a > 0 and b > 0):
-        raise SamplingError(f"prior (a, b) must both be positive, got ({a}, {b})")
-    return a, b
-
-
-def _prior_name(prior: object) -> str:
-    return prior if isinstance(prior, str) else f"beta({_prior(prior)[0]:g}, {_prior(prior)[1]:g})"
 
 
 # --------------------------------------------------------------------------------------------
@@ -193,7 +148,7 @@ def interval(
 
     Examples
     --------
-    13 of 20 cases from 40 eligible (anchors.md 7.2-G: [0.525, 0.750]):
+    13 of 20 cases from 40 eligible ([0.525, 0.750] by enumeration with scipy 1.17.1 ``hypergeom``):
 
     >>> result = interval(13, 20, population=40)
     >>> result.method, result.low, result.high
@@ -202,12 +157,11 @@ def interval(
     >>> result.method, round(result.low, 3), round(result.high, 3)
     ('wilson', 0.281, 0.64)
     """
-    k, n, population = _check_counts(k, n, population)
-    confidence = _check_confidence(confidence)
+    k, n, population = check.counts(k, n, population)
+    confidence = check.confidence(confidence)
     if method is None:
         method = "hypergeometric" if population is not None else "wilson"
-    if method not in INTERVAL_METHODS:
-        raise SamplingError(f"method must be one of {', '.join(map(repr, INTERVAL_METHODS))}, got {method!r}")
+    method = check.choice(method, "method", INTERVAL_METHODS)
     if method == "hypergeometric":
         if population is None:
             raise SamplingError("method 'hypergeometric' needs population= (the eligible cases N)")
@@ -234,17 +188,18 @@ def _hypergeometric_bounds(k: int, n: int, population: int, confidence: float) -
 # band probabilities
 
 
-def _band_probability_array(k: int, n: int, population: int | None, a: float, b: float) -> np.ndarray:
+def _band_probability_array(k: int, n: int, population: int | None, a: float, b: float,
+                            bounds: tuple[int, ...] | None = None) -> np.ndarray:
     """P(true band = each rating), worst first, as a numpy array of four."""
     if population is None:
         from scipy.special import betainc  # the regularised incomplete beta: the Beta cdf
 
-        below = betainc(a + k, b + n - k, np.array(proportion_cutoffs()))
+        below = betainc(a + k, b + n - k, np.array(proportion_cutoffs(bounds)))
         return np.diff(np.concatenate(([0.0], below, [1.0])))
     unseen = population - n
     result = np.zeros(len(_LABELS))
     if unseen == 0:
-        result[band_indices(np.array([percent(k, n)]))[0]] = 1.0
+        result[band_indices(np.array([percent(k, n)]), bounds=bounds)[0]] = 1.0
         return result
     from scipy.stats import betabinom
 
@@ -252,7 +207,7 @@ def _band_probability_array(k: int, n: int, population: int | None, a: float, b:
     weights = betabinom.pmf(extra, unseen, a + k, b + n - k)
     totals = k + extra
     printed = percents(totals, population)
-    np.add.at(result, band_indices(printed), weights)
+    np.add.at(result, band_indices(printed, bounds=bounds), weights)
     return result / result.sum()
 
 
@@ -284,15 +239,15 @@ def band_probabilities(k: int, n: int, *, population: int | None = None, prior="
 
     Examples
     --------
-    >>> band_probabilities(13, 20, population=40).round(4).tolist()   # anchors.md 7.2-H
+    >>> band_probabilities(13, 20, population=40).round(4).tolist()   # BetaBinom predictive, scipy 1.17.1
     [0.0192, 0.4157, 0.5504, 0.0147]
     >>> band_probabilities(5, 8, population=8).tolist()               # a census is certain
     [0.0, 1.0, 0.0, 0.0]
     """
     import pandas as pd
 
-    k, n, population = _check_counts(k, n, population)
-    a, b = _prior(prior)
+    k, n, population = check.counts(k, n, population)
+    a, b = check.prior(prior)
     values = _band_probability_array(k, n, population, a, b)
     return pd.Series(values, index=pd.Index(_LABELS, name="rating"), name="probability")
 
@@ -333,16 +288,6 @@ class CasesToBoundary:
                 "k": self.k, "n": self.n, "percent": self.percent}
 
 
-def _cases_to_reach(k: int, n: int, target: Rating, direction: int) -> int | None:
-    """Fewest changed judgements for band(percent) to reach ``target`` (up: >=, down: <=)."""
-    steps = range(1, n - k + 1) if direction > 0 else range(1, k + 1)
-    for j in steps:
-        rating = band(percent(k + direction * j, n))
-        if (direction > 0 and rating >= target) or (direction < 0 and rating <= target):
-            return j
-    return None
-
-
 def cases_to_boundary(k, n: int | None = None) -> CasesToBoundary:
     """Cases that must change for a key question (``k``, ``n``) or a standard to change band.
 
@@ -371,15 +316,23 @@ def cases_to_boundary(k, n: int | None = None) -> CasesToBoundary:
         return _key_question_cases(k.k, k.n, k.id)
     if n is None:
         raise SamplingError("cases_to_boundary needs k and n, a KeyQuestion or a Standard")
-    k, n, _ = _check_counts(k, n)
+    k, n, _ = check.counts(k, n)
     return _key_question_cases(k, n, None)
 
 
 def _key_question_cases(k: int, n: int, kq_id: str | None) -> CasesToBoundary:
     rating = band(percent(k, n))
-    up = _cases_to_reach(k, n, Rating(rating + 1), +1) if rating < Rating.OUTSTANDING else None
-    down = _cases_to_reach(k, n, Rating(rating - 1), -1) if rating > Rating.INADEQUATE else None
+    up = _reach([(k, n)], rating, +1)
+    down = _reach([(k, n)], rating, -1)
     return CasesToBoundary(kq_id, rating, up, down, k, n, percent(k, n))
+
+
+def _reach(key_questions, rating: Rating, direction: int) -> int | None:
+    """Cases to the band next to ``rating`` in ``direction`` (None beyond the top or bottom)."""
+    target = int(rating) + direction
+    if not 0 <= target < len(Rating):
+        return None
+    return standard_cases_to_band(key_questions, Rating(target), direction)
 
 
 def _standard_cases(standard: Standard) -> CasesToBoundary:
@@ -387,19 +340,9 @@ def _standard_cases(standard: Standard) -> CasesToBoundary:
         raise SamplingError(f"standard {standard.id} is qualitative: it has no key questions to move")
     rating = standard.rule_rating
     parts = tuple(_key_question_cases(kq.k, kq.n, kq.id) for kq in standard.key_questions)
-    up = None
-    if rating < Rating.OUTSTANDING:
-        target = Rating(rating + 1)
-        needed = [0 if part.rating >= target else _cases_to_reach(part.k, part.n, target, +1)
-                  for part in parts]
-        up = None if any(c is None for c in needed) else sum(needed)
-    down = None
-    if rating > Rating.INADEQUATE:
-        target = Rating(rating - 1)
-        options = [_cases_to_reach(part.k, part.n, target, -1) for part in parts]
-        options = [c for c in options if c is not None]
-        down = min(options) if options else None
-    return CasesToBoundary(standard.id, rating, up, down, key_questions=parts)
+    pairs = [(kq.k, kq.n) for kq in standard.key_questions]
+    return CasesToBoundary(standard.id, rating, _reach(pairs, rating, +1), _reach(pairs, rating, -1),
+                           key_questions=parts)
 
 
 # --------------------------------------------------------------------------------------------
@@ -425,6 +368,7 @@ class RatingDistribution:
     score: object  # Series over 0..36
     overall: object  # Series over the four ratings
     published_overall: Rating
+    populations_source: str | None = None  # "given" or "implied" (finite mode), None (process)
 
     @property
     def p_published_overall(self) -> float:
@@ -434,6 +378,9 @@ class RatingDistribution:
         return {
             "report": self.report,
             "mode": self.mode,
+            "prior": self.prior,
+            "populations": None if self.populations is None else dict(self.populations),
+            "populations_source": self.populations_source,
             "standards": [{"id": sid, "probabilities": {r: float(row[r]) for r in _LABELS}}
                           for sid, row in self.standards[_LABELS].iterrows()],
             "score": {str(int(s)): float(p) for s, p in self.score.items()},
@@ -449,31 +396,29 @@ def default_populations(report: Report) -> dict[str, int]:
 
     Uses :func:`sampling.size.populations_for_sample_size` with the reports' 80 % and 5 points;
     a sample the formula cannot give (above 165) is taken as drawn from an unlimited population
-    and left out.
+    and left out. (The same as :func:`sampling.evidence.implied_populations_of`.)
     """
-    from .size import populations_for_sample_size
-
-    result = {}
-    for name, n in report.samples.items():
-        found = populations_for_sample_size(n)
-        if not found.empty:
-            result[name] = found.low
-    return result
+    return implied_populations_of(load_report(report))
 
 
 def key_question_population(kq: KeyQuestion, report: Report, populations: Mapping[str, int]) -> int:
-    """N for one key question: its n plus the unseen cases, in the share its n is of the sample."""
-    spec_domain = kq.id.split(".")[0]
-    sample_name = DOMAIN_SAMPLES[spec_domain]
+    """N for one key question: its n plus the unseen cases, in the share its n is of the sample.
+
+    See :func:`sampling.evidence.key_question_population`, the one place this share is computed.
+    """
+    sample_name = DOMAIN_SAMPLES[kq.id.split(".")[0]]
     if sample_name not in populations:
         raise SamplingError(f"populations: give the eligible cases for the {sample_name} sample "
                             f"(e.g. populations={{'{sample_name}': N}})")
-    big_n = populations[sample_name]
-    sample = report.samples.get(sample_name, kq.n)
-    if big_n < sample:
-        raise SamplingError(f"populations: {sample_name} = {big_n} is smaller than its sample of {sample}")
-    unseen = big_n - sample
-    return kq.n + int(round(unseen * kq.n / sample))
+    return _share_of_population(kq.n, report.samples.get(sample_name, kq.n), int(populations[sample_name]))
+
+
+def _finite_populations(report: Report, populations) -> tuple[dict[str, int], str]:
+    """The populations a finite analysis uses and where they came from ("given" or "implied")."""
+    if populations is not None:
+        return {name: check.count(value, f"populations[{name!r}]", low=1)
+                for name, value in dict(populations).items()}, "given"
+    return implied_populations_of(report), "implied"
 
 
 def rating_distribution(report, *, mode: str = "process", populations=None, prior="jeffreys"):
@@ -486,9 +431,10 @@ def rating_distribution(report, *, mode: str = "process", populations=None, prio
         The kind of uncertainty (see the module docstring).
     populations : mapping, optional
         For "finite": eligible cases per sample, e.g. ``{"court": 57, "out_of_court": 33}``.
-        Default: the populations the published samples imply (:func:`default_populations`).
-        A key question with fewer relevant cases than its sample is given unseen relevant cases
-        in the same share.
+        Default: the populations the published samples imply (:func:`default_populations`), and
+        the result says so (``populations_source`` is "implied" rather than "given"). A key
+        question with fewer relevant cases than its sample is given unseen relevant cases in the
+        same share (:func:`sampling.evidence.key_question_population`).
     prior : "jeffreys", "uniform" or (a, b)
 
     Returns
@@ -497,13 +443,18 @@ def rating_distribution(report, *, mode: str = "process", populations=None, prio
 
     Notes
     -----
-    Each key question's band probabilities come from :func:`band_probabilities`. Key questions
-    are taken as independent (optimistic: they are judged on the same cases; the professional
+    The probabilities are Bayesian: each key question's band probabilities come from
+    :func:`band_probabilities` under ``prior``, and the analysis assumes each sample is a simple
+    random sample (a balanced sample, as ``select`` draws, is at least as informative). Key
+    questions are taken as independent. They are judged on the same cases, and shared case quality
+    makes their results move together, so that a low result on one comes with low results on the
+    others: independence makes the lowest-band rule look *harsher* than it is (the professional
     discretion module simulates shared case quality). Under the lowest-band rule
     P(standard >= r) = prod over its key questions of P(key question >= r); qualitative
     standards are fixed at their published rating. The score's distribution is the convolution
-    of the 12 scored standards' distributions (exact, no simulation); the overall rating sums it
-    over the bands 0-6, 7-18, 19-30, 31-36, with the resettlement limiting judgement.
+    of the scored standards' distributions (exact, no simulation); the overall rating applies the
+    framework's score bands and limiting judgements to it
+    (:func:`sampling.framework.overall_probabilities`).
 
     Examples
     --------
@@ -514,54 +465,77 @@ def rating_distribution(report, *, mode: str = "process", populations=None, prio
     import pandas as pd
 
     report = load_report(report)
-    if mode not in _MODES:
-        raise SamplingError(f"mode must be 'process' or 'finite', got {mode!r}")
-    a, b = _prior(prior)
+    mode = check.choice(mode, "mode", _MODES)
+    a, b = check.prior(prior)
+    source = None
     if mode == "finite":
-        populations = dict(default_populations(report) if populations is None else populations)
+        populations, source = _finite_populations(report, populations)
     else:
         populations = None
-
-    kq_rows, std_rows = [], []
-    score_pmf = np.array([1.0])
+    evidence = {}
+    for row in report.evidence_rows(populations):
+        evidence.setdefault(row.standard, []).append(row)
+    kq_rows, std_rows, by_standard = [], [], {}
     for standard in report.standards:
-        if standard.qualitative:
-            probs = np.zeros(len(_LABELS))
-            probs[int(standard.rating)] = 1.0
-        else:
-            at_least = np.ones(len(_LABELS))
-            for kq in standard.key_questions:
-                big_n = key_question_population(kq, report, populations) if mode == "finite" else None
-                p = _band_probability_array(kq.k, kq.n, big_n, a, b)
-                kq_rows.append({"key_question": kq.id, "k": kq.k, "n": kq.n, "percent": kq.percent,
-                                "population": big_n, **dict(zip(_LABELS, p, strict=True))})
-                at_least *= np.cumsum(p[::-1])[::-1]  # P(band >= r)
-            probs = at_least - np.append(at_least[1:], 0.0)
+        probs = _standard_probabilities(standard, evidence.get(standard.id, ()), a, b, kq_rows,
+                                        report.framework.band_lower_bounds)
+        by_standard[standard.id] = probs
         std_rows.append({"standard": standard.id, **dict(zip(_LABELS, probs, strict=True)),
                          "published": standard.rating.label})
-        if standard.scored:
-            score_pmf = np.convolve(score_pmf, probs)
-
-    max_score = report.framework.max_score
-    score = pd.Series(np.pad(score_pmf, (0, max_score + 1 - len(score_pmf))),
-                      index=pd.RangeIndex(max_score + 1, name="score"), name="probability")
-    overall = np.zeros(len(_LABELS))
-    for rating, (low, high) in SCORE_BANDS.items():
-        overall[int(rating)] = score.iloc[low: high + 1].sum()
-    if report.resettlement is Rating.INADEQUATE:  # the limiting judgement
-        overall[int(Rating.GOOD)] += overall[int(Rating.OUTSTANDING)]
-        overall[int(Rating.OUTSTANDING)] = 0.0
+    score, overall = _overall_distribution(report, by_standard)
     return RatingDistribution(
         report=report.id,
         mode=mode,
-        prior=_prior_name(prior),
+        prior=check.prior_name(prior),
         populations=populations,
         key_questions=pd.DataFrame(kq_rows).set_index("key_question") if kq_rows else pd.DataFrame(),
         standards=pd.DataFrame(std_rows).set_index("standard"),
         score=score,
         overall=pd.Series(overall, index=pd.Index(_LABELS, name="rating"), name="probability"),
         published_overall=report.overall,
+        populations_source=source,
     )
+
+
+def _overall_distribution(report: Report, by_standard: Mapping[str, np.ndarray]):
+    """The score's distribution (a convolution of each scored standard's points) and P(each overall
+    rating) by the framework's method; for areas, the lowest of independent standards."""
+    import pandas as pd
+
+    framework = report.framework
+    score_pmf = np.array([1.0])
+    for standard in report.standards:
+        if standard.scored and framework.overall_method != "areas":
+            points = np.zeros(framework.points[-1] + 1)
+            np.add.at(points, np.array(framework.points), by_standard[standard.id])
+            score_pmf = np.convolve(score_pmf, points)
+    max_score = framework.max_score
+    score = pd.Series(np.pad(score_pmf, (0, max_score + 1 - len(score_pmf)))[: max_score + 1],
+                      index=pd.RangeIndex(max_score + 1, name="score"), name="probability")
+    if framework.overall_method != "areas":
+        return score, overall_probabilities(score.to_numpy(), framework, report.limiting)
+    at_least = np.ones(len(_LABELS))
+    for standard in report.standards:
+        if framework.standard(standard.id).area is not None:
+            at_least *= np.cumsum(by_standard[standard.id][::-1])[::-1]  # P(standard >= r)
+    return score, at_least - np.append(at_least[1:], 0.0)
+
+
+def _standard_probabilities(standard: Standard, rows, a: float, b: float, kq_rows: list,
+                            bounds: tuple[int, ...] | None = None) -> np.ndarray:
+    """P(each rating) of one standard from its evidence rows (lowest-band rule, independence)."""
+    probs = np.zeros(len(_LABELS))
+    if standard.qualitative:
+        probs[int(standard.rating)] = 1.0
+        return probs
+    at_least = np.ones(len(_LABELS))
+    for row in rows:
+        p = _band_probability_array(row.yes, row.relevant, row.population, a, b, bounds)
+        kq_rows.append({"key_question": row.key_question, "k": row.yes, "n": row.relevant,
+                        "percent": row.percent, "population": row.population,
+                        **dict(zip(_LABELS, p, strict=True))})
+        at_least *= np.cumsum(p[::-1])[::-1]  # P(band >= r)
+    return at_least - np.append(at_least[1:], 0.0)
 
 
 def monte_carlo_score(report, *, reps: int = 100_000, rng=None, prior="jeffreys"):
@@ -579,8 +553,8 @@ def monte_carlo_score(report, *, reps: int = 100_000, rng=None, prior="jeffreys"
     import pandas as pd
 
     report = load_report(report)
-    a, b = _prior(prior)
-    generator = np.random.default_rng(rng)
+    a, b = check.prior(prior)
+    generator = check.generator(rng)
     cuts = np.array(proportion_cutoffs())
     score = np.zeros(reps, dtype=np.int64)
     for standard in report.standards:
@@ -597,3 +571,107 @@ def monte_carlo_score(report, *, reps: int = 100_000, rng=None, prior="jeffreys"
     max_score = report.framework.max_score
     return pd.Series(np.bincount(score, minlength=max_score + 1) / reps,
                      index=pd.RangeIndex(max_score + 1, name="score"), name="probability")
+
+
+# --------------------------------------------------------------------------------------------
+# a whole report
+
+
+@dataclass(frozen=True)
+class ReportUncertainty:
+    """How sure each rating of a report is: per key question its interval and band probabilities,
+    the rating distributions under the chosen view, and the process view beside a finite one.
+
+    ``intervals`` are keyed by key question; ``distribution`` is the :class:`RatingDistribution`
+    of ``mode``; ``process`` the process one (the same object when ``mode`` is "process").
+    """
+
+    report: str
+    mode: str
+    method: str
+    confidence: float
+    intervals: Mapping[str, Interval]
+    distribution: RatingDistribution
+    process: RatingDistribution
+
+    @property
+    def populations(self) -> Mapping[str, int] | None:
+        return self.distribution.populations
+
+    @property
+    def populations_source(self) -> str | None:
+        return self.distribution.populations_source
+
+    def to_frame(self):
+        """One row per key question: k, n, percent, population, interval, P(each band)."""
+        import pandas as pd
+
+        table = self.distribution.key_questions.copy()
+        table["low"] = [self.intervals[kq].low for kq in table.index]
+        table["high"] = [self.intervals[kq].high for kq in table.index]
+        table["method"] = [self.intervals[kq].method for kq in table.index]
+        return pd.DataFrame(table)
+
+    def to_dict(self) -> dict:
+        """The JSON shape of ``python -m sampling uncertainty --json`` (keys fixed; context added)."""
+        bands = self.distribution.key_questions
+        data = self.distribution.to_dict()
+        return {
+            "report": self.report,
+            "mode": self.mode,
+            "method": self.method,
+            "confidence": self.confidence,
+            "prior": self.distribution.prior,
+            "populations": data["populations"],
+            "populations_source": data["populations_source"],
+            "key_questions": [
+                {"id": kq, "k": result.k, "n": result.n, "percent": percent(result.k, result.n),
+                 "population": result.population, "low": result.low, "high": result.high,
+                 "bands": {r: float(bands.loc[kq, r]) for r in _LABELS}}
+                for kq, result in self.intervals.items()
+            ],
+            "standards": data["standards"],
+            "score": data["score"],
+            "overall": data["overall"],
+            "overall_process": {r: float(self.process.overall[r]) for r in _LABELS},
+        }
+
+
+def report_uncertainty(report, *, mode: str = "process", confidence: float = 0.80, method: str | None = None,
+                       populations=None, prior="jeffreys") -> ReportUncertainty:
+    """Intervals, band probabilities and rating distributions for every key question of a report.
+
+    Parameters
+    ----------
+    report : Report, bundled id or path
+    mode : {"process", "finite"}
+        The view: the service's underlying practice (binomial), or all eligible cases in the
+        period (hypergeometric, from ``populations`` or the ones the samples imply, and said so).
+    confidence : float
+        Of the intervals (0.80 by default).
+    method : str, optional
+        Interval method (:func:`interval`); default Wilson for process, hypergeometric for finite.
+    populations : mapping, optional
+        Eligible cases per sample, for the finite view.
+    prior : "jeffreys", "uniform" or (a, b)
+        The beta prior of the band probabilities.
+
+    Returns
+    -------
+    ReportUncertainty
+
+    Examples
+    --------
+    >>> result = report_uncertainty("calderdale-2022", mode="finite")
+    >>> result.populations_source, round(result.intervals["2.3.2"].low, 3)
+    ('implied', 0.455)
+    """
+    report = load_report(report)
+    confidence = check.confidence(confidence)
+    dist = rating_distribution(report, mode=mode, populations=populations, prior=prior)
+    process = dist if mode == "process" else rating_distribution(report, mode="process", prior=prior)
+    intervals = {row.key_question: interval(row.yes, row.relevant, population=row.population,
+                                            confidence=confidence, method=method)
+                 for row in report.evidence_rows(dist.populations)}
+    chosen = method or ("hypergeometric" if mode == "finite" else "wilson")
+    return ReportUncertainty(report.id, mode, chosen, confidence, intervals, dist, process)

@@ -31,7 +31,7 @@ def test_binomial_intervals_equal_statsmodels(method, k, n):
 
 
 def test_binomial_intervals_against_scipy():
-    # scipy.stats.binomtest(7, 50).proportion_ci (anchors.md 7.1 A8 and 7.2-C): an implementation
+    # scipy.stats.binomtest(7, 50).proportion_ci (its documented example, scipy 1.17.1): an implementation
     # independent of statsmodels
     exact = binomtest(7, 50).proportion_ci(confidence_level=0.95, method="exact")
     got = interval(7, 50, confidence=0.95, method="clopper-pearson")
@@ -45,12 +45,12 @@ def test_binomial_intervals_against_scipy():
     ("k", "n", "population", "confidence", "bounds"),
     [
         # samplingbook Sprop, the standard definition (R/Sprop.R at commit 230463b), counts M as
-        # recomputed in anchors.md 7.1-I: Sprop(m=45, n=100, N=300) -> [111, 160];
+        # recomputed with scipy 1.17.1 from that definition: Sprop(m=45, n=100, N=300) -> [111, 160];
         # Sprop(m=2, n=100, N=300) -> [2, 18]; Sprop(m=50, n=60, N=61) -> [50, 51]
         (45, 100, 300, 0.95, (111, 160)),
         (2, 100, 300, 0.95, (2, 18)),
         (50, 60, 61, 0.95, (50, 51)),
-        # anchors.md 7.2-F/G (scipy 1.17.1): 13/20 of 40 at 80 % -> [21, 30]; 95 % -> [19, 31]
+        # the same definition enumerated with scipy 1.17.1 hypergeom: 13/20 of 40 at 80 % -> [21, 30]; 95 % -> [19, 31]
         (13, 20, 40, 0.80, (21, 30)),
         (13, 20, 40, 0.95, (19, 31)),
         (10, 20, 40, 0.80, (16, 24)),
@@ -100,7 +100,7 @@ def test_default_method_and_errors():
 @pytest.mark.parametrize(
     ("k", "n", "population", "prior", "expected"),
     [
-        # anchors.md 7.2-H: posterior predictive M - x ~ BetaBinom(N - n, a + x, b + n - x)
+        # recomputed with scipy 1.17.1 betabinom: posterior predictive M - x ~ BetaBinom(N - n, a + x, b + n - x)
         (13, 20, 40, "uniform", [0.0203, 0.4324, 0.5349, 0.0125]),
         (13, 20, 40, "jeffreys", [0.0192, 0.4157, 0.5504, 0.0147]),
         (10, 20, 40, "uniform", [0.4366, 0.5305, 0.0329, 0.0000]),

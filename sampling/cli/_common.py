@@ -77,7 +77,15 @@ def seed_arg(text: str) -> int:
     return int(text)
 
 
-def check_plot_path(path: str | None) -> None:
-    if path is not None and not path.lower().endswith((".png", ".pdf", ".svg")):
-        raise SamplingError(f"--plot: {path!r} must end in .png, .pdf or .svg")
+def check_plot_path(path: str | None, force: bool = False) -> None:
+    """A figure's path: .png, .pdf or .svg, in a folder that exists, not overwritten without --force."""
+    from pathlib import Path
 
+    if path is None:
+        return
+    if not path.lower().endswith((".png", ".pdf", ".svg")):
+        raise SamplingError(f"--plot: {path!r} must end in .png, .pdf or .svg")
+    if Path(path).exists() and not force:
+        raise SamplingError(f"--plot: {path} exists; choose another name or add --force to overwrite")
+    if not Path(path).resolve().parent.exists():
+        raise SamplingError(f"--plot: the folder {Path(path).parent} does not exist")

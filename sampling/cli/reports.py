@@ -39,6 +39,8 @@ def _format_rating_table(table) -> str:
         mark = "  *" if row.differs else ""
         lines.append(f"{row.id:<5} {row.name:<44} {kqs:<16} {lowest:>6}  "
                      f"{row.rule_rating.label:<21} {row.published_rating.label:<21}{mark}")
+    for sid, name, reason in table.not_rated:
+        lines.append(f"{sid:<5} {name:<44} not rated: {reason}")
     top = table.report.framework.max_score
     lines.append(f"score: rule {table.rule_score}/{top}, published {table.published_score}/{top}; "
                  f"overall: rule {table.rule_overall.label}, published {table.published_overall.label}")

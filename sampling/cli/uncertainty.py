@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from .._errors import SamplingError
 from ._common import check_plot_path, float_arg, print_json
 
@@ -21,64 +23,68 @@ def _parse_populations(text: str | None) -> dict[str, int] | None:
 
 
 def _cmd_uncertainty(args) -> int:
-    from ..framework import Rating
-    from ..reports import load_report
-    from ..uncertainty import interval, key_question_population, rating_distribution
+    from ..uncertainty import report_uncertainty
 
-    check_plot_path(args.plot)
-    report = load_report(args.report)
-    populations = _parse_populations(args.populations)
-    dist = rating_distribution(report, mode=args.mode, populations=populations)
-    method = args.method
-    rows = []
-    for standard in report.standards:
-        for kq in standard.key_questions:
-            big_n = (key_question_population(kq, report, dist.populations)
-                     if args.mode == "finite" else None)
-            result = interval(kq.k, kq.n, population=big_n, confidence=args.confidence, method=method)
-            bands = dist.key_questions.loc[kq.id, Rating.labels()]
-            rows.append((kq, result, {r: float(bands[r]) for r in Rating.labels()}))
+    check_plot_path(args.plot, args.force)
+    if args.populations is not None and args.mode != "finite":
+        raise SamplingError("--populations is for --mode finite (the eligible cases); add --mode finite")
+    result = report_uncertainty(args.report, mode=args.mode, confidence=args.confidence, method=args.method,
+                                populations=_parse_populations(args.populations))
     if args.plot:
-        _uncertainty_plot(report, dist, args)
+        _uncertainty_plot(result, args)
+        print(f"wrote {args.plot}", file=sys.stderr)
     if args.json:
-        print_json({
-            "report": report.id,
-            "key_questions": [{"id": kq.id, "k": kq.k, "n": kq.n, "percent": kq.percent,
-                               "low": res.low, "high": res.high, "bands": bands}
-                              for kq, res, bands in rows],
-            "standards": dist.to_dict()["standards"],
-            "score": dist.to_dict()["score"],
-            "overall": dist.to_dict()["overall"],
-        })
+        print_json(result.to_dict())
         return 0
-    labels = Rating.labels()
-    short = ["Inad", "RI", "Good", "Outs"]
-    kind = "finite (eligible cases)" if args.mode == "finite" else "process (underlying rate)"
-    print(f"{report.id}: {kind} uncertainty, {args.confidence:.0%} intervals, Jeffreys prior")
-    if args.mode == "finite":
-        print("populations: " + ", ".join(f"{k.replace('_', '-')} {v}" for k, v in dist.populations.items()))
-    print(f"{'kq':<7} {'k/n':>6} {'%':>4}  {'interval':<15} " + " ".join(f"{s:>5}" for s in short))
-    for kq, res, bands in rows:
-        bounds = f"[{res.low * 100:5.1f}, {res.high * 100:5.1f}]"
-        print(f"{kq.id:<7} {kq.k:>3}/{kq.n:<3} {kq.percent:>3}  {bounds}  "
-              + " ".join(f"{bands[r]:5.2f}" for r in labels) + f"  {res.method}")
-    print(f"{'std':<7} {'published':<21} " + " ".join(f"{s:>5}" for s in short))
-    for sid, row in dist.standards.iterrows():
-        print(f"{sid:<7} {row['published']:<21} " + " ".join(f"{row[r]:5.2f}" for r in labels))
-    print("overall: " + ", ".join(f"P({r}) = {dist.overall[r]:.3f}" for r in labels))
-    print(f"published {report.overall.label}: P = {dist.p_published_overall:.3f}")
+    print("\n".join(_format(result)))
     return 0
 
 
+_SHORT = ("Inad", "RI", "Good", "Outs")
+_KEY = ("key: Inad Inadequate, RI Requires improvement, Good, Outs Outstanding: the probability that the "
+        "true band is each (Bayesian, Jeffreys prior); process = the service's practice, finite = all "
+        "eligible cases in the period (methodology/band-uncertainty.md)")
 
-def _uncertainty_plot(report, dist, args) -> None:
+
+def _format(result) -> list[str]:
+    from ..framework import Rating, percent
+
+    labels = Rating.labels()
+    dist = result.distribution
+    kind = "finite (eligible cases)" if result.mode == "finite" else "process (underlying rate)"
+    lines = [f"{result.report}: {kind} uncertainty, {result.confidence:.0%} intervals, Jeffreys prior"]
+    if result.mode == "finite":
+        source = ("implied by the sample sizes" if result.populations_source == "implied"
+                  else result.populations_source or "given")
+        named = ", ".join(f"{k.replace('_', '-')} {v}" for k, v in dist.populations.items())
+        lines.append(f"populations: {named} ({source})")
+    lines.append(f"{'kq':<7} {'k/n':>6} {'%':>4}  {'interval':<15} " + " ".join(f"{s:>5}" for s in _SHORT))
+    for kq, res in result.intervals.items():
+        bounds = f"[{res.low * 100:5.1f}, {res.high * 100:5.1f}]"
+        lines.append(f"{kq:<7} {res.k:>3}/{res.n:<3} {percent(res.k, res.n):>3}  {bounds}  "
+                     + " ".join(f"{dist.key_questions.loc[kq, r]:5.2f}" for r in labels) + f"  {res.method}")
+    lines.append(f"{'std':<7} {'published':<21} " + " ".join(f"{s:>5}" for s in _SHORT))
+    for sid, row in dist.standards.iterrows():
+        lines.append(f"{sid:<7} {row['published']:<21} " + " ".join(f"{row[r]:5.2f}" for r in labels))
+    lines.append("overall: " + ", ".join(f"P({r}) = {dist.overall[r]:.3f}" for r in labels))
+    lines.append(f"published {dist.published_overall.label}: P = {dist.p_published_overall:.3f}")
+    if result.mode == "finite":
+        lines.append(f"process view beside it: published {dist.published_overall.label}: "
+                     f"P = {result.process.p_published_overall:.3f}")
+    lines.append(_KEY)
+    return lines
+
+
+def _uncertainty_plot(result, args) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     from ..plots import band_ladder, score_distribution
+    from ..reports import load_report
 
+    report, dist = load_report(args.report), result.distribution
     n_rows = len(report.key_questions)
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(8, 0.32 * n_rows + 5),
                                       height_ratios=[0.32 * n_rows + 1.5, 3.2])
@@ -125,6 +131,7 @@ def register(sub) -> None:
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--plot", metavar="FILE.png", default=None,
                    help="write the band ladder and score distribution to this file")
+    p.add_argument("--force", action="store_true", help="overwrite --plot if it exists")
     p.set_defaults(func=_cmd_uncertainty)
 
 

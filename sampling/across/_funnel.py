@@ -1,0 +1,454 @@
+"""Many services at once: funnel plots with exact binomial limits, and an empirical-Bayes prior."""
+
+from __future__ import annotations
+
+import numbers
+from dataclasses import dataclass
+
+import numpy as np
+
+from .._errors import SamplingError
+from ._checks import check_confidence, evidence, json_number, key_question_ids, load_many, warn
+
+__all__ = ["Funnel", "funnel", "funnel_limits", "EmpiricalPrior", "empirical_prior"]
+
+DEFAULT_LEVELS = (0.8, 0.95, 0.998)
+LIMITS_METHOD = "exact binomial quantiles with Spiegelhalter's (2005) interpolation"
+
+
+def _check_levels(levels) -> tuple[float, ...]:
+    if isinstance(levels, numbers.Real):
+        levels = (levels,)
+    try:
+        values = [check_confidence(v, "levels") for v in levels]
+    except TypeError:
+        raise SamplingError(f"levels must be a list of proportions such as (0.8, 0.95, 0.998), "
+                            f"got {levels!r}") from None
+    if not values or len(set(values)) != len(values):
+        raise SamplingError(f"levels must be distinct proportions such as (0.8, 0.95, 0.998), got {levels!r}")
+    return tuple(sorted(values))
+
+
+def _interpolated_quantile(p: float, n: np.ndarray, rate: float) -> np.ndarray:
+    """Spiegelhalter's (2005) interpolated p-quantile of Binomial(n, rate), as a proportion."""
+    from scipy.stats import binom
+
+    r = binom.ppf(p, n, rate)
+    at = binom.cdf(r, n, rate)
+    below = binom.cdf(r - 1, n, rate)
+    step = at - below
+    alpha = np.divide(at - p, step, out=np.zeros_like(step), where=step > 0)
+    return np.clip((r - alpha) / n, 0.0, 1.0)
+
+
+def funnel_limits(rate: float, n, level: float) -> tuple[np.ndarray, np.ndarray]:
+    """Lower and upper control limits (proportions) of a funnel at ``level``, for each n.
+
+    Parameters
+    ----------
+    rate : float
+        The target (here the pooled rate), from 0 to 1.
+    n : int or array of int
+        Denominators (cases judged), at least 1.
+    level : float
+        Two-sided level: each limit leaves at most (1 - level) / 2 beyond it.
+
+    Returns
+    -------
+    (numpy.ndarray, numpy.ndarray)
+
+    Notes
+    -----
+    Exact binomial limits with Spiegelhalter's (2005, Appendix A.1.1) interpolation. For the
+    p-quantile, r_p is the smallest count with P(R <= r_p) >= p, R ~ Binomial(n, rate)
+    (``scipy.stats.binom.ppf``); to draw a smooth funnel through the steps of the discrete
+    quantile the limit is (r_p - alpha) / n, alpha = (P(R <= r_p) - p) / (P(R <= r_p) -
+    P(R <= r_p - 1)), which lies in ((r_p - 1) / n, r_p / n].
+
+    The lower limit is that interpolated quantile of the "yes" count at p = (1 - level) / 2;
+    the upper limit is the same construction on the "no" count, 1 - (lower limit at 1 - rate),
+    so that the two tails are treated alike. Then a count y is below the lower limit exactly
+    when P(R <= y) < (1 - level) / 2 and above the upper limit exactly when P(R >= y) <
+    (1 - level) / 2: a service is flagged only when its exact one-sided tail is beyond the
+    level. (The interpolation applied to the upper quantile itself would flag one more count
+    on the upper side: at n = 1 and a rate of 0.91 it would put 1 of 1 above the 80 % limit.)
+
+    References
+    ----------
+    .. [1] Spiegelhalter, D. J. (2005). Funnel plots for comparing institutional performance.
+           Statistics in Medicine 24, 1185-1202.
+
+    Examples
+    --------
+    >>> low, high = funnel_limits(0.7, [10, 40], 0.95)
+    >>> low.round(3).tolist(), high.round(3).tolist()
+    ([0.339, 0.54], [1.0, 0.849])
+    """
+    n = np.atleast_1d(np.asarray(n, dtype=np.int64))
+    tail = (1 - level) / 2
+    return _interpolated_quantile(tail, n, rate), 1 - _interpolated_quantile(tail, n, 1 - rate)
+
+
+@dataclass(frozen=True)
+class Funnel:
+    """Each service's key-question result against its denominator, with control limits.
+
+    ``points``: one row per service and key question (``key_question``, ``name`` (the report
+    id), ``service``, ``yes``, ``relevant``, ``percent``, ``proportion``, ``outside`` (the widest
+    level whose limits it falls outside, or NaN), ``direction`` ("above", "below" or "") and
+    the two exact tail probabilities under the pooled rate). ``pooled``: one row per key
+    question (pooled rate, totals, services, the dispersion ratio). ``limits``: the limits at
+    each level for every denominator from 1 to the largest.
+    """
+
+    key_question: str | None
+    levels: tuple[float, ...]
+    points: object
+    pooled: object
+    limits: object
+    method: str = LIMITS_METHOD
+
+    @property
+    def outside(self):
+        """The points outside the limits of at least one level."""
+        return self.points[self.points["outside"].notna()]
+
+    def to_frame(self):
+        return self.points
+
+    def _repr_html_(self) -> str:
+        return self.points._repr_html_()
+
+    def plot(self, key_question: str | None = None, ax=None):
+        """The funnel plot (:func:`sampling.plots.funnel_plot`)."""
+        from ..plots import funnel_plot
+
+        return funnel_plot(self, key_question=key_question, ax=ax)
+
+    def to_dict(self) -> dict:
+        """The JSON shape of ``python -m sampling funnel --json`` (keys fixed)."""
+        entries = []
+        for kq, summary in self.pooled.iterrows():
+            points = self.points[self.points["key_question"] == kq]
+            limits = self.limits[self.limits["key_question"] == kq]
+            entries.append({
+                "key_question": kq,
+                "pooled_rate": float(summary.pooled_rate),
+                "yes": int(summary.yes), "relevant": int(summary.relevant),
+                "services": int(summary.services),
+                "dispersion": json_number(summary.dispersion),
+                "points": [{"name": p["name"], "service": p["service"], "yes": int(p["yes"]),
+                            "relevant": int(p["relevant"]), "percent": int(p["percent"]),
+                            "outside": json_number(p["outside"]), "direction": p["direction"] or None}
+                           for _, p in points.iterrows()],
+                "limits": [{"level": level,
+                            "n": [int(v) for v in group["n"]],
+                            "low": [float(v) for v in group["low"]],
+                            "high": [float(v) for v in group["high"]]}
+                           for level, group in limits.groupby("level", sort=True)],
+            })
+        return {"levels": list(self.levels), "method": self.method, "key_questions": entries}
+
+
+def _units(reports, key_question: str | None, shared: bool = True) -> tuple[list[str], list[dict]]:
+    """(key questions, one row per report and key question); with ``shared``, only the key
+    questions that two or more reports have."""
+    wanted = key_question_ids(reports) if key_question is None else [key_question]
+    rows = []
+    for kq_id in wanted:
+        found = [(r, row) for r in reports for row in evidence(r) if row.key_question == kq_id]
+        if len(found) < (2 if shared or key_question is not None else 1):
+            if key_question is not None:
+                have = [r.id for r, _ in found]
+                raise SamplingError(f"key_question: {kq_id!r} is in {len(have)} of the reports "
+                                    f"({', '.join(have) or 'none'}); a comparison needs it in at least two")
+            continue
+        rows += [{"key_question": kq_id, "name": r.id, "service": r.service, "yes": row.yes,
+                  "relevant": row.relevant, "percent": row.percent} for r, row in found]
+    kqs = list(dict.fromkeys(row["key_question"] for row in rows))
+    if not kqs:
+        raise SamplingError("reports: no key question is in two or more of the reports; give "
+                            "reports whose frameworks share key questions")
+    return kqs, rows
+
+
+def _classify(yes, relevant, rate: float, levels) -> tuple[np.ndarray, np.ndarray]:
+    outside = np.full(yes.size, np.nan)
+    direction = np.full(yes.size, "", dtype=object)
+    for level in levels:  # narrowest first: a wider level overwrites
+        low, high = funnel_limits(rate, relevant, level)
+        below = yes < low * relevant - 1e-9
+        above = yes > high * relevant + 1e-9
+        outside[below | above] = level
+        direction[below] = "below"
+        direction[above] = "above"
+    return outside, direction
+
+
+def funnel(reports, key_question: str | None = None, *, levels=DEFAULT_LEVELS) -> Funnel:
+    """Each service's result against its number of cases, with exact binomial control limits.
+
+    Parameters
+    ----------
+    reports : list of Report, bundled ids or paths
+        At least two inspections (each once).
+    key_question : str, optional
+        One key question (e.g. "2.1.1"). Default: every key question that two or more of the
+        reports have, each against its own pooled rate.
+    levels : sequence of float
+        Two-sided levels of the limits (default 80 %, 95 % and 99.8 %).
+
+    Returns
+    -------
+    Funnel
+
+    Raises
+    ------
+    SamplingError
+        Fewer than two reports, a report given twice, a key question fewer than two reports
+        have, or levels outside (0, 1).
+
+    Notes
+    -----
+    The target of each key question is the pooled rate sum(y) / sum(n) over the services; the
+    limits at each level are exact binomial quantiles around it, interpolated as Spiegelhalter
+    (2005) describes (:func:`funnel_limits`). A service is outside a level when its count lies
+    beyond that level's limits, which happens exactly when its one-sided binomial tail,
+    P(Y <= y) below or P(Y >= y) above (``p_lower_tail``, ``p_upper_tail``), is less than
+    (1 - level) / 2; ``outside`` is the widest such level. ``dispersion`` is
+    Spiegelhalter's overdispersion ratio: the mean of z^2, z = (y - n p) / sqrt(n p (1 - p));
+    near 1 when services differ only by sampling, well above 1 when they truly differ (then the
+    limits are too narrow and too many services fall outside; see
+    ``methodology/across-inspections.md``).
+
+    References
+    ----------
+    .. [1] Spiegelhalter, D. J. (2005). Funnel plots for comparing institutional performance.
+           Statistics in Medicine 24, 1185-1202.
+    .. [2] Spiegelhalter, D. J. (2005). Handling over-dispersion of performance indicators.
+           Quality and Safety in Health Care 14, 347-351.
+
+    Examples
+    --------
+    >>> from sampling import synthetic
+    >>> result = funnel(synthetic.reports(30, rng=3), "2.1.1")
+    >>> round(float(result.pooled.loc["2.1.1", "pooled_rate"]), 3), len(result.points)
+    (0.805, 30)
+    """
+    import pandas as pd
+
+    reports = load_many(reports)
+    levels = _check_levels(levels)
+    kqs, rows = _units(reports, key_question)
+    points = pd.DataFrame(rows)
+    points["proportion"] = points["yes"] / points["relevant"]
+    summaries, limits, parts = [], [], []
+    for kq in kqs:
+        part = points[points["key_question"] == kq].copy()
+        yes, relevant = part["yes"].to_numpy(), part["relevant"].to_numpy()
+        rate = yes.sum() / relevant.sum()
+        part["outside"], part["direction"] = _classify(yes, relevant, rate, levels)
+        part["p_lower_tail"], part["p_upper_tail"] = _tails(yes, relevant, rate)
+        parts.append(part)
+        summaries.append({"key_question": kq, "pooled_rate": rate, "yes": int(yes.sum()),
+                          "relevant": int(relevant.sum()), "services": len(part),
+                          "dispersion": _dispersion(yes, relevant, rate)})
+        n_grid = np.arange(1, relevant.max() + 1)
+        for level in levels:
+            low, high = funnel_limits(rate, n_grid, level)
+            limits.append(pd.DataFrame({"key_question": kq, "level": level, "n": n_grid,
+                                        "low": low, "high": high}))
+    return Funnel(key_question=key_question, levels=levels,
+                  points=pd.concat(parts, ignore_index=True),
+                  pooled=pd.DataFrame(summaries).set_index("key_question"),
+                  limits=pd.concat(limits, ignore_index=True))
+
+
+def _tails(yes, relevant, rate) -> tuple[np.ndarray, np.ndarray]:
+    from scipy.stats import binom
+
+    return binom.cdf(yes, relevant, rate), binom.sf(yes - 1, relevant, rate)
+
+
+def _dispersion(yes, relevant, rate) -> float:
+    if not 0 < rate < 1:
+        return float("nan")
+    z = (yes - relevant * rate) / np.sqrt(relevant * rate * (1 - rate))
+    return float(np.mean(z ** 2))
+
+
+# --------------------------------------------------------------------------------------------
+# the empirical-Bayes prior
+
+
+@dataclass(frozen=True)
+class EmpiricalPrior:
+    """A Beta(a, b) prior for key-question rates fitted to many services (beta-binomial ML).
+
+    Use it wherever the toolkit takes a prior: ``band_probabilities(k, n, prior=result.prior)``
+    or ``rating_distribution(report, prior=result.prior)``; the result itself also unpacks as
+    ``a, b = result``. ``table`` holds each service's raw rate beside its shrunken estimate, the
+    posterior mean (a + y) / (a + b + n), and the weight n / (a + b + n) its own cases carry.
+    """
+
+    a: float
+    b: float
+    key_question: str | None
+    units: int
+    services: int
+    log_likelihood: float
+    at_boundary: bool
+    table: object
+    method: str = "beta-binomial maximum likelihood"
+
+    @property
+    def prior(self) -> tuple[float, float]:
+        return (self.a, self.b)
+
+    @property
+    def mean(self) -> float:
+        return self.a / (self.a + self.b)
+
+    @property
+    def concentration(self) -> float:
+        """a + b: how many cases' worth of information the prior carries."""
+        return self.a + self.b
+
+    def __iter__(self):
+        return iter(self.prior)
+
+    def to_frame(self):
+        return self.table
+
+    def _repr_html_(self) -> str:
+        return self.table._repr_html_()
+
+    def to_dict(self) -> dict:
+        return {"a": self.a, "b": self.b, "mean": self.mean, "concentration": self.concentration,
+                "key_question": self.key_question, "units": self.units, "services": self.services,
+                "log_likelihood": self.log_likelihood, "at_boundary": self.at_boundary,
+                "method": self.method,
+                "table": [{k: (v.item() if hasattr(v, "item") else v) for k, v in row.items()}
+                          for row in self.table.to_dict("records")]}
+
+
+#: Search box for the fit, on (logit of the mean, log of a + b).
+_LOGIT_BOUNDS = (-12.0, 12.0)
+_LOG_CONCENTRATION_BOUNDS = (float(np.log(1e-2)), float(np.log(1e6)))
+
+
+def beta_binomial_log_likelihood(a, b, yes, relevant):
+    """sum_i log BetaBinomial(y_i | n_i, a, b), for scalar or broadcast arrays a and b.
+
+    log C(n, y) + log B(y + a, n - y + b) - log B(a, b), summed over the last axis.
+    """
+    from scipy.special import betaln, gammaln
+
+    yes, relevant = np.asarray(yes, float), np.asarray(relevant, float)
+    a, b = np.asarray(a, float)[..., None], np.asarray(b, float)[..., None]
+    choose = gammaln(relevant + 1) - gammaln(yes + 1) - gammaln(relevant - yes + 1)
+    return (choose + betaln(yes + a, relevant - yes + b) - betaln(a, b)).sum(axis=-1)
+
+
+def _fit(yes: np.ndarray, relevant: np.ndarray) -> tuple[float, float, float, bool]:
+    """Maximum likelihood (a, b): a coarse grid, then L-BFGS-B from its best point."""
+    from scipy.optimize import minimize
+    from scipy.special import expit
+
+    logits = np.linspace(*_LOGIT_BOUNDS, 97)
+    logs = np.linspace(*_LOG_CONCENTRATION_BOUNDS, 81)
+    grid_logit, grid_log = np.meshgrid(logits, logs, indexing="ij")
+    mean, total = expit(grid_logit), np.exp(grid_log)
+    values = beta_binomial_log_likelihood(mean * total, (1 - mean) * total, yes, relevant)
+    best = np.unravel_index(int(np.argmax(values)), values.shape)
+
+    def negative(theta):
+        m, c = expit(theta[0]), np.exp(theta[1])
+        return -float(beta_binomial_log_likelihood(m * c, (1 - m) * c, yes, relevant))
+
+    start = np.array([logits[best[0]], logs[best[1]]])
+    found = minimize(negative, start, method="L-BFGS-B", bounds=[_LOGIT_BOUNDS, _LOG_CONCENTRATION_BOUNDS])
+    theta = found.x if found.fun <= -values[best] else start
+    # on the edge: a mean at 0 or 1, or a likelihood that is as high (within 0.001) at the largest
+    # concentration searched, i.e. still rising towards the plain binomial
+    toward_binomial = np.array([theta[0], _LOG_CONCENTRATION_BOUNDS[1]])
+    edge = min(abs(theta[0] - b) for b in _LOGIT_BOUNDS) < 1e-3
+    if negative(toward_binomial) <= negative(theta) + 1e-3:
+        theta, edge = toward_binomial, True
+    m, c = float(expit(theta[0])), float(np.exp(theta[1]))
+    return m * c, (1 - m) * c, -negative(theta), edge
+
+
+def empirical_prior(reports, key_question: str | None = None) -> EmpiricalPrior:
+    """A Beta(a, b) prior for key-question rates, fitted to many services by maximum likelihood.
+
+    Parameters
+    ----------
+    reports : list of Report, bundled ids or paths
+        At least two inspections (each once).
+    key_question : str, optional
+        Fit to one key question across the services. Default: pooled, every key question of
+        every report as one draw from the same Beta.
+
+    Returns
+    -------
+    EmpiricalPrior
+        ``prior`` is the pair (a, b) that ``band_probabilities`` and ``rating_distribution``
+        take as ``prior=``; ``to_frame()`` gives each service's shrunken estimate beside its raw
+        one.
+
+    Warns
+    -----
+    SamplingWarning
+        When the maximum lies on the edge of the search box: the services differ no more than
+        sampling alone explains (the prior is then close to a point mass at the pooled rate), or
+        every result is 0 % or 100 %.
+
+    Notes
+    -----
+    The beta-binomial model: service i's true rate is theta_i ~ Beta(a, b) and its y_i "yes" of
+    n_i cases are Binomial(n_i, theta_i), so y_i ~ BetaBinomial(n_i, a, b). (a, b) maximise
+    sum_i log BetaBinomial(y_i | n_i, a, b) (Skellam 1948; Griffiths 1973), searched over the
+    mean a / (a + b) and the concentration a + b on a grid and refined with
+    ``scipy.optimize.minimize`` (L-BFGS-B). The shrunken estimate of service i is its posterior
+    mean (a + y_i) / (a + b + n_i): its own rate pulled towards the mean, the more the fewer its
+    cases (empirical Bayes; Efron and Morris 1975). Key questions judged on the same cases are
+    not independent, so the pooled fit counts each service's evidence several times over.
+
+    References
+    ----------
+    .. [1] Skellam, J. G. (1948). A probability distribution derived from the binomial
+           distribution by regarding the probability of success as variable between the sets
+           of trials. Journal of the Royal Statistical Society B 10, 257-261.
+    .. [2] Griffiths, D. A. (1973). Maximum likelihood estimation for the beta-binomial
+           distribution and an application to the household distribution of the total number
+           of cases of a disease. Biometrics 29, 637-648.
+    .. [3] Efron, B. and Morris, C. (1975). Data analysis using Stein's estimator and its
+           generalizations. Journal of the American Statistical Association 70, 311-319.
+
+    Examples
+    --------
+    >>> from sampling import band_probabilities, synthetic
+    >>> fitted = empirical_prior(synthetic.reports(40, rng=5), "2.1.1")
+    >>> round(fitted.mean, 3), round(fitted.concentration, 1)
+    (0.84, 12.6)
+    >>> band_probabilities(5, 11, prior=fitted.prior).round(3).tolist()
+    [0.05, 0.37, 0.507, 0.073]
+    """
+    import pandas as pd
+
+    reports = load_many(reports)
+    _, rows = _units(reports, key_question, shared=False)
+    table = pd.DataFrame(rows).rename(columns={"name": "report"})
+    yes, relevant = table["yes"].to_numpy(), table["relevant"].to_numpy()
+    a, b, log_likelihood, edge = _fit(yes, relevant)
+    if edge:
+        warn(f"empirical_prior: the best fit lies on the edge of the search (mean {a / (a + b):.3f}, "
+             f"a + b = {a + b:.3g}): the services differ no more than sampling explains, or every "
+             "result is 0% or 100%; the prior is close to a point mass")
+    table["raw"] = yes / relevant
+    table["shrunken"] = (a + yes) / (a + b + relevant)
+    table["weight"] = relevant / (a + b + relevant)
+    return EmpiricalPrior(a=float(a), b=float(b), key_question=key_question, units=len(table),
+                          services=int(table["report"].nunique()), log_likelihood=float(log_likelihood),
+                          at_boundary=bool(edge), table=table)

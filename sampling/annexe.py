@@ -1,0 +1,795 @@
+"""The methodology annexe: one parameterised notebook, executed for an inspection or a bundled report.
+
+The template ``sampling/templates/annexe.ipynb`` has a cell tagged ``parameters`` (papermill's
+convention) naming its source: a bundled report id, a report TOML file, or an answers workbook
+(:mod:`sampling.answers`). :func:`execute_annexe` copies the template, puts a cell tagged
+``injected-parameters`` after that cell with the values for this run, and executes it (nbclient);
+:func:`write_annexe` exports the executed notebook without its code as one self-contained HTML
+file (nbconvert), figures embedded as base64 images. The five report notebooks in
+``notebooks/reports/`` are the same template executed on the bundled reports.
+
+The template only calls the package: what it shows is computed here, from the public functions
+of the toolkit (``methodology/report-format.md`` describes the sections).
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import re
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from ._errors import SamplingError
+from .framework import BAND_LOWER_BOUNDS, DOMAIN_SAMPLES, SCORE_BANDS, Rating, band, overall_rating
+
+__all__ = [
+    "AnnexeText",
+    "Draw",
+    "AnnexeResult",
+    "template_path",
+    "annexe_report",
+    "finite_populations",
+    "heading",
+    "sample_table",
+    "illustrative_draw",
+    "rules_text",
+    "key_question_table",
+    "score_summary",
+    "certainty_table",
+    "overall_table",
+    "discretion_text",
+    "notable_facts",
+    "conclusion",
+    "execute_annexe",
+    "annexe_html",
+    "write_annexe",
+]
+
+_LABELS = Rating.labels()
+_SAMPLE_NAMES = tuple(dict.fromkeys(DOMAIN_SAMPLES.values()))
+
+
+def _display(sample: str) -> str:
+    return sample.replace("_", "-")
+
+
+@dataclass(frozen=True)
+class AnnexeText:
+    """Sentences for the annexe: Markdown in a notebook and in the HTML, plain text elsewhere."""
+
+    title: str
+    lines: tuple[str, ...]
+    bullets: bool = True
+
+    def _repr_markdown_(self) -> str:
+        body = "\n".join(f"- {line}" for line in self.lines) if self.bullets else "\n\n".join(self.lines)
+        return (f"**{self.title}**\n\n" if self.title else "") + body
+
+    def __repr__(self) -> str:
+        head = [self.title] if self.title else []
+        return "\n".join(head + [("- " if self.bullets else "") + line.replace("**", "")
+                                 for line in self.lines])
+
+    def to_dict(self) -> dict:
+        return {"title": self.title, "lines": list(self.lines)}
+
+
+# --------------------------------------------------------------------------------------------
+# the source and its populations
+
+
+def template_path() -> Path:
+    """The annexe template, as installed with the package."""
+    return Path(str(resources.files("sampling") / "templates" / "annexe.ipynb"))
+
+
+def annexe_report(source, *, service: str | None = None):
+    """The report an annexe is about: a bundled id or a .toml file (:func:`sampling.load_report`),
+    or an answers workbook (.xlsx: :func:`sampling.answers.read_answers`, then its report).
+
+    >>> annexe_report("essex-2018").service
+    'Essex Youth Offending Service'
+    """
+    from .reports import Report, load_report
+
+    if isinstance(source, Report):
+        return source
+    if hasattr(source, "report") and hasattr(source, "frame"):  # sampling.answers.Answers
+        return source.report(service=service)
+    if str(source).lower().endswith(".xlsx"):
+        from .answers import read_answers
+
+        return read_answers(source).report(service=service)
+    return load_report(source)
+
+
+def finite_populations(report, populations: Mapping[str, int] | None = None) -> dict[str, int]:
+    """The eligible cases behind each sample for the finite analyses: those given, else those the
+    sample implies (the smallest N for which the reports' formula gives n).
+
+    Raises
+    ------
+    SamplingError
+        Listing every given population that is not a whole number of cases at least its sample,
+        or names no sample of the report; and any sample that implies no population (above 165)
+        and has none given.
+
+    Examples
+    --------
+    >>> finite_populations(annexe_report("essex-2018"))
+    {'court': 57, 'out_of_court': 33}
+    >>> finite_populations(annexe_report("essex-2018"), {"out-of-court": 40})
+    {'court': 57, 'out_of_court': 40}
+    """
+    from .size import populations_for_sample_size
+
+    given = {str(k).strip().lower().replace("-", "_").replace(" ", "_"): v
+             for k, v in (populations or {}).items()}
+    problems = []
+    for name, value in given.items():
+        if name not in report.samples:
+            problems.append(f"{_display(name)} is not a sample of this report (samples: "
+                            + ", ".join(_display(s) for s in report.samples) + ")")
+        elif isinstance(value, bool) or not isinstance(value, int) or value < report.samples[name]:
+            problems.append(f"{_display(name)} = {value!r} must be a whole number of eligible cases, at "
+                            f"least its sample of {report.samples[name]}")
+    result = {}
+    for name, n in report.samples.items():
+        if not n:
+            continue  # a domain with no cases (Sunderland 2022: no resettlement cases) has none to imply
+        if name in given:
+            result[name] = given[name]
+            continue
+        implied = populations_for_sample_size(n)
+        if implied.empty:
+            problems.append(f"the {_display(name)} sample of {n} implies no population; give it, "
+                            f"e.g. {_display(name)}=N")
+        else:
+            result[name] = implied.low
+    if problems:
+        raise SamplingError("populations: " + "; ".join(problems))
+    return result
+
+
+def heading(report) -> AnnexeText:
+    """The annexe's first lines: the service, when, the framework and the samples."""
+    samples = ", ".join(f"{_display(k)} {v}" for k, v in report.samples.items())
+    published = ("not published: rated from the inspectors' case answers"
+                 if report.published == "unpublished" else f"published {report.published}")
+    return AnnexeText(f"{report.service}: methodology annexe", (
+        f"Source: `{report.id}`, {published}.",
+        f"Framework: {report.framework.name} ({report.framework.description}).",
+        f"Cases inspected: {samples}.",
+    ))
+
+
+def sample_table(report, populations: Mapping[str, int] | None = None):
+    """Per sample: n, the eligible population (given, or implied by the formula), the margin the
+    sample achieves there (normal and exact), whether it is a census, and what one case is worth.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by sample: ``n``, ``population``, ``population_from`` ("given" or "implied"),
+        ``margin`` and ``margin_exact`` (proportions, at 80 % confidence), ``census``,
+        ``points_per_case`` (100 / n, unrounded).
+
+    Examples
+    --------
+    >>> table = sample_table(annexe_report("calderdale-2022"))
+    >>> row = table.loc["court"]
+    >>> int(row.n), int(row.population), row.population_from, bool(row.census)
+    (11, 11, 'implied', True)
+    """
+    import pandas as pd
+
+    from .size import margin_of_error
+
+    used = finite_populations(report, populations)
+    given = {str(k).strip().lower().replace("-", "_").replace(" ", "_") for k in (populations or {})}
+    rows = []
+    for name, n in report.samples.items():
+        if name not in used:
+            continue  # a sample of 0
+        big_n = used[name]
+        rows.append({"sample": _display(name), "n": int(n), "population": int(big_n),
+                     "population_from": "given" if name in given else "implied",
+                     "margin": margin_of_error(n, big_n),
+                     "margin_exact": margin_of_error(n, big_n, method="exact"),
+                     "census": bool(n == big_n), "points_per_case": 100 / n})
+    return pd.DataFrame(rows).set_index("sample")
+
+
+# --------------------------------------------------------------------------------------------
+# an illustrative draw
+
+
+@dataclass(frozen=True)
+class Draw:
+    """A balanced draw of each sample from a synthetic case list of its population (or nothing,
+    when no seed was given: a real inspection's sample is drawn by ``python -m sampling plan``)."""
+
+    seed: int | None
+    populations: Mapping[str, int]
+    samples: Mapping[str, int]
+    balance: object = field(repr=False)  # DataFrame: domain, variable, category -> population, target, sample
+    subgroups: object = field(repr=False)  # DataFrame: margins of boys and girls in each sample
+    balanced: bool = True
+
+    def _summary(self) -> str:
+        if self.seed is None:
+            return ("No illustrative draw: this inspection's sample was drawn by "
+                    "`python -m sampling plan`, whose workbook records the seed and the balance.")
+        parts = ", ".join(f"{n} of {self.populations[k]} {_display(k)} cases"
+                          for k, n in self.samples.items())
+        verdict = ("every category's sample count is the floor or the ceiling of its target"
+                   if self.balanced else "some category missed its target by more than a case")
+        return f"Synthetic case lists drawn with seed {self.seed}: {parts}; {verdict}."
+
+    def __repr__(self) -> str:
+        if self.seed is None:
+            return self._summary()
+        return "\n\n".join([self._summary(), self.balance.to_string(), self.subgroups.to_string()])
+
+    def _repr_html_(self) -> str:
+        if self.seed is None:
+            return f"<p>{self._summary()}</p>"
+        return (f"<p>{self._summary()}</p>" + self.balance._repr_html_()
+                + "<p>Sub-samples have wider margins: boys and girls in each sample drawn.</p>"
+                + self.subgroups._repr_html_())
+
+
+def _synthetic_cases(populations: Mapping[str, int], seed: int):
+    """A synthetic case list with exactly ``populations[d]`` cases of each domain d."""
+    import pandas as pd
+
+    from .synthetic import case_list
+
+    size = 2 * sum(populations.values()) + 20
+    while True:
+        cases = case_list(size, rng=seed)
+        counts = cases["domain"].value_counts()
+        if all(counts.get(d, 0) >= n for d, n in populations.items()):
+            break
+        size *= 2
+    parts = [cases[cases["domain"] == d].head(n) for d, n in populations.items()]
+    return pd.concat(parts, ignore_index=True)
+
+
+def illustrative_draw(report, *, seed: int | None, populations=None, reserves: int = 3) -> Draw:
+    """Draw each court and out-of-court sample of ``report`` from a synthetic case list of its
+    population, balanced on the four variables (:func:`sampling.select_by_domain`).
+
+    Parameters
+    ----------
+    seed : int or None
+        A whole number from 0 (the same seed, the same draw); None draws nothing.
+    populations : mapping, optional
+        As :func:`finite_populations`.
+    reserves : int
+        Reserves per sample (fewer where the population has fewer cases left).
+
+    Examples
+    --------
+    >>> draw = illustrative_draw(annexe_report("essex-2018"), seed=2018)
+    >>> dict(draw.samples), dict(draw.populations), draw.balanced
+    ({'court': 43, 'out_of_court': 28}, {'court': 57, 'out_of_court': 33}, True)
+    """
+    import pandas as pd
+
+    from .selection import select
+    from .size import subgroup_margins
+
+    used = finite_populations(report, populations)
+    wanted = {d: n for d, n in report.samples.items() if d in ("court", "out_of_court")}
+    used = {d: used[d] for d in wanted}
+    if seed is None:
+        return Draw(None, used, wanted, pd.DataFrame(), pd.DataFrame())
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise SamplingError(f"seed must be a whole number from 0, got {seed!r}")
+    cases = _synthetic_cases(used, seed)
+    balance, groups, balanced = [], [], True
+    for domain, n in wanted.items():
+        part = cases[cases["domain"] == domain]
+        chosen = select(part, n, reserves=min(reserves, len(part) - n), rng=seed)
+        balanced = balanced and chosen.balanced
+        table = chosen.balance[["variable", "category", "population", "target", "sample"]]
+        balance.append(table.assign(domain=_display(domain)))
+        margins = subgroup_margins(chosen.sample["gender"], part["gender"])
+        groups.append(margins.assign(domain=_display(domain)).reset_index())
+    balance = pd.concat(balance, ignore_index=True).set_index(["domain", "variable", "category"])
+    groups = pd.concat(groups, ignore_index=True).set_index(["domain", "subgroup"])
+    return Draw(seed, used, wanted, balance.round(2), groups.round(4), balanced)
+
+
+# --------------------------------------------------------------------------------------------
+# the ratings
+
+
+def rules_text(report) -> AnnexeText:
+    """The rating rules the annexe applies, stated from :mod:`sampling.framework`."""
+    lowers = list(BAND_LOWER_BOUNDS.items())
+    bands = [f"{Rating.INADEQUATE.label} below {lowers[0][1]} %"]
+    for (rating, low), upper in zip(lowers, [b for _, b in lowers[1:]] + [None], strict=True):
+        bands.append(f"{rating.label} {low}-{upper - 1} %" if upper else f"{rating.label} {low} % and over")
+    scores = ", ".join(f"{low}-{high} {rating.label}" for rating, (low, high) in SCORE_BANDS.items())
+    qualitative = ", ".join(s.id for s in report.framework.standards if s.qualitative)
+    return AnnexeText("The rules", (
+        "A key question's percentage is its yes answers out of its relevant cases (yes and no), "
+        "printed as a whole number rounded half up.",
+        "Bands of the printed percentage: " + "; ".join(bands) + ".",
+        "A standard takes the band of its lowest key question; qualitative standards "
+        f"({qualitative}) are rated from other evidence.",
+        f"Each scored standard gives 0-3 points; the overall rating of the 0-{report.framework.max_score} "
+        f"score: {scores}; an Inadequate resettlement rating bars an overall Outstanding.",
+    ))
+
+
+def key_question_table(report):
+    """One row per key question: its wording, yes, relevant cases, printed %, band, and where its
+    denominator came from ("answers", "stated", "sample", "assumed" or "inferred").
+
+    >>> table = key_question_table(annexe_report("nottingham-city-2020"))
+    >>> table.loc["2.4.3", ["yes", "relevant", "percent", "band", "denominator"]].astype(str).tolist()
+    ['5', '11', '45', 'Inadequate', 'stated']
+    """
+    import pandas as pd
+
+    from .answers import key_question_wording
+
+    wording = key_question_wording(report.framework.name)
+    rows = [{"key_question": kq.id, "standard": s.id, "question": wording[kq.id], "yes": kq.k,
+             "relevant": kq.n, "percent": kq.percent, "band": band(kq.percent).label,
+             "denominator": kq.denominator}
+            for s in report.standards for kq in s.key_questions]
+    return pd.DataFrame(rows).set_index("key_question")
+
+
+def _position(score: int) -> str:
+    rating = next(r for r, (low, high) in SCORE_BANDS.items() if low <= score <= high)
+    low, high = SCORE_BANDS[rating]
+    if score == low:
+        return f"the lowest score that is {rating.label} ({low}-{high})"
+    if score == high:
+        return f"the highest score that is {rating.label} ({low}-{high})"
+    return f"{score - low} above the lowest and {high - score} below the highest {rating.label} score"
+
+
+def score_summary(table) -> AnnexeText:
+    """The score and overall rating, by the rules and as published (a :class:`RatingTable`)."""
+    report, top = table.report, table.report.framework.max_score
+    unpublished = report.published == "unpublished"
+    lines = [f"Score by the rules: **{table.rule_score}/{top}**, {_position(table.rule_score)}.",
+             f"Overall rating by the rules: **{table.rule_overall.label}**."]
+    if unpublished:
+        lines.append("Every quantitative standard is rated by the rules from the case answers; "
+                     "qualitative standards as the inspectors rated them.")
+    else:
+        lines += [f"Published: {table.published_score}/{top}, **{table.published_overall.label}**"
+                  + (f" (printed score {report.score}/{top})" if report.score is not None else
+                     " (the report prints no score; the published ratings sum to it)") + ".",
+                  "Every published rating follows from the rules or from a reason the report states: "
+                  + ("yes." if table.reproduced else "NO: see the standards whose rating differs.")]
+    not_rated = [s.name for s in report.framework.standards
+                 if s.optional and s.id not in {x.id for x in report.standards}]
+    if not_rated:
+        lines.append("Not rated: " + ", ".join(not_rated) + " (no cases or no rating given).")
+    return AnnexeText("Score and overall rating", tuple(lines))
+
+
+def certainty_table(report, populations: Mapping[str, int] | None = None):
+    """Per standard rated from key questions: the rules' rating, P(each band) under process
+    uncertainty, P(that same rating) under process and finite uncertainty, and the cases that
+    must change for the band above and below (:func:`sampling.cases_to_boundary`).
+
+    >>> import pandas as pd
+    >>> table = certainty_table(annexe_report("calderdale-2022"))
+    >>> row = table.loc["2.3"]
+    >>> row.rating, int(row.cases_up), row.cases_down is pd.NA   # Inadequate: no band below
+    ('Inadequate', 1, True)
+    """
+    import pandas as pd
+
+    from .uncertainty import cases_to_boundary, rating_distribution
+
+    process = rating_distribution(report).standards
+    finite = rating_distribution(report, mode="finite",
+                                 populations=finite_populations(report, populations)).standards
+    rows = []
+    for standard in report.standards:
+        if standard.qualitative:
+            continue
+        rating = standard.rule_rating.label
+        reach = cases_to_boundary(standard)
+        rows.append({"standard": standard.id, "rating": rating,
+                     **{f"P({label})": float(process.loc[standard.id, label]) for label in _LABELS},
+                     "p_rating_process": float(process.loc[standard.id, rating]),
+                     "p_rating_finite": float(finite.loc[standard.id, rating]),
+                     "cases_up": reach.up, "cases_down": reach.down})
+    return pd.DataFrame(rows).set_index("standard").astype({"cases_up": "Int64", "cases_down": "Int64"})
+
+
+def overall_table(process, finite):
+    """P(each overall rating) under both kinds of uncertainty (two :class:`RatingDistribution`)."""
+    import pandas as pd
+
+    rows = []
+    for dist in (process, finite):
+        pops = ", ".join(f"{_display(k)} {v}" for k, v in (dist.populations or {}).items())
+        rows.append({"uncertainty": dist.mode, **{label: float(dist.overall[label]) for label in _LABELS},
+                     "populations": pops or "(underlying practice)"})
+    return pd.DataFrame(rows).set_index("uncertainty")
+
+
+def discretion_text(report, assessment) -> AnnexeText:
+    """The report's own reasons for each discretion decision, then the assessment as facts."""
+    lines = [f"{s.id} ({s.name}): the report's reason: \u201c{s.discretion}\u201d"
+             for s in report.standards if s.discretion]
+    facts = assessment.facts()
+    lines += facts
+    lines += _what_if_lines(report, assessment)
+    if not lines:
+        lines = ["No standard was within reach of the band above under any candidate rule, and no "
+                 "discretion was used."]
+    elif not facts:
+        lines.append("No other standard was within reach of the band above under any candidate rule.")
+    return AnnexeText("Professional discretion", tuple(lines))
+
+
+def _what_if_lines(report, assessment) -> list[str]:
+    """The score and overall rating if each candidate rule raised every standard it makes eligible."""
+    rows = {row.id: row for row in assessment.rows}
+    fixed = sum(int(s.rating) for s in report.standards if s.scored and s.id not in rows)
+    outcomes = []
+    for rule in assessment.rules:
+        score = fixed + sum(int(row.rule_rating) + int(row.eligible[rule]) for sid, row in rows.items()
+                            if report.standard(sid).scored)
+        outcomes.append(f"{rule} {score} ({overall_rating(score, report.resettlement).label})")
+    return ["Had each candidate rule raised every standard it makes eligible, and no other, the score "
+            "would be: " + "; ".join(outcomes) + "."] if rows else []
+
+
+# --------------------------------------------------------------------------------------------
+# what to notice
+
+
+def _unrounded_band(k: int, n: int) -> Rating:
+    """The band of the share k / n itself, not of its printed percentage (integer arithmetic)."""
+    result = Rating.INADEQUATE
+    for rating, lower in BAND_LOWER_BOUNDS.items():
+        if 100 * k >= lower * n:
+            result = rating
+    return result
+
+
+def _rounding_facts(report) -> list[str]:
+    lines, score, changed = [], 0, False
+    for standard in report.standards:
+        if not standard.scored:
+            continue
+        if standard.qualitative:
+            score += int(standard.rating)
+            continue
+        unrounded = min(_unrounded_band(kq.k, kq.n) for kq in standard.key_questions)
+        score += int(unrounded)
+        for kq in standard.key_questions:
+            if _unrounded_band(kq.k, kq.n) < band(kq.percent):
+                changed = True
+                lines.append(f"{kq.id}: {kq.k} of {kq.n} is {100 * kq.k / kq.n:.2f} %, printed "
+                             f"{kq.percent} % and so {band(kq.percent).label}; the unrounded share is "
+                             f"{_unrounded_band(kq.k, kq.n).label}. The bands apply to the printed "
+                             "percentage.")
+            if round(100 * kq.k / kq.n) != kq.percent:
+                lines.append(f"{kq.id}: {kq.k} of {kq.n} is exactly {100 * kq.k / kq.n:.1f} %, printed "
+                             f"{kq.percent} % (half up); Python's round() would print "
+                             f"{round(100 * kq.k / kq.n)} %.")
+    if changed:
+        rule = sum(int(s.rule_rating) for s in report.standards if s.scored)
+        lines.append(f"Had the bands applied to unrounded shares, the score would be {score} "
+                     f"({overall_rating(score, report.resettlement).label}) rather than {rule} "
+                     f"({overall_rating(rule, report.resettlement).label}).")
+    return lines
+
+
+def _denominator_facts(report) -> list[str]:
+    from .reports import feasible_denominators
+
+    lines, fewer = [], []
+    for kq in report.key_questions:
+        sample_name = DOMAIN_SAMPLES[kq.id.split(".")[0]]
+        sample = report.samples.get(sample_name)
+        if kq.denominator == "answers":
+            if sample and kq.n < sample:
+                fewer.append(f"{kq.id} ({kq.n} of {sample})")
+            continue
+        if kq.denominator == "sample" or sample is None:
+            continue
+        feasible = feasible_denominators(kq.percent, sample)
+        whole = (f"{kq.percent} % cannot come from the {_display(sample_name)} sample of {sample}"
+                 if sample not in feasible else f"the {_display(sample_name)} sample is {sample}")
+        origin = {"stated": "the report states the denominator",
+                  "assumed": "the file assumes the largest denominator that prints it (an analyst's "
+                             "assumption, not the report's figure)",
+                  "inferred": "the toolkit inferred the largest denominator that prints it"}[kq.denominator]
+        lines.append(f"{kq.id}: {kq.k} of {kq.n}; {whole} (denominators up to {sample} that print "
+                     f"{kq.percent} %: {', '.join(map(str, feasible))}); {origin}.")
+    if fewer:
+        lines.append("Key questions judged on fewer cases than their sample (the rest not relevant): "
+                     + ", ".join(fewer) + ".")
+    return lines
+
+
+def _sample_facts(report, populations) -> list[str]:
+    table = sample_table(report, populations)
+    rated = {_display(DOMAIN_SAMPLES[kq.id.split(".")[0]]) for kq in report.key_questions}
+    lines = []
+    for name, row in table[table.index.isin(rated)].iterrows():
+        lines.append(f"One case of the {name} sample of {row.n} moves a key question by "
+                     f"{row.points_per_case:.1f} percentage points (more where fewer cases are relevant).")
+        if row.census:
+            lines.append(f"The {name} sample of {row.n} is the whole eligible population "
+                         f"({row.population_from}): there is no finite uncertainty about those cases, "
+                         "only process uncertainty about the service's practice.")
+    return lines
+
+
+def _discretion_margin_facts(report, populations) -> list[str]:
+    from .size import margin_of_error
+    from .uncertainty import interval
+
+    used = finite_populations(report, populations)
+    lines = []
+    for standard in report.standards:
+        if standard.qualitative or standard.rating <= standard.rule_rating:
+            continue
+        kq = min(standard.key_questions, key=lambda q: q.percent)
+        sample_name = DOMAIN_SAMPLES[kq.id.split(".")[0]]
+        found = interval(kq.k, kq.n)
+        n, big_n = report.samples[sample_name], used[sample_name]
+        design = (f"the whole {_display(sample_name)} sample's design margin at {big_n} eligible cases is "
+                  f"\u00b1{100 * margin_of_error(n, big_n):.1f} points" if n < big_n else
+                  f"the {_display(sample_name)} sample is a census of the {big_n} eligible cases it implies")
+        lines.append(f"{standard.id} was raised from {standard.rule_rating.label} to "
+                     f"{standard.rating.label}. Its lowest key question, {kq.id} ({kq.k} of {kq.n}), has "
+                     f"a {found.method.capitalize()} interval at {found.confidence:.0%} confidence from "
+                     f"{100 * found.low:.1f} to {100 * found.high:.1f} %, "
+                     f"{100 * (found.high - found.low):.1f} points wide, for the service's practice; "
+                     f"{design}.")
+    return lines
+
+
+def notable_facts(report, populations: Mapping[str, int] | None = None) -> AnnexeText:
+    """What is particular to this report or inspection, found from its figures: where rounding
+    decides a band, denominators that are not the sample, what one case is worth, census samples,
+    where the score sits in its band, and discretion decisions against the margins.
+
+    >>> facts = notable_facts(annexe_report("cambridgeshire-2023"))
+    >>> print(facts.lines[0])  # doctest: +ELLIPSIS
+    2.1.2: 11 of 17 is 64.71 %, printed 65 % and so Good; the unrounded share is Requires improvement. ...
+    """
+    from .reports import rate_report
+
+    table = rate_report(report)
+    lines = _rounding_facts(report) + _denominator_facts(report) + _sample_facts(report, populations)
+    lines.append(f"The score by the rules, {table.rule_score}, is {_position(table.rule_score)}.")
+    lines += _discretion_margin_facts(report, populations)
+    return AnnexeText("What to notice", tuple(lines))
+
+
+def conclusion(report, populations: Mapping[str, int] | None = None) -> AnnexeText:
+    """The annexe's conclusion, in figures: the rating, how likely the rules would give it with
+    full knowledge, the standards one case from another band, and what discretion changed."""
+    from .discretion import assess_discretion
+    from .reports import rate_report
+    from .uncertainty import cases_to_boundary, rating_distribution
+
+    table = rate_report(report)
+    rated = table.published_overall
+    process = rating_distribution(report)
+    finite = rating_distribution(report, mode="finite", populations=finite_populations(report, populations))
+    lines = [f"**{rated.label}**, score {table.published_score}/{report.framework.max_score}"
+             + ("" if table.rule_score == table.published_score else f" ({table.rule_score} by the rules)")
+             + ".",
+             f"The probability that the rules would give {rated.label} if the service's underlying practice "
+             f"were known is {float(process.overall[rated.label]):.2f} (process uncertainty); if every "
+             f"eligible case were inspected, {float(finite.overall[rated.label]):.2f} (finite uncertainty).",
+             ]
+    near = []
+    for standard in report.standards:
+        reach = None if standard.qualitative else cases_to_boundary(standard)
+        moves = [word for word, count in (("up", reach and reach.up), ("down", reach and reach.down))
+                 if count == 1]
+        if moves:
+            near.append(f"{standard.id} ({' or '.join(moves)})")
+    if near:
+        lines.append("One changed judgement would move the band of: " + ", ".join(near) + ".")
+    applied = assess_discretion(report).applied
+    if applied:
+        changed = "changes" if table.rule_overall is not table.published_overall else "does not change"
+        lines.append(f"Professional discretion raised {', '.join(r.id for r in applied)}; it {changed} the "
+                     f"overall rating ({table.rule_overall.label} by the rules).")
+    return AnnexeText("Conclusion", tuple(lines), bullets=False)
+
+
+# --------------------------------------------------------------------------------------------
+# executing the template
+
+
+def _notebook_tools():
+    try:
+        import nbformat
+        from nbclient import NotebookClient
+    except ImportError:
+        raise SamplingError("the annexe needs nbformat, nbclient, nbconvert and ipykernel: "
+                            "pip install 'inspection-sampling[annexe]'") from None
+    return nbformat, NotebookClient
+
+
+def _parameter_lines(parameters: Mapping[str, object]) -> str:
+    lines = ["# Parameters injected for this run"]
+    lines += [f"{name} = {value!r}" for name, value in parameters.items()]
+    return "\n".join(lines) + "\n"
+
+
+def execute_annexe(source, *, service: str | None = None, populations: Mapping[str, int] | None = None,
+                   draw_seed: int | None = None, timeout: int = 600, template=None):
+    """The annexe template executed for ``source``, as an nbformat notebook.
+
+    The template's cell tagged ``parameters`` is followed by a copy of it tagged
+    ``injected-parameters`` holding this run's values (papermill's convention), and the notebook
+    is executed with nbclient in a kernel of the current Python environment.
+
+    Parameters
+    ----------
+    source : str or Path
+        A bundled report id, a report .toml file or an answers workbook (.xlsx). Paths are made
+        absolute.
+    service : str, optional
+        The service's name (answers workbooks).
+    populations : mapping, optional
+        Eligible cases per sample for the finite analyses (default: implied by the samples).
+    draw_seed : int, optional
+        Seed of the illustrative synthetic draw; None (default) draws nothing.
+    """
+    nbformat, client = _notebook_tools()
+    path = Path(template) if template is not None else template_path()
+    notebook = nbformat.read(path, as_version=4)
+    tagged = [i for i, c in enumerate(notebook.cells) if "parameters" in c.metadata.get("tags", [])]
+    index = tagged[0] if tagged else None
+    if index is None:
+        raise SamplingError(f"{path.name}: no cell tagged 'parameters'; the template needs one")
+    text = str(source)
+    if text.lower().endswith((".toml", ".xlsx")):
+        text = str(Path(text).resolve())
+    injected = copy.deepcopy(notebook.cells[index])
+    injected.metadata["tags"] = ["injected-parameters"]
+    injected["id"] = "injected-parameters"
+    injected.source = _parameter_lines({"source": text, "service": service,
+                                        "populations": dict(populations) if populations else None,
+                                        "draw_seed": draw_seed})
+    injected.outputs, injected.execution_count = [], None
+    notebook.cells.insert(index + 1, injected)
+    with tempfile.TemporaryDirectory(prefix="sampling-annexe-") as folder:
+        client(notebook, timeout=timeout, kernel_name="python3",
+               resources={"metadata": {"path": folder}}).execute()
+    return notebook
+
+
+def annexe_html(notebook) -> str:
+    """An executed annexe notebook as one self-contained HTML page without its code.
+
+    nbconvert's ``HTMLExporter`` (lab template) with ``exclude_input``: figures are embedded as
+    base64 PNG images and the styles inline; the scripts it would load from the web (require.js
+    and MathJax, which the annexe does not use) are left out, so the page reads offline.
+    """
+    try:
+        from nbconvert import HTMLExporter
+    except ImportError:
+        raise SamplingError("the annexe needs nbconvert: pip install 'inspection-sampling[annexe]'") from None
+    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    html, _ = exporter.from_notebook_node(notebook)
+    return re.sub(r'<script[^>]*\bsrc="https?://[^"]*"[^>]*>\s*</script>\s*', "", html)
+
+
+@dataclass(frozen=True)
+class AnnexeResult:
+    """What :func:`write_annexe` wrote, and the ratings in it."""
+
+    path: str
+    toml: str | None
+    report: str
+    service: str
+    ratings: Mapping[str, str]  # standard id -> rating (the rules', and published where published)
+    score: int
+    overall: str
+
+    def to_dict(self) -> dict:
+        return {"path": self.path, "toml": self.toml, "report": self.report, "service": self.service,
+                "ratings": dict(self.ratings), "score": self.score, "overall": self.overall}
+
+
+def _check_target(path, suffix: str, option: str, force: bool) -> Path | None:
+    if path is None:
+        return None
+    out = Path(path)
+    if out.suffix.lower() != suffix:
+        raise SamplingError(f"{option}: {str(path)!r} must end in {suffix}")
+    if out.exists() and not force:
+        raise SamplingError(f"{option}: {out} exists; choose another name or add --force to overwrite")
+    if not out.parent.exists():
+        raise SamplingError(f"{option}: the folder {out.parent} does not exist")
+    return out
+
+
+def _write_text(path: Path, text: str) -> None:
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".sampling-", suffix=path.suffix)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(temporary, 0o666 & ~mask)
+        os.replace(temporary, path)
+    finally:
+        if os.path.exists(temporary):
+            os.remove(temporary)
+
+
+def write_annexe(source, out, *, service: str | None = None, populations: Mapping[str, int] | None = None,
+                 toml=None, force: bool = False, timeout: int = 600) -> AnnexeResult:
+    """Check the source, execute the annexe template for it, and write the HTML annexe.
+
+    Parameters
+    ----------
+    source : str, Path or Report
+        An answers workbook (.xlsx, :func:`sampling.answers.read_answers`), a report .toml file or
+        a bundled report id.
+    out : str or Path
+        The HTML file to write.
+    service : str, optional
+        The service's name, for an answers workbook.
+    populations : mapping, optional
+        Eligible cases per sample, e.g. ``{"court": 57, "out-of-court": 33}``; default the
+        populations the samples imply (the annexe says which it used).
+    toml : str or Path, optional
+        Also write the report as a report file (:func:`sampling.answers.report_toml`).
+    force : bool
+        Overwrite ``out`` and ``toml`` if they exist.
+
+    Returns
+    -------
+    AnnexeResult
+
+    Raises
+    ------
+    SamplingError
+        Before anything is written: every problem of an answers workbook at once
+        (:class:`~sampling.AnswersError`), bad populations, an output that exists without
+        ``force``.
+    """
+    from .answers import report_toml
+    from .reports import rate_report
+
+    out_path = _check_target(out, ".html", "--out", force)
+    toml_path = _check_target(toml, ".toml", "--toml", force)
+    report = annexe_report(source, service=service)
+    finite_populations(report, populations)
+    with tempfile.TemporaryDirectory(prefix="sampling-annexe-") as folder:
+        if hasattr(source, "report") and hasattr(source, "path"):  # sampling.answers.Answers
+            source = source.path
+        elif not isinstance(source, str | Path):  # a Report built in memory
+            source = Path(folder) / f"{report.id}.toml"
+            source.write_text(report_toml(report), encoding="utf-8")
+        notebook = execute_annexe(source, service=service, populations=populations, timeout=timeout)
+    html = annexe_html(notebook)
+    if toml_path is not None:
+        _write_text(toml_path, report_toml(report))
+    _write_text(out_path, html)
+    table = rate_report(report)
+    ratings = {row.id: row.published_rating.label for row in table.rows}
+    return AnnexeResult(str(out_path), None if toml_path is None else str(toml_path), report.id,
+                        report.service, ratings, table.published_score, table.published_overall.label)

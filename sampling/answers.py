@@ -1,0 +1,663 @@
+"""Answers in: the answers workbook made from a plan, read back and checked, and the report it gives.
+
+The path of an inspection, after the sample is drawn (``methodology/report-format.md``):
+
+1. :func:`answers_template` reads the plan workbook's ``sample`` sheet and writes an answers
+   workbook: a sheet ``answers`` with one row per sampled case and key question of its domain
+   (the key question's wording beside it and a drop-down of yes / no / not relevant), a sheet
+   ``qualitative`` for the standards that case answers cannot rate, ``instructions`` and
+   ``about`` (the framework and where the workbook came from).
+2. Inspectors fill in the answers.
+3. :func:`read_answers` reads the workbook back and checks it, reporting every problem at once
+   with its row as the spreadsheet numbers it; :meth:`Answers.report` builds the report with exact
+   denominators (:func:`sampling.report_from_answers`), and :func:`report_toml` writes it as a
+   report file.
+
+Answer words are read trimmed and in any case: "Yes", "yes " and "Y" are yes; "No" and "n" are
+no; "n/a", "N/A", "not relevant" and "NR" are not relevant.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import tempfile
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from importlib import resources
+from pathlib import Path
+
+from ._errors import AnswersError, SamplingError
+from .framework import DOMAIN_SAMPLES, Rating, get_framework
+
+__all__ = [
+    "ANSWER_WORDS",
+    "key_question_wording",
+    "AnswersTemplate",
+    "answers_template",
+    "Answers",
+    "read_answers",
+    "report_toml",
+]
+
+#: The words an answer may be written as (read trimmed, any case), and what each means.
+ANSWER_WORDS: dict[str, str] = {
+    "yes": "yes", "y": "yes",
+    "no": "no", "n": "no",
+    "not relevant": "not relevant", "n/a": "not relevant", "na": "not relevant", "nr": "not relevant",
+}
+_CHOICES = ("yes", "no", "not relevant")
+_ANSWER_COLUMNS = ("case_id", "domain", "key_question", "question", "answer")
+_QUALITATIVE_COLUMNS = ("standard", "name", "rating", "note")
+_SAMPLES = tuple(dict.fromkeys(DOMAIN_SAMPLES.values()))  # court, out_of_court, resettlement
+
+
+def _display(sample: str) -> str:
+    """A sample's name as a person writes it: out_of_court -> out-of-court."""
+    return sample.replace("_", "-")
+
+
+def _normal(text: object) -> str:
+    return "_".join(str(text).strip().lower().replace("-", " ").replace("_", " ").split())
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, float) and value != value) or str(value).strip() == ""
+
+
+def _text(value: object) -> str:
+    """A cell as text: trimmed, and a whole number read as 12.0 written as 12."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _rows(numbers) -> str:
+    numbers = list(numbers)
+    shown = ", ".join(str(r) for r in numbers[:8])
+    return shown + (f" and {len(numbers) - 8} more" if len(numbers) > 8 else "")
+
+
+# --------------------------------------------------------------------------------------------
+# the wording of the key questions
+
+
+@functools.cache
+def _wordings() -> dict:
+    raw = (resources.files("sampling") / "data" / "key_questions.toml").read_bytes()
+    return tomllib.loads(raw.decode("utf-8"))
+
+
+def key_question_wording(framework: str = "youth-2021") -> dict[str, str]:
+    """Each key question's wording in ``framework``, keyed by its id ("2.1.1").
+
+    Transcribed from the reports' tables (youth-2018: Essex 2018, Annex 2; youth-2021:
+    Cambridgeshire 2023, domains two and three); ``sampling/data/key_questions.toml`` names the
+    source of each.
+
+    Examples
+    --------
+    >>> key_question_wording("youth-2021")["2.1.2"]
+    'Does assessment sufficiently analyse how to keep the child safe?'
+    >>> key_question_wording("youth-2018")["3.4.2"]
+    'Does the YOT work effectively with the police in implementing the out-of-court disposal?'
+    """
+    spec = get_framework(framework)
+    table = _wordings()[spec.name]
+    return {kq: table[kq]["question"] for s in spec.standards for kq in s.key_questions}
+
+
+# --------------------------------------------------------------------------------------------
+# the plan's sample
+
+
+def _check_out(out, force: bool) -> Path:
+    path = Path(out)
+    if path.suffix.lower() != ".xlsx":
+        raise SamplingError(f"--out: {str(out)!r} must end in .xlsx (an Excel workbook)")
+    if path.exists() and not force:
+        raise SamplingError(f"--out: {path} exists; choose another name or add --force to overwrite")
+    if not path.parent.exists():
+        raise SamplingError(f"--out: the folder {path.parent} does not exist")
+    return path
+
+
+def _read_sheets(path: Path, what: str) -> dict:
+    import pandas as pd
+
+    if not path.is_file():
+        raise AnswersError(f"{path}: no such file; give the {what} workbook (.xlsx)")
+    try:
+        # keep_default_na=False: "N/A", "NA" and "n/a" are answers here, not missing values
+        return pd.read_excel(path, sheet_name=None, dtype=object, engine="openpyxl", keep_default_na=False)
+    except ImportError:
+        raise SamplingError("reading workbooks needs openpyxl: pip install 'inspection-sampling[annexe]'") \
+            from None
+    except (ValueError, OSError, KeyError) as exc:
+        raise AnswersError(f"{path}: not an Excel workbook ({exc}); give the {what} .xlsx file") from None
+
+
+def _columns(frame, wanted, sheet: str, problems: list[str]) -> dict[str, object]:
+    found = {_normal(c): c for c in frame.columns}
+    missing = [c for c in wanted if c not in found]
+    if missing:
+        problems.append(f"sheet {sheet!r}: missing column(s) {', '.join(missing)}; the first row must "
+                        f"name the columns ({', '.join(wanted)}); found: "
+                        + ", ".join(map(str, frame.columns)))
+    return {c: found[c] for c in wanted if c in found}
+
+
+def _plan_cases(path: Path):
+    """The plan's sampled cases: ``case_id`` and ``domain`` (a sample name), in the plan's order."""
+    import pandas as pd
+
+    sheets = _read_sheets(path, "plan")
+    if "sample" not in sheets:
+        raise AnswersError(f"{path}: no sheet 'sample'; give the plan workbook that "
+                           f"'python -m sampling plan' wrote (sheets found: {', '.join(sheets)})")
+    frame = sheets["sample"]
+    problems: list[str] = []
+    cols = _columns(frame, ("case_id", "domain"), "sample", problems)
+    if problems:
+        raise AnswersError(f"{path}: the plan cannot be used", problems)
+    rows = []
+    for index, row in frame.iterrows():
+        case, domain = row[cols["case_id"]], row[cols["domain"]]
+        if _blank(case) and _blank(domain):
+            continue  # a blank line at the end of the sheet
+        where = f"sample row {index + 2}"
+        if _blank(case):
+            problems.append(f"{where}: case_id is blank")
+        sample = _normal(domain)
+        if sample not in _SAMPLES:
+            problems.append(f"{where}: domain {domain!r} is not one of "
+                            + ", ".join(_display(s) for s in _SAMPLES))
+        rows.append((_text(case), sample, index + 2))
+    cases = pd.DataFrame(rows, columns=["case_id", "domain", "row"])
+    for case, group in cases[cases.case_id.duplicated(keep=False)].groupby("case_id", sort=False):
+        problems.append(f"case {case!r} is sampled twice (sample rows {_rows(group.row)})")
+    if problems:
+        raise AnswersError(f"{path}: {len(problems)} problem(s) in the plan's sample sheet", problems)
+    return cases.drop(columns="row")
+
+
+# --------------------------------------------------------------------------------------------
+# the answers workbook
+
+
+@dataclass(frozen=True)
+class AnswersTemplate:
+    """What :func:`answers_template` wrote: the file, its framework, its cases and rows."""
+
+    path: str
+    plan: str
+    framework: str
+    cases: Mapping[str, int]  # sampled cases per sample (court, out_of_court, resettlement)
+    rows: int  # answer rows: one per case and key question of its domain
+    plan_sha256: str = ""
+
+    def to_dict(self) -> dict:
+        return {"path": self.path, "plan": self.plan, "plan_sha256": self.plan_sha256,
+                "framework": self.framework, "cases": dict(self.cases), "rows": self.rows}
+
+    def to_frame(self):
+        import pandas as pd
+
+        return pd.DataFrame([{"sample": _display(k), "cases": v} for k, v in self.cases.items()]) \
+            .set_index("sample")
+
+
+def _answer_rows(cases, framework: str) -> list[tuple]:
+    wording = key_question_wording(framework)
+    by_domain = _domain_key_questions(framework)
+    return [(case, _display(domain), kq, wording[kq], None)
+            for case, domain in zip(cases.case_id, cases.domain, strict=True)
+            for kq in by_domain.get(domain, [])]
+
+
+def _qualitative_rows(framework: str, resettlement: int) -> list[tuple]:
+    rows = []
+    for spec in get_framework(framework).standards:
+        if not spec.qualitative:
+            continue
+        note = "optional: leave the rating blank where there is nothing to rate" if spec.optional else ""
+        if spec.optional and not spec.scored:
+            note = (f"informed by the {resettlement} resettlement case(s) of the plan"
+                    if resettlement else "no resettlement cases in the plan: leave blank (not rated)")
+        rows.append((spec.id, spec.name, None, note))
+    return rows
+
+
+_INSTRUCTIONS = (
+    "How to fill in this workbook",
+    "",
+    "answers: one row per sampled case and key question of its domain (court cases answer the "
+    "domain two questions, out-of-court cases the domain three questions).",
+    "Choose yes, no or not relevant in the answer column for every row. A key question's "
+    "percentage is its yes answers out of its yes and no answers; not relevant leaves the case "
+    "out of that key question.",
+    "Answers are read trimmed and in any case: Y, yes, Yes are yes; N, no are no; n/a, NR, "
+    "not relevant are not relevant.",
+    "Do not change case_id, domain or key_question; do not add or remove rows.",
+    "qualitative: give the rating of each standard that case answers cannot rate "
+    "(Inadequate, Requires improvement, Good or Outstanding), with a note if you wish.",
+    "Resettlement cases, when the plan has them, form their own sample and inform the "
+    "resettlement standard on this sheet.",
+    "about: where this workbook came from; leave it as it is.",
+    "",
+    "Then: python -m sampling annexe ANSWERS.xlsx --out ANNEXE.html",
+    "Every problem in the workbook is listed at once, with its row number.",
+)
+
+
+def _write_workbook(path: Path, answers: list[tuple], qualitative: list[tuple], about: list[tuple]):
+    from openpyxl import Workbook
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "answers"
+    sheet.append(list(_ANSWER_COLUMNS))
+    for row in answers:
+        sheet.append(list(row))
+    choice = DataValidation(type="list", formula1='"' + ",".join(_CHOICES) + '"', allow_blank=True,
+                            showErrorMessage=True, error="Choose yes, no or not relevant")
+    sheet.add_data_validation(choice)
+    choice.add(f"E2:E{len(answers) + 1}")
+    for column, width in zip("ABCDE", (14, 14, 13, 90, 14), strict=True):
+        sheet.column_dimensions[column].width = width
+    sheet.freeze_panes = "A2"
+
+    sheet = book.create_sheet("qualitative")
+    sheet.append(list(_QUALITATIVE_COLUMNS))
+    for row in qualitative:
+        sheet.append(list(row))
+    ratings = DataValidation(type="list", formula1='"' + ",".join(Rating.labels()) + '"',
+                             allow_blank=True)
+    sheet.add_data_validation(ratings)
+    ratings.add(f"C2:C{len(qualitative) + 1}")
+    for column, width in zip("ABCD", (10, 44, 22, 70), strict=True):
+        sheet.column_dimensions[column].width = width
+
+    sheet = book.create_sheet("instructions")
+    for line in _INSTRUCTIONS:
+        sheet.append([line])
+    sheet.column_dimensions["A"].width = 120
+    sheet = book.create_sheet("about")
+    sheet.append(["field", "value"])
+    for row in about:
+        sheet.append(list(row))
+    _save(book, path)
+
+
+def _save(book, path: Path) -> None:
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".sampling-", suffix=".xlsx")
+    os.close(handle)
+    try:
+        book.save(temporary)
+        os.chmod(temporary, 0o666 & ~_umask())
+        os.replace(temporary, path)
+    finally:
+        if os.path.exists(temporary):
+            os.remove(temporary)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def answers_template(plan, out, *, framework: str = "youth-2021", force: bool = False) -> AnswersTemplate:
+    """Write the answers workbook for a plan's sampled cases.
+
+    Parameters
+    ----------
+    plan : str or Path
+        A plan workbook (``python -m sampling plan``): its ``sample`` sheet has a row per sampled
+        case with ``case_id`` and ``domain`` (court, out-of-court or resettlement; ``out_of_court``
+        and any case accepted).
+    out : str or Path
+        The answers workbook to write (.xlsx). It is written through a temporary file and renamed.
+    framework : str
+        'youth-2021' (default) or 'youth-2018': which key questions each domain answers.
+    force : bool
+        Overwrite ``out`` if it exists.
+
+    Returns
+    -------
+    AnswersTemplate
+
+    Raises
+    ------
+    AnswersError
+        Listing every problem of the plan at once (missing sheet or columns, blank or repeated
+        case ids, a domain that is not court, out-of-court or resettlement), with row numbers.
+
+    Examples
+    --------
+    >>> import tempfile, pandas as pd
+    >>> from pathlib import Path
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> plan = pd.DataFrame({"case_id": ["C1", "C2", "O1"], "domain": ["court", "Court", "out-of-court"]})
+    >>> plan.to_excel(folder / "plan.xlsx", sheet_name="sample", index=False)
+    >>> made = answers_template(folder / "plan.xlsx", folder / "answers.xlsx")
+    >>> dict(made.cases), made.rows       # 12 court and 9 out-of-court key questions per case
+    ({'court': 2, 'out_of_court': 1}, 33)
+    """
+    spec = get_framework(framework)
+    out_path = _check_out(out, force)
+    plan_path = Path(plan)
+    cases = _plan_cases(plan_path)
+    answers = _answer_rows(cases, spec.name)
+    counts = {s: int((cases.domain == s).sum()) for s in _SAMPLES if (cases.domain == s).any()}
+    digest = hashlib.sha256(plan_path.read_bytes()).hexdigest()
+    from . import __version__
+
+    about = [("framework", spec.name), ("plan", plan_path.name), ("plan_sha256", digest),
+             ("toolkit", f"inspection-sampling {__version__}")]
+    about += [(f"cases.{s}", counts.get(s, 0)) for s in _SAMPLES]
+    _write_workbook(out_path, answers, _qualitative_rows(spec.name, counts.get("resettlement", 0)), about)
+    return AnswersTemplate(str(out_path), str(plan_path), spec.name, counts, len(answers), digest)
+
+
+# --------------------------------------------------------------------------------------------
+# reading the answers back
+
+
+@dataclass(frozen=True)
+class Answers:
+    """An answers workbook, read and checked.
+
+    ``frame`` has one row per case and key question (``case_id``, ``domain``, ``key_question``,
+    ``answer`` as yes / no / not relevant, ``row`` as the spreadsheet numbers it);
+    ``qualitative`` maps a standard's id to its rating's name; ``samples`` counts the cases of
+    each sample, resettlement included (from the workbook's ``about`` sheet).
+    """
+
+    path: str
+    framework: str
+    frame: object = field(repr=False)
+    qualitative: Mapping[str, str]
+    samples: Mapping[str, int]
+
+    def to_frame(self):
+        return self.frame.copy()
+
+    def to_dict(self) -> dict:
+        return {"path": self.path, "framework": self.framework, "samples": dict(self.samples),
+                "qualitative": dict(self.qualitative),
+                "answers": self.frame["answer"].value_counts().reindex(_CHOICES, fill_value=0)
+                .astype(int).to_dict()}
+
+    def report(self, *, service: str | None = None, id: str | None = None):  # noqa: A002
+        """The report these answers give (:func:`sampling.report_from_answers`): exact
+        denominators, each quantitative standard rated by the rules, the resettlement sample
+        recorded where the plan had one."""
+        from .reports import report_from_answers
+
+        report = report_from_answers(
+            self.frame[["case_id", "key_question", "answer"]], framework=self.framework,
+            qualitative=dict(self.qualitative), id=id or Path(self.path).stem,
+            service=service or "This inspection", published="unpublished")
+        resettlement = self.samples.get("resettlement", 0)
+        if resettlement:
+            report = replace(report, samples={**report.samples, "resettlement": resettlement})
+        return report
+
+
+def _about(sheets) -> dict[str, object]:
+    frame = sheets.get("about")
+    if frame is None or frame.shape[1] < 2:
+        return {}
+    return {_text(k): v for k, v in zip(frame.iloc[:, 0], frame.iloc[:, 1], strict=True) if not _blank(k)}
+
+
+def _framework(about: Mapping, frame, problems: list[str]) -> str:
+    name = about.get("framework")
+    if not _blank(name):
+        try:
+            return get_framework(_text(name)).name
+        except SamplingError as exc:
+            problems.append(f"sheet 'about': {exc}")
+            return "youth-2021"
+    # a workbook made by hand: the 2018 framework is the one with key questions 3.4.x
+    kqs = {_text(v) for v in frame.get("key_question", [])}
+    return "youth-2018" if any(k.startswith("3.4.") for k in kqs) else "youth-2021"
+
+
+def _answer_frame(frame, cols, framework: str, problems: list[str]):
+    """One normalised row per filled line; every problem of a single row is listed."""
+    import pandas as pd
+
+    known = {kq for s in get_framework(framework).standards for kq in s.key_questions}
+    rows, blanks = [], []
+    for index, row in frame.iterrows():
+        values = {name: row[col] for name, col in cols.items()}
+        if all(_blank(v) for v in values.values()):
+            continue
+        number = index + 2
+        case, kq, domain = _text(values["case_id"]), _text(values["key_question"]), _normal(values["domain"])
+        if _blank(values["case_id"]):
+            problems.append(f"answers row {number}: case_id is blank")
+        if kq not in known:
+            problems.append(f"answers row {number}: key question {kq!r} is not in {framework}; they are "
+                            + ", ".join(sorted(known)))
+        elif domain in _SAMPLES and DOMAIN_SAMPLES[kq.split(".")[0]] != domain:
+            own = _display(DOMAIN_SAMPLES[kq.split(".")[0]])
+            article = "an" if own[0] in "aeiou" else "a"
+            problems.append(f"answers row {number}: key question {kq} is {article} {own} question, but "
+                            f"the row's domain is {_display(domain)}")
+        if domain not in _SAMPLES:
+            problems.append(f"answers row {number}: domain {values['domain']!r} is not court or out-of-court")
+        answer = _answer(values["answer"], number, problems, blanks)
+        rows.append((case, domain, kq, answer, number))
+    if blanks:
+        problems.append(f"answers: {len(blanks)} answer(s) missing (rows {_rows(blanks)}); "
+                        "choose yes, no or not relevant")
+    return pd.DataFrame(rows, columns=["case_id", "domain", "key_question", "answer", "row"])
+
+
+def _answer(value: object, number: int, problems: list[str], blanks: list[int]) -> str | None:
+    if _blank(value):
+        blanks.append(number)
+        return None
+    word = " ".join(str(value).strip().lower().split())
+    if word not in ANSWER_WORDS:
+        problems.append(f"answers row {number}: answer {_text(value)!r} is not yes, no or not relevant "
+                        "(Y, N, n/a and NR are read too)")
+        return None
+    return ANSWER_WORDS[word]
+
+
+def _check_cases(data, framework: str, problems: list[str]) -> None:
+    """A case in two domains, a case and key question twice, a case without a key question,
+    a key question without a yes or no answer."""
+    for case, group in data.groupby("case_id", sort=False):
+        domains = [d for d in dict.fromkeys(group.domain) if d in _SAMPLES]
+        if len(domains) > 1:
+            first = [int(group.loc[group.domain == d, "row"].iloc[0]) for d in domains]
+            where = [f"{_display(d)} (row {r})" for d, r in zip(domains, first, strict=True)]
+            problems.append(f"case {case!r} is in two domains: " + " and ".join(where))
+    repeated = data[data.duplicated(["case_id", "key_question"], keep=False)]
+    for (case, kq), group in repeated.groupby(["case_id", "key_question"], sort=False):
+        problems.append(f"case {case!r} answers {kq} more than once (rows {_rows(group.row)})")
+    _check_coverage(data, framework, problems)
+
+
+def _domain_key_questions(framework: str) -> dict[str, list[str]]:
+    """The key questions each sample answers, in the framework's order."""
+    result: dict[str, list[str]] = {}
+    for standard in get_framework(framework).standards:
+        for kq in standard.key_questions:
+            result.setdefault(DOMAIN_SAMPLES[kq.split(".")[0]], []).append(kq)
+    return result
+
+
+def _check_coverage(data, framework: str, problems: list[str]) -> None:
+    """Every case answers every key question of its domain; every key question is judged."""
+    domain_kqs = _domain_key_questions(framework)
+    for case, group in data.groupby("case_id", sort=False):
+        domain = group.domain.iloc[0]
+        missing = [kq for kq in domain_kqs.get(domain, []) if kq not in set(group.key_question)]
+        if missing and group.domain.nunique() == 1:
+            problems.append(f"case {case!r} has no row for key question(s) {', '.join(missing)}; "
+                            "every case answers every key question of its domain")
+    for kq, answers in data.groupby("key_question", sort=False)["answer"]:
+        if answers.notna().all() and not answers.isin(["yes", "no"]).any():
+            problems.append(f"key question {kq}: every case answers not relevant; a standard needs each of "
+                            "its key questions judged yes or no in some case")
+
+
+def _qualitative(sheets, framework: str, problems: list[str]) -> dict[str, str]:
+    spec = get_framework(framework)
+    wanted = {s.id: s for s in spec.standards if s.qualitative}
+    frame = sheets.get("qualitative")
+    if frame is None:
+        problems.append("no sheet 'qualitative'; give the ratings of " + ", ".join(wanted))
+        return {}
+    cols = _columns(frame, ("standard", "rating"), "qualitative", problems)
+    if len(cols) < 2:
+        return {}
+    labels = {label.lower(): label for label in Rating.labels()}
+    ratings: dict[str, str] = {}
+    for index, row in frame.iterrows():
+        sid, rating = _text(row[cols["standard"]]), row[cols["rating"]]
+        if _blank(row[cols["standard"]]) and _blank(rating):
+            continue
+        where = f"qualitative row {index + 2}"
+        if sid not in wanted:
+            problems.append(f"{where}: {sid!r} is not a qualitative standard of {framework} "
+                            f"({', '.join(wanted)})")
+        elif sid in ratings:
+            problems.append(f"{where}: {sid} is rated twice")
+        elif not _blank(rating):
+            label = labels.get(" ".join(str(rating).strip().lower().split()))
+            if label is None:
+                problems.append(f"{where}: rating {_text(rating)!r} for {sid} is not one of "
+                                + ", ".join(Rating.labels()))
+            else:
+                ratings[sid] = label
+        elif not wanted[sid].optional:
+            problems.append(f"{where}: the rating of {sid} ({wanted[sid].name}) is blank")
+    listed = set(map(_text, frame[cols["standard"]]))
+    for sid, standard in wanted.items():
+        if sid not in ratings and not standard.optional and sid not in listed:
+            problems.append(f"qualitative: no row for {sid} ({standard.name}); give its rating")
+    return ratings
+
+
+def read_answers(path) -> Answers:
+    """Read an answers workbook and check it, listing every problem at once.
+
+    Parameters
+    ----------
+    path : str or Path
+        A workbook written by :func:`answers_template` and filled in (or one of the same shape:
+        a sheet ``answers`` with ``case_id``, ``domain``, ``key_question``, ``answer``, and a
+        sheet ``qualitative`` with ``standard`` and ``rating``).
+
+    Returns
+    -------
+    Answers
+
+    Raises
+    ------
+    AnswersError
+        With every problem, each naming its sheet and row as the spreadsheet numbers it (the
+        header is row 1): unknown answer words, missing answers, unknown key questions, a key
+        question of the other domain, a case in two domains, a case answering a key question
+        twice or missing one, a key question no case judged, qualitative ratings that are not
+        rating names or are missing.
+
+    Examples
+    --------
+    >>> import tempfile, pandas as pd
+    >>> from pathlib import Path
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> pd.DataFrame({"case_id": ["C1"], "domain": ["court"]}).to_excel(
+    ...     folder / "plan.xlsx", sheet_name="sample", index=False)
+    >>> _ = answers_template(folder / "plan.xlsx", folder / "answers.xlsx")
+    >>> try:
+    ...     read_answers(folder / "answers.xlsx")
+    ... except SamplingError as error:
+    ...     print(error.problems[0])
+    answers: 12 answer(s) missing (rows 2, 3, 4, 5, 6, 7, 8, 9 and 4 more); choose yes, no or not relevant
+    """
+    path = Path(path)
+    sheets = _read_sheets(path, "answers")
+    problems: list[str] = []
+    if "answers" not in sheets:
+        raise AnswersError(f"{path}: no sheet 'answers'; give the workbook that "
+                           f"'python -m sampling template' wrote (sheets found: {', '.join(sheets)})")
+    frame = sheets["answers"]
+    cols = _columns(frame, ("case_id", "domain", "key_question", "answer"), "answers", problems)
+    if problems:
+        raise AnswersError(f"{path}: the answers sheet cannot be read", problems)
+    about = _about(sheets)
+    framework = _framework(about, frame.rename(columns={v: k for k, v in cols.items()}), problems)
+    data = _answer_frame(frame, cols, framework, problems)
+    if data.empty:
+        problems.append("answers: no answer rows; run 'python -m sampling template' on the plan first")
+    else:
+        _check_cases(data, framework, problems)
+    qualitative = _qualitative(sheets, framework, problems)
+    if problems:
+        raise AnswersError(f"{path.name}: {len(problems)} problem(s) in the answers; fix them in the "
+                           "workbook and run again", problems)
+    samples = {s: int(data.loc[data.domain == s, "case_id"].nunique()) for s in _SAMPLES
+               if (data.domain == s).any()}
+    resettlement = about.get("cases.resettlement")
+    if not _blank(resettlement) and int(float(resettlement)) > 0:
+        samples["resettlement"] = int(float(resettlement))
+    return Answers(str(path), framework, data, qualitative, samples)
+
+
+# --------------------------------------------------------------------------------------------
+# a report as TOML
+
+
+def _quote(text: str) -> str:
+    """A TOML basic string (JSON's escapes are TOML's)."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _toml_table(values: Mapping[str, object]) -> str:
+    return "{ " + ", ".join(f"{_quote(k)} = {v}" for k, v in values.items()) + " }"
+
+
+def report_toml(report) -> str:
+    """A report as the text of a report file (``methodology/report-format.md``).
+
+    Key questions carry their exact counts (``cases`` and ``yes``) so that the file loads back
+    to the same percentages and denominators; discretion reasons are kept.
+
+    Examples
+    --------
+    >>> import tomllib
+    >>> from sampling import load_report
+    >>> text = report_toml(load_report("calderdale-2022"))
+    >>> tomllib.loads(text)["standards"]["2.3"]["yes"]
+    {'2.3.1': 6, '2.3.2': 5, '2.3.3': 7}
+    """
+    lines = [f"id = {_quote(report.id)}", f"service = {_quote(report.service)}",
+             f"published = {_quote(str(report.published))}",
+             f"framework = {_quote(report.framework.name)}",
+             f"overall = {_quote(report.overall.label)}",
+             f"score = {report.published_score}", "", "[samples]"]
+    lines += [f"{name} = {n}" for name, n in report.samples.items()]
+    for standard in report.standards:
+        lines += ["", f'[standards."{standard.id}"]', f"rating = {_quote(standard.rating.label)}"]
+        if standard.key_questions:
+            kqs = standard.key_questions
+            lines.append("key_questions = " + _toml_table({kq.id: kq.percent for kq in kqs}))
+            lines.append("cases = " + _toml_table({kq.id: kq.n for kq in kqs}))
+            lines.append("yes = " + _toml_table({kq.id: kq.k for kq in kqs}))
+        if standard.discretion:
+            lines.append(f"discretion = {_quote(standard.discretion)}")
+        if standard.discretion_rule:
+            lines.append(f"discretion_rule = {_quote(standard.discretion_rule)}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,186 @@
+"""``compare``, ``funnel`` and ``agreement``: across inspections, services and inspectors."""
+
+from __future__ import annotations
+
+from ._common import check_plot_path, float_arg, print_json
+
+_SHORT = {"Inadequate": "Inad", "Requires improvement": "RI", "Good": "Good", "Outstanding": "Outs"}
+
+
+def _save(fig, path: str) -> None:
+    import sys
+
+    import matplotlib.pyplot as plt
+
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    print(f"wrote {path}", file=sys.stderr)
+
+
+def _use_agg() -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+
+
+# --------------------------------------------------------------------------------------------
+# compare
+
+
+def _cmd_compare(args) -> int:
+    from ..across import compare
+
+    check_plot_path(args.plot, args.force)
+    result = compare(args.before, args.after, confidence=args.confidence, prior=args.prior)
+    if args.plot:
+        _use_agg()
+        from ..plots import change_plot
+
+        _save(change_plot(result), args.plot)
+    if args.json:
+        print_json(result.to_dict())
+        return 0
+    for line in _compare_lines(result):
+        print(line)
+    return 0
+
+
+def _compare_lines(result) -> list[str]:
+    lines = [f"{result.before} ({result.before_framework}) -> {result.after} ({result.after_framework}): "
+             f"after minus before, {result.confidence:.0%} Newcombe intervals; band probabilities for "
+             f"the underlying rates ({result.to_dict()['prior']} prior)",
+             f"{'kq':<7} {'before':>10} {'after':>10} {'change':>7}  {'interval':<16} "
+             f"{'P(band changed)':>15}  {'bands'}"]
+    for kq, row in result.key_questions.iterrows():
+        flag = "  likely" if row.band_change_likely else ""
+        lines.append(
+            f"{kq:<7} {row.before_yes:>3}/{row.before_relevant:<3}{row.before_percent:>3}% "
+            f"{row.after_yes:>3}/{row.after_relevant:<3}{row.after_percent:>3}% {row.difference:>+7.1f}  "
+            f"[{row.low:+6.1f}, {row.high:+6.1f}] {row.p_band_changed:>15.2f}  "
+            f"{_SHORT[row.before_band]} -> {_SHORT[row.after_band]}{flag}")
+    lines.append(f"{'std':<7} {'before':<21} {'after':<21} P(changed) P(higher) P(lower)")
+    for sid, row in result.standards.iterrows():
+        note = "  (qualitative: as published)" if row.qualitative else ""
+        lines.append(f"{sid:<7} {row.before:<21} {row.after:<21} {row.p_changed:>10.2f} "
+                     f"{row.p_higher:>9.2f} {row.p_lower:>8.2f}{note}")
+    overall = result.overall
+    lines.append(f"overall: published {overall['before']} -> {overall['after']}; for the underlying "
+                 f"rates P(after higher) = {overall['p_higher']:.3f}, P(same) = {overall['p_same']:.3f}, "
+                 f"P(after lower) = {overall['p_lower']:.3f}")
+    likely = int(result.key_questions["band_change_likely"].sum())
+    lines.append(f"{likely} of {len(result.key_questions)} key questions: band change likely "
+                 f"(P >= {result.confidence:.0%})")
+    for kind, item, which in result.unmatched:
+        lines.append(f"not compared: {kind.replace('_', ' ')} {item} (only in {which}"
+                     + (", or a different standard under that id" if kind == "standard" else "") + ")")
+    return lines
+
+
+# --------------------------------------------------------------------------------------------
+# funnel
+
+
+def _levels_arg(text: str) -> tuple[float, ...]:
+    import argparse
+
+    try:
+        return tuple(float(part) for part in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected proportions separated by commas, e.g. 0.8,0.95,0.998, "
+                                         f"got {text!r}") from None
+
+
+def _cmd_funnel(args) -> int:
+    from ..across import funnel
+
+    check_plot_path(args.plot, args.force)
+    result = funnel(args.reports, args.key_question, levels=args.levels)
+    if args.plot:
+        _use_agg()
+        from ..plots import funnel_plot
+
+        _save(funnel_plot(result), args.plot)
+    if args.json:
+        print_json(result.to_dict())
+        return 0
+    levels = ", ".join(f"{level:.1%}" for level in result.levels)
+    print(f"{len(args.reports)} reports; limits at {levels} ({result.method})")
+    for kq, summary in result.pooled.iterrows():
+        points = result.points[result.points["key_question"] == kq]
+        out = points[points["outside"].notna()]
+        print(f"{kq}: pooled {int(summary.yes)}/{int(summary.relevant)} = {summary.pooled_rate:.1%} over "
+              f"{int(summary.services)} services; dispersion {summary.dispersion:.2f}; {len(out)} outside")
+        shown = points if args.key_question is not None else out
+        for _, p in shown.iterrows():
+            where = (f"outside {p['outside']:.1%} ({p['direction']})" if p["direction"] else "inside")
+            print(f"  {p['name']:<28} {p['yes']:>3}/{p['relevant']:<3} {p['percent']:>3}%  {where}")
+    return 0
+
+
+# --------------------------------------------------------------------------------------------
+# agreement
+
+
+def _cmd_agreement(args) -> int:
+    from ..across import agreement
+
+    result = agreement(args.file, confidence=args.confidence)
+    if args.json:
+        print_json(result.to_dict())
+        return 0
+    print(f"{result.source}: two judges, {result.confidence:.0%} intervals "
+          "(agreement exact; kappa asymptotic)")
+    print(f"{'kq':<8} {'cases':>5} {'agree':>6} {'interval':<15} {'kappa':>6} {'interval':<15} "
+          f"{'AC1':>5} {'error':>6}")
+    for row in (*result.key_questions, result.overall):
+        print(f"{row.key_question or 'overall':<8} {row.cases:>5} {row.agreement:>6.1%} "
+              f"[{row.agreement_low:5.1%}, {row.agreement_high:5.1%}] {row.kappa:>6.2f} "
+              f"[{row.kappa_low:5.2f}, {row.kappa_high:5.2f}] {row.ac1:>5.2f} {row.judgement_error:>6.3f}")
+    print(f"judgement error (each judge flips an answer with this probability): "
+          f"{result.judgement_error:.3f}; use simulate(..., judgement_error={result.judgement_error:.3f})")
+    return 0
+
+
+# --------------------------------------------------------------------------------------------
+
+
+def register(sub) -> None:
+    p = sub.add_parser("compare", help="what changed between two inspections, and how sure that is",
+                       description="Per key question the change in percentage points with Newcombe's "
+                                   "interval and P(true band changed); per standard P(rating changed); "
+                                   "overall P(after's true rating higher, same, lower).")
+    p.add_argument("before", metavar="BEFORE", help="the earlier report: a bundled id or a .toml file")
+    p.add_argument("after", metavar="AFTER", help="the later report: a bundled id or a .toml file")
+    p.add_argument("--confidence", type=float_arg, default=0.80, metavar="C",
+                   help="interval confidence as a proportion, and the P from which a band change "
+                        "is called likely (default 0.80)")
+    p.add_argument("--prior", choices=("jeffreys", "uniform"), default="jeffreys",
+                   help="prior of each rate for the band probabilities (default jeffreys)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--plot", metavar="FILE.png", default=None, help="write the changes and intervals here")
+    p.add_argument("--force", action="store_true", help="overwrite --plot if it exists")
+    p.set_defaults(func=_cmd_compare)
+
+    p = sub.add_parser("funnel", help="many services' key-question results against their cases",
+                       description="Each service's percentage against its relevant cases, with the "
+                                   "pooled rate and exact binomial control limits (Spiegelhalter 2005); "
+                                   "services outside are flagged.")
+    p.add_argument("reports", metavar="REPORT", nargs="+", help="two or more bundled ids or .toml files")
+    p.add_argument("--key-question", default=None, metavar="KQ",
+                   help="one key question, e.g. 2.1.1 (default: every key question two reports share)")
+    p.add_argument("--levels", type=_levels_arg, default=(0.8, 0.95, 0.998), metavar="L1,L2,...",
+                   help="levels of the limits (default 0.8,0.95,0.998)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--plot", metavar="FILE.png", default=None, help="write the funnel plot here")
+    p.add_argument("--force", action="store_true", help="overwrite --plot if it exists")
+    p.set_defaults(func=_cmd_funnel)
+
+    p = sub.add_parser("agreement", help="how far two inspectors agree on the same cases",
+                       description="Percentage agreement, Cohen's kappa and Gwet's AC1 per key question "
+                                   "and overall, and the judgement error that simulate takes, from a "
+                                   "file with columns case_id, key_question, first, second.")
+    p.add_argument("file", metavar="DOUBLE.csv", help="double-judged cases (.csv or .xlsx)")
+    p.add_argument("--confidence", type=float_arg, default=0.80, metavar="C",
+                   help="interval confidence as a proportion (default 0.80)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=_cmd_agreement)

@@ -1,0 +1,83 @@
+"""``template`` and ``annexe``: the answers workbook for a plan, and the annexe from the answers."""
+
+from __future__ import annotations
+
+import argparse
+
+from ._common import print_json
+
+
+def _populations_arg(text: str) -> dict[str, int]:
+    """``court=57,out-of-court=33`` as {"court": 57, "out_of_court": 33}."""
+    result = {}
+    for part in text.split(","):
+        name, sep, value = part.partition("=")
+        name = name.strip().lower().replace("-", "_").replace(" ", "_")
+        if not sep or not name or not value.strip().isdigit():
+            raise argparse.ArgumentTypeError(
+                f"expected court=N,out-of-court=N (whole numbers of eligible cases), got {part.strip()!r}")
+        result[name] = int(value)
+    return result
+
+
+def _cmd_template(args) -> int:
+    from ..answers import answers_template
+
+    made = answers_template(args.plan, args.out, framework=args.framework, force=args.force)
+    if args.json:
+        print_json(made.to_dict())
+        return 0
+    cases = ", ".join(f"{n} {name.replace('_', '-')}" for name, n in made.cases.items())
+    print(f"wrote {made.path}: {made.rows} answer rows ({made.framework}) for {cases} case(s); "
+          "fill in the answer column and the qualitative sheet, then run "
+          f"'python -m sampling annexe {made.path} --out ANNEXE.html'")
+    return 0
+
+
+def _cmd_annexe(args) -> int:
+    from ..annexe import write_annexe
+
+    result = write_annexe(args.answers, args.out, service=args.service, populations=args.populations,
+                          toml=args.toml, force=args.force)
+    if args.json:
+        print_json(result.to_dict())
+        return 0
+    print(f"wrote {result.path}: {result.service}, {result.overall} (score {result.score})")
+    if result.toml:
+        print(f"wrote {result.toml}: the report file")
+    return 0
+
+
+def register(sub) -> None:
+    """Add ``template`` and ``annexe``."""
+    p = sub.add_parser("template", help="the answers workbook for a plan's sampled cases",
+                       description="Write an answers workbook for the cases of a plan workbook: a "
+                                   "sheet 'answers' with one row per case and key question of its "
+                                   "domain (and a yes / no / not relevant drop-down), a sheet "
+                                   "'qualitative' for the standards case answers cannot rate, and "
+                                   "instructions.")
+    p.add_argument("plan", metavar="PLAN.xlsx", help="the plan workbook (its 'sample' sheet)")
+    p.add_argument("--out", required=True, metavar="ANSWERS.xlsx", help="the answers workbook to write")
+    p.add_argument("--framework", choices=("youth-2021", "youth-2018"), default="youth-2021",
+                   help="which key questions the cases answer (default youth-2021)")
+    p.add_argument("--force", action="store_true", help="overwrite --out if it exists")
+    p.add_argument("--json", action="store_true", help="print what was written as JSON")
+    p.set_defaults(func=_cmd_template)
+
+    p = sub.add_parser("annexe", help="the methodology annexe (HTML) from an answers workbook",
+                       description="Check an answers workbook (every problem at once), rate it by "
+                                   "the rules with exact denominators, and write the methodology "
+                                   "annexe for this inspection as one self-contained HTML file: the "
+                                   "annexe template executed for these answers, without its code. "
+                                   "A report .toml file or a bundled report id is accepted too.")
+    p.add_argument("answers", metavar="ANSWERS.xlsx", help="the filled-in answers workbook")
+    p.add_argument("--out", required=True, metavar="ANNEXE.html", help="the HTML annexe to write")
+    p.add_argument("--populations", type=_populations_arg, default=None, metavar="court=N,out-of-court=N",
+                   help="eligible cases per sample (default: the populations the samples imply, "
+                        "as the annexe says)")
+    p.add_argument("--toml", metavar="REPORT.toml", default=None,
+                   help="also write the report as a report file (methodology/report-format.md)")
+    p.add_argument("--service", metavar="NAME", default=None, help="the service's name, for the annexe")
+    p.add_argument("--force", action="store_true", help="overwrite --out and --toml if they exist")
+    p.add_argument("--json", action="store_true", help="print the ratings, score and files as JSON")
+    p.set_defaults(func=_cmd_annexe)

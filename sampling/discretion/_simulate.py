@@ -1,0 +1,295 @@
+"""Simulated inspections of a standard or a whole report, with and without a discretion rule."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .. import _validation as check
+from ..framework import Rating, lowest_bands, overall_of_scores
+from ._common import LABELS, as_rule
+from ._plans import (
+    count_cdfs,
+    draw_correlated,
+    draw_from_population,
+    draw_independent,
+    plans,
+    population_cases,
+    true_band,
+)
+
+__all__ = ["SimulationResult", "simulate"]
+
+_LABELS = LABELS
+
+
+@dataclass(frozen=True)
+class SimulationResult:
+    """Simulated inspections: awarded against true bands, without and with a rule."""
+
+    rule: str | None
+    reps: int
+    case_correlation: float
+    judgement_error: float
+    seed: int | None  # the int seed given as rng, for the record (None for a Generator or no seed)
+    true_bands: dict[str, Rating]
+    confusion: object  # DataFrame: true band x awarded band, counts, without the rule
+    confusion_with_rule: object  # the same with the rule
+    fire_rate: float  # share of simulated standard ratings the rule moved
+    overall: object | None = None  # DataFrame: P(overall rating) without / with the rule, for a report
+    true_overall: Rating | None = None
+    judgements: int = 0  # simulated key-question results (one per key question per inspection)
+    case_judgements: int = 0  # simulated case-level yes/no judgements
+    per_standard: object = field(default=None)  # DataFrame per standard: P(correct), fire rate
+
+    def _rates(self, table) -> dict[str, float]:
+        counts = table.to_numpy(dtype=float)
+        total = counts.sum()
+        rows, cols = np.indices(counts.shape)
+        return {"p_correct": float(counts[rows == cols].sum() / total),
+                "p_too_high": float(counts[cols > rows].sum() / total),
+                "p_too_low": float(counts[cols < rows].sum() / total)}
+
+    @property
+    def without_rule(self) -> dict[str, float]:
+        return self._rates(self.confusion)
+
+    @property
+    def with_rule(self) -> dict[str, float]:
+        return self._rates(self.confusion_with_rule)
+
+    @property
+    def p_correct(self) -> float:
+        return self.with_rule["p_correct"] if self.rule else self.without_rule["p_correct"]
+
+    @property
+    def p_too_high(self) -> float:
+        return self.with_rule["p_too_high"] if self.rule else self.without_rule["p_too_high"]
+
+    @property
+    def p_too_low(self) -> float:
+        return self.with_rule["p_too_low"] if self.rule else self.without_rule["p_too_low"]
+
+    def summary(self):
+        """A table: P(correct), P(too high), P(too low), fire rate, without and with the rule."""
+        import pandas as pd
+
+        rows = {"without rule": {**self.without_rule, "fire_rate": 0.0}}
+        if self.rule:
+            rows[f"with {self.rule}"] = {**self.with_rule, "fire_rate": self.fire_rate}
+        return pd.DataFrame(rows).T
+
+    def _repr_html_(self) -> str:
+        return self.summary()._repr_html_()
+
+    def to_dict(self) -> dict:
+        data = {
+            "rule": self.rule,
+            "reps": self.reps,
+            "seed": self.seed,
+            "case_correlation": self.case_correlation,
+            "judgement_error": self.judgement_error,
+            "true_bands": {k: v.label for k, v in self.true_bands.items()},
+            "without_rule": self.without_rule,
+            "with_rule": self.with_rule if self.rule else None,
+            "fire_rate": self.fire_rate,
+            "confusion": {t: {a: int(self.confusion.loc[t, a]) for a in _LABELS} for t in _LABELS},
+            "confusion_with_rule": {t: {a: int(self.confusion_with_rule.loc[t, a]) for a in _LABELS}
+                                    for t in _LABELS},
+        }
+        if self.overall is not None:
+            data["true_overall"] = self.true_overall.label
+            data["overall"] = {col: {r: float(self.overall.loc[r, col]) for r in _LABELS}
+                               for col in self.overall.columns}
+        return data
+
+
+def simulate(
+    true_rates,
+    n=None,
+    *,
+    population=None,
+    case_correlation: float = 0.0,
+    judgement_error: float = 0.0,
+    rule=None,
+    reps: int = 10_000,
+    rng=None,
+    progress: Callable[[int, int], None] | None = None,
+) -> SimulationResult:
+    """Simulated inspections of a standard or a whole report, with and without a discretion rule.
+
+    Parameters
+    ----------
+    true_rates : sequence of float, mapping, Report or report id
+        A sequence: one standard's key questions' true rates. A mapping: standard id -> rates.
+        A report (or bundled id): every standard rated from key questions, with its printed
+        proportions (k/n) taken as the true rates and its qualitative standards fixed, so that the
+        overall rating can be compared too.
+    n : int, sequence of int, or None
+        Cases judged per key question; for a report, None keeps each key question's own n.
+    population : int, mapping or None
+        Eligible cases: None for process sampling (binomial), an int (or, for a report, a mapping
+        sample -> N) to draw without replacement from a finite population (hypergeometric).
+    case_correlation : float in [0, 1)
+        Correlation of the latent quality that the key questions of one case share (Gaussian
+        copula: a case says "yes" to key question j when sqrt(rho) U + sqrt(1 - rho) E_j <
+        Phi^-1(rate_j), U shared by the case). Each key question keeps its true rate; 0 gives
+        independent key questions.
+    judgement_error : float in [0, 0.5)
+        Each yes/no judgement is flipped with this probability (inspectors who disagree).
+    rule : rule, name or callable, optional
+        A discretion rule (:mod:`sampling.rules`); the awarded band moves one band when it fires.
+    reps : int
+        Simulated inspections.
+    rng : int, numpy.random.Generator or None
+        The source of randomness; the same seed gives the same result.
+    progress : callable(done, total), optional
+        Called after each chunk of simulated inspections (the CLI draws a progress bar with it).
+
+    Returns
+    -------
+    SimulationResult
+
+    Notes
+    -----
+    The true band of a standard is the lowest band of its key questions' true rates
+    (:func:`sampling.framework.band_of_proportion`), or, with a finite population, of the
+    population's own proportions. With a finite population and ``case_correlation`` > 0, one
+    population of cases is drawn (from ``rng``) with the given rates and the inspections sample
+    from it; its own proportions are then the truth. Independent key questions without a
+    population use one binomial draw per key question per inspection (vectorised numpy).
+
+    Examples
+    --------
+    >>> result = simulate([0.62, 0.70, 0.80], 11, rule="cases(1)", reps=20_000, rng=1)
+    >>> result.true_bands["standard"].label
+    'Requires improvement'
+    >>> round(result.without_rule["p_correct"], 2), round(result.with_rule["p_correct"], 2)
+    (0.56, 0.52)
+    """
+    seed = check.seed(rng)
+    rng = np.random.default_rng(rng)
+    rho = check.correlation(case_correlation)
+    error = check.judgement_error(judgement_error)
+    reps = check.count(reps, "reps", low=1)
+    chosen = as_rule(rule)
+    standard_plans, report = plans(true_rates, n, population)
+    fixed_score = 0 if report is None else sum(
+        report.framework.score_of(s.rating) for s in report.standards if s.scored and s.qualitative)
+    populations, true_bands = {}, {}
+    for plan in standard_plans:
+        if plan.populations is not None and rho > 0:
+            populations[plan.id] = population_cases(plan, rho, rng)
+            true_bands[plan.id] = Rating(true_band(plan, populations[plan.id].sum(axis=0)))
+        else:
+            true_bands[plan.id] = Rating(true_band(plan))
+    tally = _Tally(report, standard_plans, chosen)
+    cdfs = {plan.id: count_cdfs(plan, error) for plan in standard_plans
+            if plan.id not in populations and (plan.populations is not None or rho == 0)}
+    done = 0
+    for size in _chunks(standard_plans, reps, rho):
+        score = np.full(size, fixed_score, dtype=np.int64)
+        score_rule = score.copy()
+        for plan in standard_plans:
+            if plan.id in cdfs:
+                counts = draw_independent(cdfs[plan.id], size, rng)
+            elif plan.id in populations:
+                counts = draw_from_population(plan, populations[plan.id], size, error, rng)
+            else:
+                counts = draw_correlated(plan, size, rho, error, rng)
+            awarded, moved = tally.standard(plan, counts, int(true_bands[plan.id]))
+            score += tally.points[awarded]
+            score_rule += tally.points[moved]
+        tally.overall(score, score_rule)
+        done += size
+        if progress is not None:
+            progress(done, reps)
+    return tally.result(reps, rho, error, seed, true_bands, fixed_score)
+
+
+def _chunks(standard_plans, reps: int, rho: float):
+    """Sizes of the chunks of simulated inspections, bounded in memory."""
+    cells = max(1, sum(int(p.n.max()) * p.rates.size for p in standard_plans))
+    chunk = max(1, min(reps, 2_000_000 // cells))
+    if rho == 0 and all(p.populations is None for p in standard_plans):
+        chunk = max(chunk, min(reps, 200_000))
+    done = 0
+    while done < reps:
+        size = min(chunk, reps - done)
+        done += size
+        yield size
+
+
+class _Tally:
+    """Counts of true against awarded bands, without and with the rule, as inspections run."""
+
+    def __init__(self, report, standard_plans, rule):
+        bands = len(Rating)
+        self.report, self.rule = report, rule
+        self.confusion = np.zeros((bands, bands), dtype=np.int64)
+        self.confusion_rule = np.zeros((bands, bands), dtype=np.int64)
+        self.per_standard = {plan.id: [0, 0, 0] for plan in standard_plans}  # right, right with rule, fired
+        self.overall_counts = np.zeros((bands, 2), dtype=np.int64)
+        self.fired = self.judgements = self.case_judgements = 0
+        self.standards = len(standard_plans)
+        self.points = np.array((0, 1, 2, 3) if report is None else report.framework.points)
+        if report is not None and report.framework.overall_method == "areas":
+            self.report = None  # an overall rating by areas is not simulated from a score
+        if self.report is not None:
+            rule_ratings = {sid: report.standard(sid).rating for sid in report.limiting}
+            self.overall_of_score = overall_of_scores(report.framework, rule_ratings)
+
+    def standard(self, plan, counts, truth: int):
+        self.judgements += counts.size
+        self.case_judgements += int(plan.n.sum()) * counts.shape[0]
+        awarded = lowest_bands(counts, plan.n)
+        moved = awarded
+        if self.rule is not None:
+            fires = self.rule.eligible_many(counts, tuple(int(v) for v in plan.n),
+                                            None if plan.populations is None
+                                            else tuple(int(v) for v in plan.populations))
+            step = 1 if self.rule.direction == "up" else -1
+            moved = np.clip(awarded + step * fires, 0, len(Rating) - 1)
+            fired = int((moved != awarded).sum())
+            self.fired += fired
+            self.per_standard[plan.id][2] += fired
+        bands = len(Rating)
+        self.confusion[truth] += np.bincount(awarded, minlength=bands)
+        self.confusion_rule[truth] += np.bincount(moved, minlength=bands)
+        self.per_standard[plan.id][0] += int((awarded == truth).sum())
+        self.per_standard[plan.id][1] += int((moved == truth).sum())
+        return awarded, moved
+
+    def overall(self, score, score_rule):
+        if self.report is None:
+            return
+        for column, values in ((0, score), (1, score_rule)):
+            ratings = self.overall_of_score[values]
+            self.overall_counts[:, column] += np.bincount(ratings, minlength=len(Rating))
+
+    def result(self, reps, rho, error, seed, true_bands, fixed_score) -> SimulationResult:
+        import pandas as pd
+
+        index = pd.Index(LABELS, name="true")
+        columns = pd.Index(LABELS, name="awarded")
+        per_standard = pd.DataFrame(
+            [{"standard": sid, "true_band": true_bands[sid].label, "p_correct": v[0] / reps,
+              "p_correct_with_rule": v[1] / reps, "fire_rate": v[2] / reps}
+             for sid, v in self.per_standard.items()]
+        ).set_index("standard")
+        overall = true_overall = None
+        if self.report is not None:
+            true_score = fixed_score + sum(int(self.points[int(b)]) for b in true_bands.values())
+            true_overall = Rating(int(self.overall_of_score[true_score]))
+            overall = pd.DataFrame(self.overall_counts / reps, index=pd.Index(LABELS, name="overall"),
+                                   columns=["without rule", "with rule"])
+        return SimulationResult(
+            rule=None if self.rule is None else self.rule.name, reps=reps, case_correlation=rho,
+            judgement_error=error, seed=seed, true_bands=true_bands,
+            confusion=pd.DataFrame(self.confusion, index=index, columns=columns),
+            confusion_with_rule=pd.DataFrame(self.confusion_rule, index=index, columns=columns),
+            fire_rate=self.fired / (reps * self.standards), overall=overall, true_overall=true_overall,
+            judgements=self.judgements, case_judgements=self.case_judgements, per_standard=per_standard,
+        )

@@ -1,0 +1,333 @@
+"""The annexe: one template, executed for an inspection's answers and for the five bundled reports.
+
+The end-to-end test draws a held-out synthetic plan (sizes and seeds not used while building),
+fills its answers from known rates, and runs ``template`` then ``annexe`` through the command
+line; the ratings, score and overall rating in the HTML must be the ones the rules give, counted
+in the test from the answers themselves.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+from html.parser import HTMLParser
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+from test_answers import QUALITATIVE_2021, fill, write_plan
+
+from sampling import (
+    SamplingError,
+    list_reports,
+    load_report,
+    margin_of_error,
+    rate_report,
+    report_from_answers,
+)
+from sampling import annexe as annexe_module
+from sampling.annexe import (
+    AnnexeText,
+    annexe_report,
+    finite_populations,
+    illustrative_draw,
+    notable_facts,
+    sample_table,
+    template_path,
+)
+from sampling.cli import main
+from sampling.framework import (
+    BAND_LOWER_BOUNDS,
+    Rating,
+    get_framework,
+    overall_rating,
+    percent,
+    standard_rating,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+REPORTS = ROOT / "notebooks" / "reports"
+
+
+def _cells(notebook):
+    return [(c.cell_type, c.source, tuple(c.metadata.get("tags", ()))) for c in notebook.cells]
+
+
+# --------------------------------------------------------------------------------------------
+# one template
+
+
+def test_template_is_package_data_with_a_parameters_cell():
+    notebook = nbformat.read(template_path(), as_version=4)
+    tagged = [c for c in notebook.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1 and tagged[0].cell_type == "code"
+    assert all(c.outputs == [] for c in notebook.cells if c.cell_type == "code")  # a template, not a run
+    import tomllib
+
+    package_data = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]
+    assert "templates/*.ipynb" in package_data["sampling"]
+    assert "data/key_questions.toml" in package_data["sampling"] or "data/*.toml" in package_data["sampling"]
+
+
+@pytest.mark.parametrize("report_id", list_reports())
+def test_each_report_notebook_is_the_template_executed_with_its_parameters(report_id):
+    template = nbformat.read(template_path(), as_version=4)
+    notebook = nbformat.read(REPORTS / f"{report_id}.ipynb", as_version=4)
+    injected = [i for i, c in enumerate(notebook.cells) if "injected-parameters" in c.metadata.get("tags", [])]
+    assert len(injected) == 1
+    index = injected[0]
+    assert "parameters" in notebook.cells[index - 1].metadata.get("tags", [])  # right after it
+    rest = [c for i, c in enumerate(notebook.cells) if i != index]
+    assert _cells(nbformat.from_dict({"cells": rest})) == _cells(template)
+    namespace: dict = {}
+    exec(notebook.cells[index].source, namespace)  # the parameters cell is plain assignments
+    assert namespace["source"] == report_id
+    assert isinstance(namespace["draw_seed"], int) and namespace["draw_seed"] >= 0
+    code = [c for c in notebook.cells if c.cell_type == "code" and c is not notebook.cells[index]]
+    assert all(c.execution_count is not None for c in code[1:])  # committed executed
+
+
+def test_report_notebooks_are_exactly_the_five_bundled_reports():
+    assert sorted(p.stem for p in REPORTS.glob("*.ipynb")) == list_reports()
+
+
+# --------------------------------------------------------------------------------------------
+# the sections, as functions
+
+
+def test_sample_table_margins_and_population_origin():
+    report = load_report("essex-2018")
+    table = sample_table(report, {"court": 80})
+    # Essex 2018, Annex 1: 43 court and 28 out-of-court cases; 28 implies 33 eligible cases
+    assert table.loc["court", "population"] == 80 and table.loc["court", "population_from"] == "given"
+    assert table.loc["out-of-court", "population"] == 33
+    assert table.loc["out-of-court", "population_from"] == "implied"
+    assert table.loc["court", "margin"] == margin_of_error(43, 80)
+    assert table.loc["court", "margin_exact"] == margin_of_error(43, 80, method="exact")
+    assert table.loc["court", "points_per_case"] == 100 / 43
+    assert not table["census"].any()
+    # Sunderland 2022: 8 court cases, which the formula asks of 8 eligible cases: a census
+    assert bool(sample_table(load_report("sunderland-2022")).loc["court", "census"])
+
+
+def test_populations_are_checked_all_at_once():
+    report = load_report("essex-2018")
+    with pytest.raises(SamplingError) as error:
+        finite_populations(report, {"court": 40, "resettlement": 3, "out-of-court": 2.5})
+    message = str(error.value)
+    assert "court = 40" in message and "at least its sample of 43" in message
+    assert "resettlement is not a sample" in message
+    assert "out-of-court = 2.5" in message
+
+
+def test_illustrative_draw_is_balanced_and_reproducible():
+    report = load_report("nottingham-city-2020")
+    first = illustrative_draw(report, seed=7)
+    again = illustrative_draw(report, seed=7)
+    assert first.balance.equals(again.balance) and first.subgroups.equals(again.subgroups)
+    assert dict(first.populations) == {"court": 36, "out_of_court": 22}  # implied by 30 and 20
+    for domain, n in (("court", 30), ("out-of-court", 20)):
+        part = first.balance.loc[domain]
+        for _, rows in part.groupby(level="variable"):
+            assert int(rows["sample"].sum()) == n and int(rows["population"].sum()) == first.populations[
+                domain.replace("-", "_")]
+        floor = (part["target"] - 1e-9).apply(int)
+        assert ((part["sample"] >= floor) & (part["sample"] <= floor + 1)).all()  # within a case
+    none = illustrative_draw(report, seed=None)
+    assert none.balance.empty and "python -m sampling plan" in repr(none)
+    with pytest.raises(SamplingError, match="whole number from 0"):
+        illustrative_draw(report, seed=-1)
+
+
+def test_unrounded_band_agrees_with_the_exact_share_by_brute_force():
+    for n in range(1, 61):
+        for k in range(n + 1):
+            expected = Rating.INADEQUATE
+            for rating, lower in BAND_LOWER_BOUNDS.items():
+                if k / n >= lower / 100 - 1e-12:
+                    expected = rating
+            assert annexe_module._unrounded_band(k, n) is expected, (k, n)
+            assert annexe_module._unrounded_band(k, n) <= Rating(int(standard_rating([percent(k, n)])))
+
+
+def test_what_to_notice_finds_each_reports_lesson():
+    # Cambridgeshire 2023, 2.1: 11 of 17 is 64.7 %, printed 65 % and rated Good; unrounded the
+    # standard would be Requires improvement and the score 18 (Requires improvement), not 19
+    lines = notable_facts(load_report("cambridgeshire-2023")).lines
+    assert any(line.startswith("2.1.2: 11 of 17 is 64.71 %, printed 65 %") for line in lines)
+    assert any("score would be 18 (Requires improvement) rather than 19 (Good)" in line for line in lines)
+    # Cambridgeshire 2023, 3.1.3: 10 of 16 (62.5 %) printed 63 %; Python's round gives 62
+    assert any(line.startswith("3.1.3: 10 of 16 is exactly 62.5 %") and "would print 62 %" in line
+               for line in lines)
+    # Nottingham City 2020, 2.4.3: 45 % of 11 relevant cases, which 30 cases cannot print
+    lines = notable_facts(load_report("nottingham-city-2020")).lines
+    assert any(line.startswith("2.4.3: 5 of 11; 45 % cannot come from the court sample of 30") for line in lines)
+    # Calderdale 2022, footnote 17: "a shift of one case makes a difference of 10 per cent" (11 cases)
+    lines = notable_facts(load_report("calderdale-2022")).lines
+    assert any("court sample of 11 moves a key question by 9.1 percentage points" in line for line in lines)
+    # Sunderland 2022: 8 court cases from the 8 the formula implies
+    lines = notable_facts(load_report("sunderland-2022")).lines
+    assert any(line.startswith("The court sample of 8 is the whole eligible population") for line in lines)
+
+
+def test_discretion_against_the_margin_uses_an_independent_wilson_interval():
+    from statsmodels.stats.proportion import proportion_confint
+
+    # Essex 2018, Annex 2, footnote 12: 3.4.2 at 63 % raised to Good; 17 of 27 assumed
+    low, high = proportion_confint(17, 27, alpha=0.2, method="wilson")  # statsmodels 0.14
+    line = next(x for x in notable_facts(load_report("essex-2018")).lines if x.startswith("3.4 was raised"))
+    assert f"from {100 * low:.1f} to {100 * high:.1f} %" in line
+    assert f"\u00b1{100 * margin_of_error(28, 33):.1f} points" in line
+
+
+def test_annexe_text_is_markdown_and_plain_text():
+    text = AnnexeText("Title", ("**Good**, score 19.", "second"))
+    assert text._repr_markdown_() == "**Title**\n\n- **Good**, score 19.\n- second"
+    assert repr(text) == "Title\n- Good, score 19.\n- second"
+    assert AnnexeText("", ("a", "b"), bullets=False)._repr_markdown_() == "a\n\nb"
+
+
+# --------------------------------------------------------------------------------------------
+# template then annexe, through the command line
+
+
+class _Tables(HTMLParser):
+    """Every <table> of a page as rows of cell texts; and the page's text."""
+
+    def __init__(self):
+        super().__init__()
+        self.tables, self.text, self._row, self._cell = [], [], None, None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table":
+            self.tables.append([])
+        elif tag == "tr":
+            self._row = []
+        elif tag in ("td", "th"):
+            self._cell = []
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self._row is not None:
+            self._row.append(" ".join("".join(self._cell).split()))
+            self._cell = None
+        elif tag == "tr" and self.tables:
+            self.tables[-1].append(self._row)
+            self._row = None
+
+    def handle_data(self, data):
+        self.text.append(data)
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def _rating_table(page: _Tables) -> dict[str, str]:
+    """standard -> rule_rating from the rating table (the one with rule_rating and published_rating)."""
+    for table in page.tables:
+        header = table[0]
+        if "rule_rating" in header and "published_rating" in header:
+            column = header.index("rule_rating")
+            return {row[0]: row[column] for row in table[1:] if row and row[0] and row[0][0].isdigit()}
+    raise AssertionError("no rating table in the annexe")
+
+
+def _expected(truth: pd.DataFrame, qualitative: dict[str, str]):
+    """The ratings, score and overall rating the rules give, counted here from the answers."""
+    spec = get_framework("youth-2021")
+    judged = truth[truth.answer != "not relevant"]
+    ratings, score = {}, 0
+    for standard in spec.standards:
+        if standard.qualitative:
+            if standard.id in qualitative:
+                ratings[standard.id] = Rating.from_label(qualitative[standard.id])
+        else:
+            printed = []
+            for kq in standard.key_questions:
+                rows = judged[judged.key_question == kq]
+                printed.append(percent(int((rows.answer == "yes").sum()), len(rows)))
+            ratings[standard.id] = standard_rating(printed)
+        if standard.scored and standard.id in ratings:
+            score += int(ratings[standard.id])
+    return ratings, score, overall_rating(score, ratings.get("4.1"))
+
+
+def test_template_then_annexe_give_the_rules_ratings_in_the_html(tmp_path, capsys):
+    plan = tmp_path / "plan.xlsx"
+    write_plan(plan, court=13, out_of_court=19, resettlement=1, seed=2024, spelling=("COURT", "Out-of-Court"))
+    answers = tmp_path / "answers.xlsx"
+    assert main(["template", str(plan), "--out", str(answers)]) == 0
+    qualitative = {**QUALITATIVE_2021, "1.2": "Requires improvement", "1.3": "Good", "4.1": "Requires improvement"}
+    truth = fill(answers, seed=2024, relevant=0.85, qualitative=qualitative)
+    capsys.readouterr()
+    out, toml = tmp_path / "annexe.html", tmp_path / "report.toml"
+    code = main(["annexe", str(answers), "--out", str(out), "--toml", str(toml), "--service", "Held-out YJS",
+                 "--populations", "court=20,out-of-court=19", "--json"])
+    assert code == 0, capsys.readouterr().err
+    result = json.loads(capsys.readouterr().out)
+
+    ratings, score, overall = _expected(truth, qualitative)
+    assert result["score"] == score and result["overall"] == overall.label
+    assert result["ratings"] == {sid: r.label for sid, r in ratings.items()}
+    # the same as rate_report on the report the answers give, and on the TOML written
+    direct = rate_report(report_from_answers(truth, qualitative=qualitative))
+    assert direct.rule_score == score and direct.rule_overall is overall
+    assert rate_report(load_report(toml)).rule_score == score
+
+    page = _Tables()
+    text = out.read_text(encoding="utf-8")
+    page.feed(text)
+    words = " ".join(" ".join(page.text).split())
+    assert _rating_table(page) == {sid: r.label for sid, r in ratings.items()}
+    assert f"Score by the rules: {score}/36" in words
+    assert f"Overall rating by the rules: {overall.label}" in words
+    assert "Held-out YJS" in words
+    assert "court 20, out-of-court 19" in words  # the populations given are the ones used
+    # figures embedded: the band ladder and the score distribution, as base64 PNG
+    images = [part.split('"', 1)[0] for part in text.split('src="data:image/png;base64,')[1:]]
+    assert len(images) >= 2
+    assert all(base64.b64decode(image)[:8] == b"\x89PNG\r\n\x1a\n" for image in images)
+    # exported without its code, and nothing loaded from the web
+    assert "from sampling import" not in html.unescape(text)
+    assert '<script src="http' not in text and "require.min.js" not in text
+
+
+def test_annexe_bad_input_one_line_per_problem_and_nothing_written(tmp_path, capsys):
+    plan = tmp_path / "plan.xlsx"
+    write_plan(plan, court=5, out_of_court=6, seed=11)
+    answers = tmp_path / "answers.xlsx"
+    assert main(["template", str(plan), "--out", str(answers)]) == 0
+    fill(answers, seed=11, qualitative={**QUALITATIVE_2021, "1.1": "Excellent"})
+    from openpyxl import load_workbook
+
+    book = load_workbook(answers)
+    book["answers"]["E2"] = "perhaps"
+    book["answers"]["E7"] = None
+    book.save(answers)
+    capsys.readouterr()
+    out, toml = tmp_path / "annexe.html", tmp_path / "r.toml"
+    assert main(["annexe", str(answers), "--out", str(out), "--toml", str(toml)]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err[0] == "error: answers.xlsx: 3 problem(s) in the answers; fix them in the workbook and run again"
+    assert len(err) == 4
+    assert "row 2: answer 'perhaps'" in err[1] and "rows 7" in err[2] and "'Excellent'" in err[3]
+    assert not out.exists() and not toml.exists()
+
+    # --out refuses to overwrite without --force, for both commands
+    out.write_text("keep", encoding="utf-8")
+    assert main(["template", str(plan), "--out", str(answers)]) == 2
+    assert "--force" in capsys.readouterr().err
+    assert main(["annexe", "essex-2018", "--out", str(out)]) == 2
+    assert capsys.readouterr().err.count("\n") == 1 and out.read_text(encoding="utf-8") == "keep"
+    assert main(["annexe", str(answers), "--out", str(tmp_path / "a.html"), "--populations", "court=x"]) == 2
+    assert "court=N" in capsys.readouterr().err
+
+
+def test_annexe_report_reads_every_kind_of_source(tmp_path):
+    from sampling import report_toml
+
+    path = tmp_path / "mine.toml"
+    path.write_text(report_toml(load_report("sunderland-2022")), encoding="utf-8")
+    assert annexe_report(path).service == annexe_report("sunderland-2022").service
+    with pytest.raises(SamplingError):
+        annexe_report(tmp_path / "missing.xlsx")
