@@ -16,13 +16,13 @@ import warnings
 from collections.abc import Sequence
 
 from .._errors import SamplingError
-from . import across, annexe, discretion, reports, selection, size, uncertainty
+from . import across, annexe, discretion, plan, reports, selection, size, uncertainty
 from ._common import _Parser, _UsageError
 
 __all__ = ["main"]
 
 #: The modules that add commands, in the order ``--help`` lists them.
-COMMAND_MODULES = (reports, size, uncertainty, discretion, selection, annexe, across)
+COMMAND_MODULES = (reports, size, uncertainty, discretion, selection, plan, annexe, across)
 
 
 def reproduce_sections():
@@ -55,6 +55,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except _UsageError as exc:
         print(str(exc), file=sys.stderr)
         return 2
+    args.argv = list(sys.argv[1:] if argv is None else argv)  # for the audit of what was run
     with warnings.catch_warnings():
         warnings.simplefilter("default")
         warnings.showwarning = _show_warning
