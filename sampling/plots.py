@@ -874,14 +874,14 @@ def sample_spread(n: int, population: int, yes: int, *, draws: int = 1000, margi
                f"simulated: {hits:,} of {draws:,} samples ({hits / draws:.1%}) within {points}",
                "simulated: further from the truth",
                f"exact (hypergeometric): {exact[inside].sum():.1%} within {points}",
-               f"truth: {yes} of {population} = {100 * truth:.1f} %"],
+               f"truth: {yes:,} of {population:,} = {100 * truth:.1f} %"],
               loc="upper left", fontsize=7, framealpha=0.9, ncols=2)
     seen = k[(exact > 1e-4) | (simulated > 0)]
     ax.set_xlim(max(100 * seen.min() / n - 8, 0), min(100 * seen.max() / n + 8, 100))
     ax.set_ylim(0, max(simulated.max(), exact.max()) * 1.45)  # room for the legend above the bars
     ax.set_xlabel(f"the sample's percentage 'yes' (100 k / n, %; one case = {100 / n:.1f} points)")
     ax.set_ylabel("share of samples")
-    ax.set_title(f"{draws:,} random samples of {n} from {population} cases: how far each lands from the "
+    ax.set_title(f"{draws:,} random samples of {n} from {population:,} cases: how far each lands from the "
                  "truth", fontsize=10)
     fig.tight_layout()
     return fig
