@@ -14,7 +14,8 @@ __all__ = ["BAND_COLOURS", "OUTCOME_COLOURS", "band_ladder", "score_distribution
            "confusion_matrix", "attainable_percentages", "interval_coverage", "band_probability_plot",
            "report_score_distribution", "rule_errors", "balance_deviations", "imbalance_counts",
            "inclusion_frequencies", "printed_percentages", "lowest_key_questions", "score_bar",
-           "funnel_plot", "change_plot"]
+           "funnel_plot", "change_plot", "sample_spread", "sample_sizes_by_population", "margin_curves",
+           "band_accuracy_plot"]
 
 #: One colour per rating, worst first (colour-blind-safe, light enough to print text over).
 BAND_COLOURS = {
@@ -791,5 +792,245 @@ def change_plot(comparison, *, ax=None):
     ax.set_xlabel("change in percentage points (after - before)")
     ax.set_title(f"{comparison.before} -> {comparison.after}\n{comparison.confidence:.0%} Newcombe "
                  f"intervals; red: P(band changed) at least {comparison.confidence:.0%}", fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+# --------------------------------------------------------------------------------------------
+# lesson 1: why sample and how many
+
+
+def sample_spread(n: int, population: int, yes: int, *, draws: int = 1000, margin: float = 0.05, rng=None,
+                  ax=None):
+    """Many random samples of ``n`` from ``population`` cases, ``yes`` of them "yes": where each
+    sample's percentage lands, against the truth and the window of ``margin`` around it.
+
+    Each draw is a sample without replacement, so its count of "yes" is
+    X ~ Hypergeometric(N, K, n) with K = ``yes``; the bars are the simulated shares of the draws at
+    each k (dark when |k/n - K/N| <= margin), the dots the exact probabilities
+    P(X = k) = C(K, k) C(N - K, n - k) / C(N, n). The legend gives both shares within the window.
+
+    Parameters
+    ----------
+    n : int
+        Cases in each sample (1 to ``population``).
+    population : int
+        N, the eligible cases.
+    yes : int
+        K, how many of the N would be judged "yes" (0 to N).
+    draws : int
+        Number of simulated samples.
+    margin : float
+        Half-width of the window around the truth, as a proportion (0.05: five points).
+    rng : int, Generator or None
+        Seed of the simulation.
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> fig = sample_spread(20, 57, 34, draws=1000, rng=1)
+    >>> texts = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    >>> texts[1]
+    'simulated: 410 of 1,000 samples (41.0%) within ±5 points'
+    >>> texts[3]
+    'exact (hypergeometric): 41.5% within ±5 points'
+    """
+    from scipy.stats import hypergeom
+
+    from . import _validation as check
+    from ._errors import SamplingError
+
+    population = check.count(population, "population", low=1)
+    n = check.count(n, "n", low=1)
+    if n > population:
+        raise SamplingError(f"n = {n} is more than the population of {population}; "
+                            f"choose n from 1 to {population}")
+    yes = check.count(yes, "yes")
+    if yes > population:
+        raise SamplingError(f"yes must be from 0 to the population of {population}, got {yes}")
+    draws = check.count(draws, "draws", low=1)
+    if isinstance(margin, bool) or not isinstance(margin, float | int) or not 0 < margin < 1:
+        raise SamplingError(f"margin must be between 0 and 1 (a proportion, e.g. 0.05), got {margin!r}")
+    drawn = check.generator(rng).hypergeometric(yes, population - yes, n, size=draws)
+    k = np.arange(n + 1)
+    simulated = np.bincount(drawn, minlength=n + 1) / draws
+    exact = hypergeom.pmf(k, population, yes, n)
+    truth = yes / population
+    inside = np.abs(k / n - truth) <= margin + 1e-9
+    fig, ax = _axes(ax, (8, 3.4))
+    points = f"±{100 * margin:g} points"
+    window = ax.axvspan(100 * max(truth - margin, 0), 100 * min(truth + margin, 1), color="0.92", zorder=0)
+    width = 100 / n * 0.8
+    within = ax.bar(100 * k[inside] / n, simulated[inside], width=width, color="0.35", zorder=2)
+    outside = ax.bar(100 * k[~inside] / n, simulated[~inside], width=width, color="0.75", zorder=2)
+    dots, = ax.plot(100 * k / n, exact, "o", color="#ca0020", markersize=4, zorder=3)
+    line = ax.axvline(100 * truth, color="0.05", linewidth=1.5, zorder=4)
+    hits = int(np.count_nonzero(inside[drawn]))
+    ax.legend([window, within, outside, dots, line],
+              [f"within {points} of the truth",
+               f"simulated: {hits:,} of {draws:,} samples ({hits / draws:.1%}) within {points}",
+               "simulated: further from the truth",
+               f"exact (hypergeometric): {exact[inside].sum():.1%} within {points}",
+               f"truth: {yes:,} of {population:,} = {100 * truth:.1f} %"],
+              loc="upper left", fontsize=7, framealpha=0.9, ncols=2)
+    seen = k[(exact > 1e-4) | (simulated > 0)]
+    ax.set_xlim(max(100 * seen.min() / n - 8, 0), min(100 * seen.max() / n + 8, 100))
+    ax.set_ylim(0, max(simulated.max(), exact.max()) * 1.45)  # room for the legend above the bars
+    ax.set_xlabel(f"the sample's percentage 'yes' (100 k / n, %; one case = {100 / n:.1f} points)")
+    ax.set_ylabel("share of samples")
+    ax.set_title(f"{draws:,} random samples of {n} from {population:,} cases: how far each lands from the "
+                 "truth", fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def sample_sizes_by_population(max_population: int = 100, *, confidence: float = 0.80, margin: float = 0.05,
+                               ax=None):
+    """The sample size n for every eligible population N from 1 to ``max_population``: the normal
+    method with each finite-population correction, and the exact method
+    (:func:`sampling.sample_size`), against the census line n = N.
+
+    Cochran's form n0 / (1 + (n0 - 1) / N) and the simple form n0 / (1 + n0 / N) (Cochran 1977,
+    section 4.4) agree for most N; the populations where they differ by a case are ringed.
+
+    Examples
+    --------
+    >>> fig = sample_sizes_by_population(30)
+    >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()][3]
+    'simple form one case below Cochran: N = 24, 28'
+    """
+    from . import _validation as check
+    from .size import sample_size
+
+    top = check.count(max_population, "max_population", low=2)
+    populations = np.arange(1, top + 1)
+
+    def sizes(**options) -> np.ndarray:
+        return np.array([sample_size(int(N), confidence=confidence, margin=margin, **options).n
+                         for N in populations])
+
+    cochran, simple, exact = sizes(), sizes(correction="simple"), sizes(method="exact")
+    fig, ax = _axes(ax, (8, 3.6))
+    ax.plot(populations, populations, color="0.7", linewidth=1, linestyle=":", zorder=1,
+            label="census: every case (n = N)")
+    # Cochran wide and light beneath, simple narrow and dark on top: both stay visible where equal
+    ax.step(populations, cochran, where="mid", color="#92c5de", linewidth=4, zorder=2,
+            label="normal, Cochran form (the reports)")
+    ax.step(populations, simple, where="mid", color="0.1", linewidth=1, linestyle="--", zorder=3,
+            label="normal, simple form")
+    differ = populations[cochran != simple]
+    shown = ", ".join(map(str, differ[:6])) + (", ..." if differ.size > 6 else "")
+    ax.plot(differ, simple[cochran != simple], "o", markersize=7, markerfacecolor="none",
+            markeredgecolor="#ca0020", zorder=5, label=f"simple form one case below Cochran: N = {shown}"
+            if differ.size else "the two forms agree at every N")
+    ax.step(populations, exact, where="mid", color="#e66101", linewidth=1.6, zorder=4,
+            label="exact (hypergeometric)")
+    ax.set_xlim(0, top + 1)
+    ax.set_ylim(0, max(exact.max(), cochran.max()) * 1.08)
+    ax.set_xlabel("eligible cases, N (count)")
+    ax.set_ylabel("sample size, n (cases)")
+    ax.set_title(f"Cases to read for {confidence:.0%} confidence and a ±{100 * margin:g}-point margin",
+                 fontsize=10)
+    ax.legend(loc="upper left", fontsize=7, framealpha=0.9)
+    fig.tight_layout()
+    return fig
+
+
+def margin_curves(populations=(20, 40, 57, 100, None), *, confidence: float = 0.80, margin: float = 0.05,
+                  mark=(), max_n: int = 200, ax=None):
+    """The margin of error a sample of n achieves, against n, one curve per eligible population N
+    (:func:`sampling.margin_of_error`, normal method, Cochran's correction), with the target margin.
+
+    e = z sqrt(p (1 - p) / n x (N - n) / (N - 1)) at p = 1/2 (Cochran 1977, section 4.4): 0 for a
+    census. ``mark`` is a sequence of (label, n, N) points to ring; ``max_n`` ends the curve of an
+    unlimited population (N = None).
+
+    Examples
+    --------
+    >>> fig = margin_curves([57], mark=[("Essex 2018, court", 43, 57)])
+    >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    ['N = 57', 'target: ±5 points', 'Essex 2018, court: 43 of 57, ±4.89 points']
+    """
+    from .size import margin_of_error
+
+    fig, ax = _axes(ax, (8, 3.6))
+    right = 0
+    for i, population in enumerate(populations):
+        ns = np.arange(1, (max_n if population is None else population) + 1)
+        values = [100 * margin_of_error(int(n), population, confidence=confidence) for n in ns]
+        ax.plot(ns, values, zorder=2 + i, **_line_style(i),
+                label="unlimited population" if population is None else f"N = {population}")
+        right = max(right, ns[-1])
+    ax.axhline(100 * margin, color="0.1", linewidth=1, linestyle="--", zorder=1,
+               label=f"target: ±{100 * margin:g} points")
+    for label, n, population in mark:
+        value = 100 * margin_of_error(n, population, confidence=confidence)
+        ax.plot(n, value, "o", markersize=10, markerfacecolor="none", markeredgecolor="#ca0020",
+                markeredgewidth=2, zorder=10, label=f"{label}: {n} of {population}, ±{value:.2f} points")
+    ax.set_xlim(0, right + 1)
+    ax.set_ylim(0, 25)
+    ax.set_xlabel("cases sampled, n (count)")
+    ax.set_ylabel("margin of error (percentage points)")
+    ax.set_title(f"The margin a sample achieves at {confidence:.0%} confidence (p = 0.5)", fontsize=10)
+    ax.legend(loc="upper right", fontsize=7, framealpha=0.9)
+    fig.tight_layout()
+    return fig
+
+
+def band_accuracy_plot(samples, *, confidence: float = 0.80, ax=None):
+    """The chance that the printed percentage falls in the true band, against the true rate.
+
+    ``samples`` is a sequence of (n, N) pairs (N None for an unlimited population). For each,
+    the ``p_correct`` column of :func:`sampling.operating_characteristic` with no rule: exactly
+    P(band(percent(X, n)) = band(percent(K, N))) with X ~ Hypergeometric(N, K, n), at every
+    K = 0..N (drawn as dots), or with X ~ Binomial(n, p) on a grid of p when N is None. The
+    shading is the true band, which changes where the true percentage prints into the next band
+    (:func:`sampling.framework.proportion_cutoffs`). Each label gives the sample's margin of
+    error at ``confidence``.
+
+    Examples
+    --------
+    >>> fig = band_accuracy_plot([(43, 57)])
+    >>> fig.axes[0].get_legend().get_texts()[0].get_text()
+    '43 of 57 cases, margin ±4.9 points: right band at 80% or more for 47 of 58 possible true rates'
+    """
+    from .discretion import operating_characteristic
+    from .framework import proportion_cutoffs
+    from .size import margin_of_error
+
+    fig, ax = _axes(ax, (8, 4.4))
+    cuts = [0, *proportion_cutoffs(), 1]
+    for i, rating in enumerate(Rating):
+        ax.axvspan(100 * cuts[i], 100 * cuts[i + 1], color=BAND_COLOURS[rating], zorder=0)
+        ax.text(50 * (cuts[i] + cuts[i + 1]), 0.04, rating.label.replace(" ", "\n", 1), ha="center",
+                va="bottom", fontsize=7, color="0.25", zorder=1)
+    for i, (n, population) in enumerate(samples):
+        rates = None if population is None else list(np.arange(population + 1) / population)
+        oc = operating_characteristic(n, population=population, rates=rates)
+        p = oc["p_correct"].to_numpy()
+        e = 100 * margin_of_error(n, population, confidence=confidence)
+        who = f"{n} cases, unlimited population" if population is None else f"{n} of {population} cases"
+        # an unlimited population: a wide pale line beneath; finite: dots, the earlier ones larger and
+        # hollow, so that equal curves stay visible one inside the other
+        style = (dict(color=f"C{i % 10}", linewidth=4, alpha=0.45, zorder=2) if population is None else
+                 dict(color=f"C{i % 10}", marker="os^D"[i % 4], markersize=max(6.5 - 1.5 * i, 2.5),
+                      markerfacecolor="none" if i == 0 else f"C{i % 10}", linewidth=0.8, zorder=3 + i))
+        sure = int((p >= confidence - 1e-12).sum())
+        grid = "possible true rates" if population else "rates on a half-point grid"
+        ax.plot(oc.index.to_numpy() * 100, p, **style,
+                label=f"{who}, margin ±{e:.1f} points: right band at {confidence:.0%} or more "
+                      f"for {sure} of {p.size} {grid}")
+    ax.axhline(confidence, color="0.1", linewidth=0.9, linestyle="--", zorder=1,
+               label=f"{confidence:.0%} (the reports' confidence level)")
+    ax.set_xlim(0, 100)
+    ax.set_ylim(0, 1.03)
+    ax.set_xlabel("true rate among the eligible cases (%; shading: the true band)")
+    ax.set_ylabel("P(printed % in the true band)")
+    ax.set_title("How often the printed percentage lands in the service's true band", fontsize=10)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), fontsize=7, framealpha=0.9)
     fig.tight_layout()
     return fig
