@@ -238,8 +238,12 @@ class _Interval(Rule):
         self.confidence = float(confidence)
         self.method = method
         self.name = f"interval({confidence:g})" if method is None else f"interval({confidence:g}, {method})"
+        floor, average = (f"at least {confidence:.0%} at every true value",
+                          f"{confidence:.0%} on average over true rates")
+        kind = (f"Wilson, {average}; hypergeometric with populations, {floor}" if method is None
+                else f"{method}, {floor if method in ('clopper-pearson', 'hypergeometric') else average}")
         self.description = (f"the {'next' if direction == 'up' else 'lower'} boundary lies inside the lowest "
-                            f"key question's {confidence:.0%} interval")
+                            f"key question's {confidence:.0%} interval ({kind})")
 
     def _bound(self, k, n, population):
         from .uncertainty import interval

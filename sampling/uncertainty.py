@@ -1,6 +1,10 @@
 """How sure is a rating? Intervals and band probabilities for each key question, cases to the next
 boundary, and exact distributions of standard ratings, the 0-36 score and the overall rating.
 
+Every figure assumes a simple random sample of the eligible cases. ``select`` draws balanced
+samples, which can only reduce the variance (for outcomes related to the balancing variables), so
+for them these figures are conservative (``methodology/band-uncertainty.md`` section 1).
+
 Two kinds of uncertainty, named plainly throughout (``methodology/band-uncertainty.md``):
 
 * **finite**: the n inspected cases are n of the N eligible cases, and the question is the
@@ -209,7 +213,8 @@ def interval_table(n: int, *, population: int | None = None, confidence: float =
 
     The same definitions as :func:`interval` (and the same numbers), computed together: the
     discretion rule ``interval(0.8)`` reads this table, and a lesson can show how the interval
-    moves one case at a time.
+    moves one case at a time. Like :func:`interval` it assumes a simple random sample (and a Wilson
+    "80 %" interval covers 80 % on average over true rates, not at each).
 
     Returns
     -------
@@ -271,7 +276,8 @@ def _log_falling(top: np.ndarray, n: int) -> np.ndarray:
 
 
 def hypergeometric_pmf(n: int, good, population: int) -> np.ndarray:
-    """P(X = x) for x = 0..n, X ~ Hypergeometric(N, K, n), one row per K in ``good``.
+    """P(X = x) for x = 0..n, X ~ Hypergeometric(N, K, n), one row per K in ``good``: the "yes" in a
+    simple random sample of n of N cases, K of which are "yes".
 
     P(X = x) = C(n, x) K_(x) (N - K)_(n - x) / N_(n), with the falling factorials
     m_(j) = m (m - 1) ... (m - j + 1) added up as logarithms: accurate to about n x 1e-15
@@ -1131,8 +1137,9 @@ def _census_words(dist: RatingDistribution, standard: Standard) -> str:
         return ""
     rows = dist.key_questions.loc[[kq.id for kq in standard.key_questions]]
     if (rows["population"] == rows["n"]).all():
-        return (". In the finite view the sample is every eligible case (the populations the samples "
-                "imply), so the rules' band is certain there.")
+        where = "given" if dist.populations_source == "given" else "the samples imply"
+        return (f" In the finite view the sample is every eligible case (from the populations {where}), "
+                "so the rules' band is certain there.")
     return ""
 
 
@@ -1143,8 +1150,8 @@ def _standard_explanation(standard: Standard, dist, process, p: float, p_process
         direction = +1 if published > rule else -1
         text = (f"{standard.id}: {_views(dist, process, p, p_process, published.label)}. The rules give "
                 f"{rule.label} (lowest key question {_key_question_words(lowest, direction)}); the report "
-                f"published a band {'higher' if published > rule else 'lower'} by professional discretion: "
-                f"\"{standard.discretion}\"" + _census_words(dist, standard))
+                f"published a band {'higher' if published > rule else 'lower'} by professional discretion. "
+                f"The report: \"{standard.discretion}\"" + _census_words(dist, standard))
     else:
         text = (f"{standard.id}: {_views(dist, process, p, p_process, published.label)}. Its lowest key "
                 f"question is {_key_question_words(lowest, -1)}: the true band is likely to be lower.")

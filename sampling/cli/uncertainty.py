@@ -41,6 +41,7 @@ def _cmd_uncertainty(args) -> int:
 
 
 _SHORT = ("Inad", "RI", "Good", "Outs")
+_AVERAGE = ("wilson", "jeffreys", "agresti-coull")  # coverage only on average over true rates
 _KEY = ("key: Inad Inadequate, RI Requires improvement, Good, Outs Outstanding: the probability that the "
         "true band is each (Bayesian, Jeffreys prior) (methodology/band-uncertainty.md)")
 
@@ -85,7 +86,9 @@ def _format(result) -> list[str]:
     labels = _labels()
     dist = result.distribution
     kind = "finite (eligible cases)" if result.mode == "finite" else "process (underlying rate)"
-    lines = [f"{result.report}: {kind} uncertainty, {result.confidence:.0%} intervals, Jeffreys prior"]
+    promise = "on average over true rates" if result.method in _AVERAGE else "at least, at every true value"
+    lines = [f"{result.report}: {kind} uncertainty, {result.method} intervals at {result.confidence:.0%} "
+             f"({promise}), Jeffreys prior"]
     if result.mode == "finite":
         lines += _population_lines(result)
     lines.append(f"{'kq':<7} {'k/n':>6} {'%':>4}  {'interval':<15} " + " ".join(f"{s:>5}" for s in _SHORT))

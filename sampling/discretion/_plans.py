@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -28,7 +29,8 @@ class StandardPlan:
 
 def plans(true_rates, n, population) -> tuple[list[StandardPlan], Report | None]:
     """Turn the accepted forms of ``true_rates`` into per-standard plans."""
-    if isinstance(true_rates, Report) or (isinstance(true_rates, str) and not _is_number(true_rates)):
+    named = isinstance(true_rates, str) and not _is_number(true_rates)
+    if isinstance(true_rates, Report | os.PathLike) or named:
         report = load_report(true_rates)
         return _report_plans(report, n, population), report
     if isinstance(true_rates, Mapping):
