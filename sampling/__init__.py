@@ -15,6 +15,7 @@ from ._errors import (
     CaseListError,
     DenominatorWarning,
     ReportError,
+    ReserveWarning,
     SamplingError,
     SamplingWarning,
 )
@@ -38,6 +39,7 @@ from .answers import (
     read_answers,
     report_toml,
 )
+from .caselists import CaseList, CaseListProblem, read_case_list
 from .discretion import (
     DiscretionAssessment,
     SimulationResult,
@@ -58,6 +60,7 @@ from .framework import (
     percent,
     standard_rating,
 )
+from .plans import DomainPlan, Plan, PlanWorkbook, Replacement, plan, read_plan, replace_case
 from .reports import (
     KeyQuestion,
     RatingTable,
@@ -112,6 +115,7 @@ __all__ = [
     "SamplingWarning",
     "DenominatorWarning",
     "BalanceWarning",
+    "ReserveWarning",
     # the rules
     "Rating",
     "Framework",
@@ -189,4 +193,15 @@ __all__ = [
     "empirical_prior",
     "Agreement",
     "agreement",
+    # reading exports and planning an inspection's sample
+    "CaseList",
+    "CaseListProblem",
+    "read_case_list",
+    "Plan",
+    "DomainPlan",
+    "plan",
+    "PlanWorkbook",
+    "read_plan",
+    "Replacement",
+    "replace_case",
 ]

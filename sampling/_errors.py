@@ -17,7 +17,15 @@ class ReportError(SamplingError):
 
 
 class CaseListError(SamplingError):
-    """A case list (CSV or Excel) cannot be used for selection."""
+    """A case list (CSV or Excel) cannot be used for selection.
+
+    ``problems`` lists every problem found, one entry each (a file with three problems gives
+    three); the message is a summary line followed by one line per problem.
+    """
+
+    def __init__(self, message: str, problems=None):
+        super().__init__(message)
+        self.problems = list(problems) if problems is not None else [message]
 
 
 class SamplingWarning(UserWarning):
@@ -30,6 +38,10 @@ class DenominatorWarning(SamplingWarning):
 
 class BalanceWarning(SamplingWarning):
     """A selection could not meet the balance guarantee for every category."""
+
+
+class ReserveWarning(SamplingWarning):
+    """Fewer reserves than asked for: not enough cases are left outside the sample."""
 
 
 class AnswersError(SamplingError):

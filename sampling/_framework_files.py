@@ -73,12 +73,14 @@ def read_framework_data(name_or_path: str | Path, *, seen: tuple[str, ...] = ())
         raise ReportError(
             f"{where}: extends: must name a framework or a .toml file, got {parent!r} ({_FORMAT})"
         )
-    if parent in seen or parent == text:
-        raise ReportError(f"{where}: extends: {parent!r} extends itself through " + " -> ".join(seen))
     target = parent
     if base_folder is not None and parent not in bundled_framework_names():
-        target = str(base_folder / parent)
-    base, _ = read_framework_data(target, seen=(*seen, text))
+        target = str((base_folder / parent).resolve())
+    me = text if base_folder is None else str(Path(text).resolve())
+    if target in (*seen, me):
+        raise ReportError(f"{where}: extends: {parent!r} extends itself through "
+                          + " -> ".join((*seen, me, target)) + f" ({_FORMAT})")
+    base, _ = read_framework_data(target, seen=(*seen, me))
     merged = _merge(base, {k: v for k, v in data.items() if k != "extends"})
     return merged, where
 

@@ -32,6 +32,7 @@ from pathlib import Path
 
 from ._errors import AnswersError, SamplingError
 from .framework import DOMAIN_SAMPLES, Rating, get_framework
+from .reports import ANSWER_WORDS, answer_word
 
 __all__ = [
     "ANSWER_WORDS",
@@ -43,12 +44,6 @@ __all__ = [
     "report_toml",
 ]
 
-#: The words an answer may be written as (read trimmed, any case), and what each means.
-ANSWER_WORDS: dict[str, str] = {
-    "yes": "yes", "y": "yes",
-    "no": "no", "n": "no",
-    "not relevant": "not relevant", "n/a": "not relevant", "na": "not relevant", "nr": "not relevant",
-}
 _CHOICES = ("yes", "no", "not relevant")
 _ANSWER_COLUMNS = ("case_id", "domain", "key_question", "question", "answer")
 _QUALITATIVE_COLUMNS = ("standard", "name", "rating", "note")
@@ -465,12 +460,11 @@ def _answer(value: object, number: int, problems: list[str], blanks: list[int]) 
     if _blank(value):
         blanks.append(number)
         return None
-    word = " ".join(str(value).strip().lower().split())
-    if word not in ANSWER_WORDS:
+    word = answer_word(value)  # the one reading of answer words, shared with report_from_answers
+    if word is None:
         problems.append(f"answers row {number}: answer {_text(value)!r} is not yes, no or not relevant "
                         "(Y, N, n/a and NR are read too)")
-        return None
-    return ANSWER_WORDS[word]
+    return word
 
 
 def _check_cases(data, framework: str, problems: list[str]) -> None:

@@ -553,7 +553,7 @@ def overall_probabilities(score_pmf, framework: Framework | None = None,
     return np.bincount(ratings, weights=pmf, minlength=len(Rating))
 
 
-def proportion_cutoffs() -> tuple[float, ...]:
+def proportion_cutoffs(bounds: tuple[int, ...] | None = None) -> tuple[float, ...]:
     """The true proportions at which the printed percentage enters each band above Inadequate.
 
     A true rate p is printed as its percentage rounded half up, so it is rated Requires
@@ -565,7 +565,8 @@ def proportion_cutoffs() -> tuple[float, ...]:
     >>> proportion_cutoffs()
     (0.495, 0.645, 0.795)
     """
-    return tuple((lower - 0.5) / 100 for lower in BAND_LOWER_BOUNDS.values())
+    lower_bounds = tuple(BAND_LOWER_BOUNDS.values()) if bounds is None else bounds
+    return tuple((lower - 0.5) / 100 for lower in lower_bounds)
 
 
 def band_of_proportion(p: float) -> Rating:

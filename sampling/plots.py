@@ -13,7 +13,9 @@ from .framework import BAND_LOWER_BOUNDS, SCORE_BANDS, Rating
 __all__ = ["BAND_COLOURS", "OUTCOME_COLOURS", "band_ladder", "score_distribution", "operating_curves",
            "confusion_matrix", "attainable_percentages", "interval_coverage", "band_probability_plot",
            "report_score_distribution", "rule_errors", "balance_deviations", "imbalance_counts",
-           "inclusion_frequencies", "printed_percentages", "lowest_key_questions", "score_bar"]
+           "inclusion_frequencies", "printed_percentages", "lowest_key_questions", "score_bar",
+           "funnel_plot", "change_plot", "sample_spread", "sample_sizes_by_population", "margin_curves",
+           "band_accuracy_plot"]
 
 #: One colour per rating, worst first (colour-blind-safe, light enough to print text over).
 BAND_COLOURS = {
@@ -223,48 +225,6 @@ def attainable_percentages(ns=(8, 11, 17, 27, 43), *, ax=None):
     ax.set_xlabel("printed % yes (each tick: one possible count of 'yes')")
     ax.set_title("The percentages a key question can print, by the number of cases judged", fontsize=10)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.28), fontsize=7, ncols=4, framealpha=0.9)
-# lessons: balanced samples, printed percentages, the lowest key question, the score
-
-#: Colours and markers for comparing sampling designs (not ratings), colour-blind-safe.
-_DESIGN_STYLES = (("#0571b0", "o"), ("#ca0020", "s"), ("0.25", "^"), ("#4dac26", "D"))
-
-
-def balance_deviations(tables, *, title: str | None = None, ax=None):
-    """Each category's sample count minus its target, for one or more samples of one case list.
-
-    Parameters
-    ----------
-    tables : mapping of name -> balance table
-        ``Selection.balance`` or :func:`sampling.selection.balance_table` of each sample, all of
-        the same case list and n.
-
-    The grey bar of each category is its allowed range, [floor - target, ceiling - target]: a
-    marker on the bar is a count within a case of the target; each sample has its own marker and
-    row offset, so none hides another.
-    """
-    names = list(tables)
-    first = tables[names[0]]
-    fig, ax = _axes(ax, (9, 0.3 * len(first) + 2.2))
-    y = np.arange(len(first))[::-1].astype(float)
-    low = np.floor(first["target"].to_numpy() + 1e-9) - first["target"].to_numpy()
-    high = np.ceil(first["target"].to_numpy() - 1e-9) - first["target"].to_numpy()
-    ax.barh(y, high - low, left=low, height=0.8, color="0.85", zorder=0,
-            label="allowed: floor or ceiling of the target")
-    ax.axvline(0, color="0.4", linewidth=0.8, zorder=1)
-    offsets = np.linspace(-0.27, 0.27, len(names)) if len(names) > 1 else [0.0]
-    for (colour, marker), name, offset in zip(_DESIGN_STYLES, names, offsets, strict=False):
-        table = tables[name]
-        outside = int((~table["within"]).sum())
-        ax.plot(table["deviation"].to_numpy(), y + offset, marker, color=colour, markersize=4.5,
-                linestyle="none", zorder=3, label=f"{name} ({outside} of {len(table)} outside)")
-    labels = [f"{str(v).replace('_', ' ')}: {c}"
-              for v, c in zip(first["variable"], first["category"], strict=True)]
-    ax.set_yticks(y, labels, fontsize=8)
-    ax.set_xlabel("sample count minus target (cases)")
-    n = int(first["sample"].sum() / first["variable"].nunique())
-    ax.set_title(title or f"Each category's count against its target (n = {n})", fontsize=10)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.03 - 1.5 / (len(first) + 6)), fontsize=7, ncols=2,
-              framealpha=0.9)
     fig.tight_layout()
     return fig
 
@@ -341,29 +301,6 @@ def interval_coverage(n: int, methods=("wilson", "clopper-pearson"), *, confiden
     ax.set_ylabel("coverage (probability)")
     ax.set_title(f"{n} cases: how often the {confidence:.0%} interval contains the true rate", fontsize=10)
     ax.legend(loc="lower center", fontsize=7, framealpha=0.9)
-def imbalance_counts(simulations, *, title: str | None = None, ax=None):
-    """How many categories each draw put outside [floor, ceiling] of their targets, per design.
-
-    ``simulations`` maps a name to a :class:`sampling.selection.SelectionSimulation` (same case
-    list, n and ``balance_on``); bars of different designs stand side by side.
-    """
-    names = list(simulations)
-    fig, ax = _axes(ax, (8, 3.2))
-    top = max(int(s.outside.max()) for s in simulations.values())
-    width = 0.8 / len(names)
-    for i, ((colour, _), name) in enumerate(zip(_DESIGN_STYLES, names, strict=False)):
-        sim = simulations[name]
-        shares = np.bincount(sim.outside, minlength=top + 1) / sim.draws
-        ax.bar(np.arange(top + 1) + (i - (len(names) - 1) / 2) * width, shares, width=width, color=colour,
-               label=f"{name}: {sim.balanced_share:.0%} of draws balanced")
-    ax.set_xticks(range(top + 1))
-    ax.set_ylim(0, 1.4 * max(np.bincount(s.outside).max() / s.draws for s in simulations.values()))
-    ax.set_xlabel("categories outside the floor or ceiling of their target (count, per draw)")
-    ax.set_ylabel("share of draws")
-    first = simulations[names[0]]
-    ax.set_title(title or f"{first.draws:,} draws of {first.n} from {first.population} cases: "
-                          f"balance checked on {len(first.balance_on)} variables", fontsize=10)
-    ax.legend(fontsize=7, loc="upper right", framealpha=0.9)
     fig.tight_layout()
     return fig
 
@@ -450,6 +387,175 @@ def band_probability_plot(k: int, n: int, *, population: int | None = None, prio
               loc="upper left", fontsize=7, framealpha=0.9)
     ax.set_xlim(0, 100)
     ax.set_title(f"{k} of {n} 'yes', {view}: probability of each band", fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def report_score_distribution(report, *, mode: str = "process", populations=None, ax=None):
+    """A report's exact score distribution (:func:`score_distribution`) with the published score
+    and the rule's score (the lowest-key-question rule without discretion) marked.
+
+    Parameters
+    ----------
+    report : Report, bundled id or path
+    mode, populations : as :func:`sampling.rating_distribution`
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> fig = report_score_distribution("calderdale-2022")
+    >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()][-2:]
+    ['published score: 18', 'rule score: 17']
+    """
+    from .reports import load_report, rate_report
+    from .uncertainty import rating_distribution
+
+    report = load_report(report)
+    table = rate_report(report)
+    fig, ax = _axes(ax, (8, 3.4))
+    score_distribution(rating_distribution(report, mode=mode, populations=populations), ax=ax)
+    published, rule = table.published_score, table.rule_score
+    if published == rule:
+        ax.axvline(published, color="0.05", linewidth=2, zorder=4,
+                   label=f"published score = rule score: {published}")
+    else:
+        ax.axvline(published, color="0.05", linewidth=2, zorder=4, label=f"published score: {published}")
+        ax.axvline(rule, color="#b2182b", linewidth=2, linestyle="--", zorder=5, label=f"rule score: {rule}")
+    ax.legend(loc="upper left", fontsize=7, framealpha=0.9)
+    fig.tight_layout()
+    return fig
+
+
+#: Colours of the three outcomes of a rating against the truth (not ratings: not the band palette).
+OUTCOME_COLOURS = {"p_too_low": "#67a9cf", "p_correct": "#f0f0f0", "p_too_high": "#ef8a62"}
+_OUTCOME_LABELS = {"p_too_low": "too low (below the true band)", "p_correct": "right band",
+                   "p_too_high": "too high (above the true band)"}
+
+
+def rule_errors(table, *, title: str | None = None, ax=None):
+    """Stacked bars, one per rule: P(too low), P(right band), P(too high), and how often it fires.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        One row per rule (the index names it) with columns ``p_correct``, ``p_too_high``,
+        ``p_too_low`` and optionally ``fire_rate``: :func:`sampling.compare_rules`, or rows built
+        from :class:`sampling.SimulationResult`'s ``with_rule``.
+    title : str, optional
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> from sampling import compare_rules
+    >>> fig = rule_errors(compare_rules(["strict", "cases(1)"], n=11, rates=[0.62]))
+    >>> [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    ['cases(1)', 'strict']
+    """
+    fig, ax = _axes(ax, (8, 0.45 * len(table) + 1.9))
+    names = [str(name) for name in table.index][::-1]
+    rows = table.iloc[::-1]
+    left = np.zeros(len(rows))
+    for column in ("p_too_low", "p_correct", "p_too_high"):
+        values = rows[column].to_numpy(dtype=float)
+        ax.barh(names, values, left=left, color=OUTCOME_COLOURS[column], edgecolor="0.3",
+                linewidth=0.6, label=_OUTCOME_LABELS[column])
+        for y, (start, width) in enumerate(zip(left, values, strict=True)):
+            if width >= 0.06:
+                ax.text(start + width / 2, y, f"{width:.2f}", ha="center", va="center", fontsize=7)
+        left = left + values
+    if "fire_rate" in rows:
+        for y, fire in enumerate(rows["fire_rate"].to_numpy(dtype=float)):
+            ax.text(1.01, y, f"fires {fire:.2f}", ha="left", va="center", fontsize=7)
+    ax.set_xlim(0, 1.15)
+    ax.set_xticks(np.linspace(0, 1, 6))
+    ax.set_xlabel("probability (share of inspections)")
+    ax.set_ylabel("rule")
+    ax.set_title(title or "Each rule: the chance of a rating too low, right and too high", fontsize=10)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.45, -0.3 if len(rows) < 4 else -0.18),
+              fontsize=7, ncols=3, framealpha=0.9)
+    fig.tight_layout()
+    return fig
+
+
+#: Colours and markers for comparing sampling designs (not ratings), colour-blind-safe.
+_DESIGN_STYLES = (("#0571b0", "o"), ("#ca0020", "s"), ("0.25", "^"), ("#4dac26", "D"))
+
+
+def balance_deviations(tables, *, title: str | None = None, ax=None):
+    """Each category's sample count minus its target, for one or more samples of one case list.
+
+    Parameters
+    ----------
+    tables : mapping of name -> balance table
+        ``Selection.balance`` or :func:`sampling.selection.balance_table` of each sample, all of
+        the same case list and n.
+
+    The grey bar of each category is its allowed range, [floor - target, ceiling - target]: a
+    marker on the bar is a count within a case of the target; each sample has its own marker and
+    row offset, so none hides another.
+    """
+    names = list(tables)
+    first = tables[names[0]]
+    fig, ax = _axes(ax, (9, 0.3 * len(first) + 2.2))
+    y = np.arange(len(first))[::-1].astype(float)
+    low = np.floor(first["target"].to_numpy() + 1e-9) - first["target"].to_numpy()
+    high = np.ceil(first["target"].to_numpy() - 1e-9) - first["target"].to_numpy()
+    ax.barh(y, high - low, left=low, height=0.8, color="0.85", zorder=0,
+            label="allowed: floor or ceiling of the target")
+    ax.axvline(0, color="0.4", linewidth=0.8, zorder=1)
+    offsets = np.linspace(-0.27, 0.27, len(names)) if len(names) > 1 else [0.0]
+    for (colour, marker), name, offset in zip(_DESIGN_STYLES, names, offsets, strict=False):
+        table = tables[name]
+        outside = int((~table["within"]).sum())
+        ax.plot(table["deviation"].to_numpy(), y + offset, marker, color=colour, markersize=4.5,
+                linestyle="none", zorder=3, label=f"{name} ({outside} of {len(table)} outside)")
+    labels = [f"{str(v).replace('_', ' ')}: {c}"
+              for v, c in zip(first["variable"], first["category"], strict=True)]
+    ax.set_yticks(y, labels, fontsize=8)
+    ax.set_xlabel("sample count minus target (cases)")
+    n = int(first["sample"].sum() / first["variable"].nunique())
+    ax.set_title(title or f"Each category's count against its target (n = {n})", fontsize=10)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.03 - 1.5 / (len(first) + 6)), fontsize=7, ncols=2,
+              framealpha=0.9)
+    fig.tight_layout()
+    return fig
+
+
+def imbalance_counts(simulations, *, title: str | None = None, ax=None):
+    """How many categories each draw put outside [floor, ceiling] of their targets, per design.
+
+    ``simulations`` maps a name to a :class:`sampling.selection.SelectionSimulation` (same case
+    list, n and ``balance_on``); bars of different designs stand side by side.
+    """
+    names = list(simulations)
+    fig, ax = _axes(ax, (8, 3.2))
+    top = max(int(s.outside.max()) for s in simulations.values())
+    width = 0.8 / len(names)
+    for i, ((colour, _), name) in enumerate(zip(_DESIGN_STYLES, names, strict=False)):
+        sim = simulations[name]
+        shares = np.bincount(sim.outside, minlength=top + 1) / sim.draws
+        ax.bar(np.arange(top + 1) + (i - (len(names) - 1) / 2) * width, shares, width=width, color=colour,
+               label=f"{name}: {sim.balanced_share:.0%} of draws balanced")
+    ax.set_xticks(range(top + 1))
+    ax.set_ylim(0, 1.4 * max(np.bincount(s.outside).max() / s.draws for s in simulations.values()))
+    ax.set_xlabel("categories outside the floor or ceiling of their target (count, per draw)")
+    ax.set_ylabel("share of draws")
+    first = simulations[names[0]]
+    ax.set_title(title or f"{first.draws:,} draws of {first.n} from {first.population} cases: "
+                          f"balance checked on {len(first.balance_on)} variables", fontsize=10)
+    ax.legend(fontsize=7, loc="upper right", framealpha=0.9)
+    fig.tight_layout()
+    return fig
+
+
 def inclusion_frequencies(simulation, *, title: str | None = None, ax=None):
     """Each case's inclusion frequency over many draws against n / N, with the band of
     two Monte Carlo standard errors a fair design stays within for about 19 cases in 20.
@@ -523,41 +629,6 @@ def printed_percentages(n: int, *, highlight: int | None = None, window: tuple[f
     return fig
 
 
-def report_score_distribution(report, *, mode: str = "process", populations=None, ax=None):
-    """A report's exact score distribution (:func:`score_distribution`) with the published score
-    and the rule's score (the lowest-key-question rule without discretion) marked.
-
-    Parameters
-    ----------
-    report : Report, bundled id or path
-    mode, populations : as :func:`sampling.rating_distribution`
-    ax : matplotlib Axes, optional
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-
-    Examples
-    --------
-    >>> fig = report_score_distribution("calderdale-2022")
-    >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()][-2:]
-    ['published score: 18', 'rule score: 17']
-    """
-    from .reports import load_report, rate_report
-    from .uncertainty import rating_distribution
-
-    report = load_report(report)
-    table = rate_report(report)
-    fig, ax = _axes(ax, (8, 3.4))
-    score_distribution(rating_distribution(report, mode=mode, populations=populations), ax=ax)
-    published, rule = table.published_score, table.rule_score
-    if published == rule:
-        ax.axvline(published, color="0.05", linewidth=2, zorder=4,
-                   label=f"published score = rule score: {published}")
-    else:
-        ax.axvline(published, color="0.05", linewidth=2, zorder=4, label=f"published score: {published}")
-        ax.axvline(rule, color="#b2182b", linewidth=2, linestyle="--", zorder=5, label=f"rule score: {rule}")
-    ax.legend(loc="upper left", fontsize=7, framealpha=0.9)
 def lowest_key_questions(report, *, ax=None):
     """Each standard's key questions over the bands, the lowest ringed: it sets the standard's
     rating (Nottingham City 2020, Annexe 2). The rule's and the published rating are written
@@ -596,57 +667,6 @@ def lowest_key_questions(report, *, ax=None):
     return fig
 
 
-#: Colours of the three outcomes of a rating against the truth (not ratings: not the band palette).
-OUTCOME_COLOURS = {"p_too_low": "#67a9cf", "p_correct": "#f0f0f0", "p_too_high": "#ef8a62"}
-_OUTCOME_LABELS = {"p_too_low": "too low (below the true band)", "p_correct": "right band",
-                   "p_too_high": "too high (above the true band)"}
-
-
-def rule_errors(table, *, title: str | None = None, ax=None):
-    """Stacked bars, one per rule: P(too low), P(right band), P(too high), and how often it fires.
-
-    Parameters
-    ----------
-    table : pandas.DataFrame
-        One row per rule (the index names it) with columns ``p_correct``, ``p_too_high``,
-        ``p_too_low`` and optionally ``fire_rate``: :func:`sampling.compare_rules`, or rows built
-        from :class:`sampling.SimulationResult`'s ``with_rule``.
-    title : str, optional
-    ax : matplotlib Axes, optional
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-
-    Examples
-    --------
-    >>> from sampling import compare_rules
-    >>> fig = rule_errors(compare_rules(["strict", "cases(1)"], n=11, rates=[0.62]))
-    >>> [t.get_text() for t in fig.axes[0].get_yticklabels()]
-    ['cases(1)', 'strict']
-    """
-    fig, ax = _axes(ax, (8, 0.45 * len(table) + 1.9))
-    names = [str(name) for name in table.index][::-1]
-    rows = table.iloc[::-1]
-    left = np.zeros(len(rows))
-    for column in ("p_too_low", "p_correct", "p_too_high"):
-        values = rows[column].to_numpy(dtype=float)
-        ax.barh(names, values, left=left, color=OUTCOME_COLOURS[column], edgecolor="0.3",
-                linewidth=0.6, label=_OUTCOME_LABELS[column])
-        for y, (start, width) in enumerate(zip(left, values, strict=True)):
-            if width >= 0.06:
-                ax.text(start + width / 2, y, f"{width:.2f}", ha="center", va="center", fontsize=7)
-        left = left + values
-    if "fire_rate" in rows:
-        for y, fire in enumerate(rows["fire_rate"].to_numpy(dtype=float)):
-            ax.text(1.01, y, f"fires {fire:.2f}", ha="left", va="center", fontsize=7)
-    ax.set_xlim(0, 1.15)
-    ax.set_xticks(np.linspace(0, 1, 6))
-    ax.set_xlabel("probability (share of inspections)")
-    ax.set_ylabel("rule")
-    ax.set_title(title or "Each rule: the chance of a rating too low, right and too high", fontsize=10)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.45, -0.3 if len(rows) < 4 else -0.18),
-              fontsize=7, ncols=3, framealpha=0.9)
 def score_bar(table, *, ax=None):
     """How the 0-36 score adds up: one bar for the rule's ratings and one for the published ones.
 
@@ -691,10 +711,6 @@ def score_bar(table, *, ax=None):
     return fig
 
 
-# --------------------------------------------------------------------------------------------
-# across inspections
-
-
 def _funnel_panel(result, key_question: str, ax) -> None:
     points = result.points[result.points["key_question"] == key_question]
     limits = result.limits[result.limits["key_question"] == key_question]
@@ -705,7 +721,8 @@ def _funnel_panel(result, key_question: str, ax) -> None:
         ax.plot(group["n"], group["low"] * 100, color="0.35", linestyle=style, linewidth=0.9,
                 label=f"{level:.1%} limits")
         ax.plot(group["n"], group["high"] * 100, color="0.35", linestyle=style, linewidth=0.9)
-    ax.axhline(rate * 100, color="0.1", linewidth=1.0, label=f"pooled {rate:.1%}")
+    # blue, not black: a black line across the whole panel reads as a frame
+    ax.axhline(rate * 100, color="#2166ac", linewidth=1.4, label=f"pooled {rate:.1%}")
     inside = points["outside"].isna()
     ax.plot(points.loc[inside, "relevant"], points.loc[inside, "proportion"] * 100, "o", color="0.25",
             markersize=4, label="inside")
@@ -779,4 +796,241 @@ def change_plot(comparison, *, ax=None):
     return fig
 
 
-__all__ += ["funnel_plot", "change_plot"]
+# --------------------------------------------------------------------------------------------
+# lesson 1: why sample and how many
+
+
+def sample_spread(n: int, population: int, yes: int, *, draws: int = 1000, margin: float = 0.05, rng=None,
+                  ax=None):
+    """Many random samples of ``n`` from ``population`` cases, ``yes`` of them "yes": where each
+    sample's percentage lands, against the truth and the window of ``margin`` around it.
+
+    Each draw is a sample without replacement, so its count of "yes" is
+    X ~ Hypergeometric(N, K, n) with K = ``yes``; the bars are the simulated shares of the draws at
+    each k (dark when |k/n - K/N| <= margin), the dots the exact probabilities
+    P(X = k) = C(K, k) C(N - K, n - k) / C(N, n). The legend gives both shares within the window.
+
+    Parameters
+    ----------
+    n : int
+        Cases in each sample (1 to ``population``).
+    population : int
+        N, the eligible cases.
+    yes : int
+        K, how many of the N would be judged "yes" (0 to N).
+    draws : int
+        Number of simulated samples.
+    margin : float
+        Half-width of the window around the truth, as a proportion (0.05: five points).
+    rng : int, Generator or None
+        Seed of the simulation.
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> fig = sample_spread(20, 57, 34, draws=1000, rng=1)
+    >>> texts = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    >>> texts[1]
+    'simulated: 410 of 1,000 samples (41.0%) within ±5 points'
+    >>> texts[3]
+    'exact (hypergeometric): 41.5% within ±5 points'
+    """
+    from scipy.stats import hypergeom
+
+    from . import _validation as check
+    from ._errors import SamplingError
+
+    population = check.count(population, "population", low=1)
+    n = check.count(n, "n", low=1)
+    if n > population:
+        raise SamplingError(f"n = {n} is more than the population of {population}; "
+                            f"choose n from 1 to {population}")
+    yes = check.count(yes, "yes")
+    if yes > population:
+        raise SamplingError(f"yes must be from 0 to the population of {population}, got {yes}")
+    draws = check.count(draws, "draws", low=1)
+    if isinstance(margin, bool) or not isinstance(margin, float | int) or not 0 < margin < 1:
+        raise SamplingError(f"margin must be between 0 and 1 (a proportion, e.g. 0.05), got {margin!r}")
+    drawn = check.generator(rng).hypergeometric(yes, population - yes, n, size=draws)
+    k = np.arange(n + 1)
+    simulated = np.bincount(drawn, minlength=n + 1) / draws
+    exact = hypergeom.pmf(k, population, yes, n)
+    truth = yes / population
+    inside = np.abs(k / n - truth) <= margin + 1e-9
+    fig, ax = _axes(ax, (8, 3.4))
+    points = f"±{100 * margin:g} points"
+    window = ax.axvspan(100 * max(truth - margin, 0), 100 * min(truth + margin, 1), color="0.92", zorder=0)
+    width = 100 / n * 0.8
+    within = ax.bar(100 * k[inside] / n, simulated[inside], width=width, color="0.35", zorder=2)
+    outside = ax.bar(100 * k[~inside] / n, simulated[~inside], width=width, color="0.75", zorder=2)
+    dots, = ax.plot(100 * k / n, exact, "o", color="#ca0020", markersize=4, zorder=3)
+    line = ax.axvline(100 * truth, color="0.05", linewidth=1.5, zorder=4)
+    hits = int(np.count_nonzero(inside[drawn]))
+    ax.legend([window, within, outside, dots, line],
+              [f"within {points} of the truth",
+               f"simulated: {hits:,} of {draws:,} samples ({hits / draws:.1%}) within {points}",
+               "simulated: further from the truth",
+               f"exact (hypergeometric): {exact[inside].sum():.1%} within {points}",
+               f"truth: {yes:,} of {population:,} = {100 * truth:.1f} %"],
+              loc="upper left", fontsize=7, framealpha=0.9, ncols=2)
+    seen = k[(exact > 1e-4) | (simulated > 0)]
+    ax.set_xlim(max(100 * seen.min() / n - 8, 0), min(100 * seen.max() / n + 8, 100))
+    ax.set_ylim(0, max(simulated.max(), exact.max()) * 1.45)  # room for the legend above the bars
+    ax.set_xlabel(f"the sample's percentage 'yes' (100 k / n, %; one case = {100 / n:.1f} points)")
+    ax.set_ylabel("share of samples")
+    ax.set_title(f"{draws:,} random samples of {n} from {population:,} cases: how far each lands from the "
+                 "truth", fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def sample_sizes_by_population(max_population: int = 100, *, confidence: float = 0.80, margin: float = 0.05,
+                               ax=None):
+    """The sample size n for every eligible population N from 1 to ``max_population``: the normal
+    method with each finite-population correction, and the exact method
+    (:func:`sampling.sample_size`), against the census line n = N.
+
+    Cochran's form n0 / (1 + (n0 - 1) / N) and the simple form n0 / (1 + n0 / N) (Cochran 1977,
+    section 4.4) agree for most N; the populations where they differ by a case are ringed.
+
+    Examples
+    --------
+    >>> fig = sample_sizes_by_population(30)
+    >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()][3]
+    'simple form one case below Cochran: N = 24, 28'
+    """
+    from . import _validation as check
+    from .size import sample_size
+
+    top = check.count(max_population, "max_population", low=2)
+    populations = np.arange(1, top + 1)
+
+    def sizes(**options) -> np.ndarray:
+        return np.array([sample_size(int(N), confidence=confidence, margin=margin, **options).n
+                         for N in populations])
+
+    cochran, simple, exact = sizes(), sizes(correction="simple"), sizes(method="exact")
+    fig, ax = _axes(ax, (8, 3.6))
+    ax.plot(populations, populations, color="0.7", linewidth=1, linestyle=":", zorder=1,
+            label="census: every case (n = N)")
+    # Cochran wide and light beneath, simple narrow and dark on top: both stay visible where equal
+    ax.step(populations, cochran, where="mid", color="#92c5de", linewidth=4, zorder=2,
+            label="normal, Cochran form (the reports)")
+    ax.step(populations, simple, where="mid", color="0.1", linewidth=1, linestyle="--", zorder=3,
+            label="normal, simple form")
+    differ = populations[cochran != simple]
+    shown = ", ".join(map(str, differ[:6])) + (", ..." if differ.size > 6 else "")
+    ax.plot(differ, simple[cochran != simple], "o", markersize=7, markerfacecolor="none",
+            markeredgecolor="#ca0020", zorder=5, label=f"simple form one case below Cochran: N = {shown}"
+            if differ.size else "the two forms agree at every N")
+    ax.step(populations, exact, where="mid", color="#e66101", linewidth=1.6, zorder=4,
+            label="exact (hypergeometric)")
+    ax.set_xlim(0, top + 1)
+    ax.set_ylim(0, max(exact.max(), cochran.max()) * 1.08)
+    ax.set_xlabel("eligible cases, N (count)")
+    ax.set_ylabel("sample size, n (cases)")
+    ax.set_title(f"Cases to read for {confidence:.0%} confidence and a ±{100 * margin:g}-point margin",
+                 fontsize=10)
+    ax.legend(loc="upper left", fontsize=7, framealpha=0.9)
+    fig.tight_layout()
+    return fig
+
+
+def margin_curves(populations=(20, 40, 57, 100, None), *, confidence: float = 0.80, margin: float = 0.05,
+                  mark=(), max_n: int = 200, ax=None):
+    """The margin of error a sample of n achieves, against n, one curve per eligible population N
+    (:func:`sampling.margin_of_error`, normal method, Cochran's correction), with the target margin.
+
+    e = z sqrt(p (1 - p) / n x (N - n) / (N - 1)) at p = 1/2 (Cochran 1977, section 4.4): 0 for a
+    census. ``mark`` is a sequence of (label, n, N) points to ring; ``max_n`` ends the curve of an
+    unlimited population (N = None).
+
+    Examples
+    --------
+    >>> fig = margin_curves([57], mark=[("Essex 2018, court", 43, 57)])
+    >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    ['N = 57', 'target: ±5 points', 'Essex 2018, court: 43 of 57, ±4.89 points']
+    """
+    from .size import margin_of_error
+
+    fig, ax = _axes(ax, (8, 3.6))
+    right = 0
+    for i, population in enumerate(populations):
+        ns = np.arange(1, (max_n if population is None else population) + 1)
+        values = [100 * margin_of_error(int(n), population, confidence=confidence) for n in ns]
+        ax.plot(ns, values, zorder=2 + i, **_line_style(i),
+                label="unlimited population" if population is None else f"N = {population}")
+        right = max(right, ns[-1])
+    ax.axhline(100 * margin, color="0.1", linewidth=1, linestyle="--", zorder=1,
+               label=f"target: ±{100 * margin:g} points")
+    for label, n, population in mark:
+        value = 100 * margin_of_error(n, population, confidence=confidence)
+        ax.plot(n, value, "o", markersize=10, markerfacecolor="none", markeredgecolor="#ca0020",
+                markeredgewidth=2, zorder=10, label=f"{label}: {n} of {population}, ±{value:.2f} points")
+    ax.set_xlim(0, right + 1)
+    ax.set_ylim(0, 25)
+    ax.set_xlabel("cases sampled, n (count)")
+    ax.set_ylabel("margin of error (percentage points)")
+    ax.set_title(f"The margin a sample achieves at {confidence:.0%} confidence (p = 0.5)", fontsize=10)
+    ax.legend(loc="upper right", fontsize=7, framealpha=0.9)
+    fig.tight_layout()
+    return fig
+
+
+def band_accuracy_plot(samples, *, confidence: float = 0.80, ax=None):
+    """The chance that the printed percentage falls in the true band, against the true rate.
+
+    ``samples`` is a sequence of (n, N) pairs (N None for an unlimited population). For each,
+    the ``p_correct`` column of :func:`sampling.operating_characteristic` with no rule: exactly
+    P(band(percent(X, n)) = band(percent(K, N))) with X ~ Hypergeometric(N, K, n), at every
+    K = 0..N (drawn as dots), or with X ~ Binomial(n, p) on a grid of p when N is None. The
+    shading is the true band, which changes where the true percentage prints into the next band
+    (:func:`sampling.framework.proportion_cutoffs`). Each label gives the sample's margin of
+    error at ``confidence``.
+
+    Examples
+    --------
+    >>> fig = band_accuracy_plot([(43, 57)])
+    >>> fig.axes[0].get_legend().get_texts()[0].get_text()
+    '43 of 57 cases, margin ±4.9 points: right band at 80% or more for 47 of 58 possible true rates'
+    """
+    from .discretion import operating_characteristic
+    from .framework import proportion_cutoffs
+    from .size import margin_of_error
+
+    fig, ax = _axes(ax, (8, 4.4))
+    cuts = [0, *proportion_cutoffs(), 1]
+    for i, rating in enumerate(Rating):
+        ax.axvspan(100 * cuts[i], 100 * cuts[i + 1], color=BAND_COLOURS[rating], zorder=0)
+        ax.text(50 * (cuts[i] + cuts[i + 1]), 0.04, rating.label.replace(" ", "\n", 1), ha="center",
+                va="bottom", fontsize=7, color="0.25", zorder=1)
+    for i, (n, population) in enumerate(samples):
+        rates = None if population is None else list(np.arange(population + 1) / population)
+        oc = operating_characteristic(n, population=population, rates=rates)
+        p = oc["p_correct"].to_numpy()
+        e = 100 * margin_of_error(n, population, confidence=confidence)
+        who = f"{n} cases, unlimited population" if population is None else f"{n} of {population} cases"
+        # an unlimited population: a wide pale line beneath; finite: dots, the earlier ones larger and
+        # hollow, so that equal curves stay visible one inside the other
+        style = (dict(color=f"C{i % 10}", linewidth=4, alpha=0.45, zorder=2) if population is None else
+                 dict(color=f"C{i % 10}", marker="os^D"[i % 4], markersize=max(6.5 - 1.5 * i, 2.5),
+                      markerfacecolor="none" if i == 0 else f"C{i % 10}", linewidth=0.8, zorder=3 + i))
+        sure = int((p >= confidence - 1e-12).sum())
+        grid = "possible true rates" if population else "rates on a half-point grid"
+        ax.plot(oc.index.to_numpy() * 100, p, **style,
+                label=f"{who}, margin ±{e:.1f} points: right band at {confidence:.0%} or more "
+                      f"for {sure} of {p.size} {grid}")
+    ax.axhline(confidence, color="0.1", linewidth=0.9, linestyle="--", zorder=1,
+               label=f"{confidence:.0%} (the reports' confidence level)")
+    ax.set_xlim(0, 100)
+    ax.set_ylim(0, 1.03)
+    ax.set_xlabel("true rate among the eligible cases (%; shading: the true band)")
+    ax.set_ylabel("P(printed % in the true band)")
+    ax.set_title("How often the printed percentage lands in the service's true band", fontsize=10)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), fontsize=7, framealpha=0.9)
+    fig.tight_layout()
+    return fig

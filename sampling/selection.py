@@ -7,18 +7,26 @@ population" (every methodology annexe). The method (``methodology/stratified-sel
 
 1. **Cells.** Cases are grouped by their categories on every balancing variable (the
    cross-classification); cases in one cell are interchangeable for balance.
-2. **Flight: systematic sampling over cells.** Each cell's proportional target
-   t = n N_cell / N is rounded to its floor or ceiling by systematic sampling over the cells in
-   random order: the cell counts sum to n exactly and each has expectation t exactly, so every
-   case's inclusion probability is n / N before landing (Madow 1949).
-3. **Landing: the nearest balanced counts.** An integer program (scipy's HiGHS ``milp``) finds the
-   cell counts that first minimise the total shortfall outside [floor, ceiling] of every
-   variable's target (zero exactly when a balanced sample exists, so one is always found) and then
-   change the flight's counts by as few cases as possible (ties broken at random).
-4. **Cases.** Each cell's cases are taken by simple random sampling without replacement.
+2. **Flight: a random walk to a vertex.** Each cell's proportional target t = n N_cell / N is
+   written floor(t) + y. The fractional parts y take random steps, each a martingale as in the
+   cube method's flight (Deville and Tillé 2004), that keep the total at n and every variable's
+   count within [floor, ceiling] of its target, until the walk stops at a vertex of that
+   polytope; each cell's expected count stays exactly its target. With one or two variables the
+   vertex is an integer point (the constraints are totally unimodular), so every case's inclusion
+   probability is exactly n / N (unbiased controlled rounding, Cox 1987).
+3. **Rounding a fractional vertex.** With three or more variables a few cells can stay
+   fractional: a rounding of them that keeps every variable within its limits is drawn (with
+   probability proportional to prod y^x (1 - y)^(1 - x)); if there is none, they are rounded by
+   systematic sampling (Madow 1949; expectations kept) and
+4. **landing**: an integer program (scipy's HiGHS ``milp``) finds the cell counts that first
+   minimise the total shortfall outside [floor, ceiling] of every variable's target (zero exactly
+   when a balanced sample exists, so one is always found) and then change the counts by as few
+   cases as possible (ties broken at random).
+5. **Cases.** Each cell's cases are taken by simple random sampling without replacement.
 
-Everything random comes from ``rng``: the same seed and the same case list give the same sample.
-Nothing here knows about ratings.
+Reserves follow the sample's cells, and each names the sampled case it stands in for
+(``replaces``). Everything random comes from ``rng``: the same seed and the same case list give
+the same sample on every machine. Nothing here knows about ratings.
 """
 
 from __future__ import annotations
@@ -35,7 +43,8 @@ import numpy as np
 from ._errors import BalanceWarning, CaseListError, SamplingError
 
 __all__ = ["Recency", "Selection", "select", "select_by_domain", "read_cases", "balance_table",
-           "DEFAULT_STRATA", "SelectionSimulation", "simulate_selection"]
+           "choose_reserve", "recount_balance", "DEFAULT_STRATA", "SelectionSimulation",
+           "simulate_selection"]
 
 DEFAULT_STRATA = ("gender", "disposal_type", "rosh", "safety_wellbeing")
 _RECENT = "recent"  # the name of the derived recency variable in balance tables
@@ -105,71 +114,42 @@ class Recency:
         return ((dates >= earliest) & (dates <= latest)).to_numpy()
 
 
-def read_cases(path) -> object:
-    """Read a case list from CSV or Excel (.xlsx) as text; never modifies the file.
+def read_cases(path, *, sheet=None) -> object:
+    """Read a case list from CSV or Excel (.xlsx) as text, under its own headings; never modifies
+    the file.
+
+    The file is read as :func:`sampling.caselists.read_table` reads it: a CSV file in UTF-8 (with
+    or without a byte-order mark), comma, semicolon or tab separated; a workbook's sheet with the
+    case columns (or ``sheet``); rows with no value at all (an Excel export's trailing ",,,,") left
+    out. The file's SHA-256 is kept in ``frame.attrs["sha256"]`` for the selection's audit.
 
     Raises
     ------
     CaseListError
-        For a missing, empty or unreadable file or an unknown file type.
+        For a missing, empty or unreadable file, an unknown file type or a file with no rows.
     """
-    from pathlib import Path
+    from .caselists import read_table
 
-    import pandas as pd
-
-    path = Path(path)
-    if not path.exists():
-        raise CaseListError(f"{path}: no such file")
-    if not path.is_file():
-        raise CaseListError(f"{path}: not a file")
-    suffix = path.suffix.lower()
-    if suffix not in (".csv", ".xlsx"):
-        kind = suffix or "(none)"
-        raise CaseListError(f"{path}: unknown file type {kind!r}; give a .csv or .xlsx case list")
-    if path.stat().st_size == 0:
-        raise CaseListError(f"{path}: the file is empty")
-    try:
-        if suffix == ".csv":
-            frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
-        else:
-            try:
-                import openpyxl  # noqa: F401
-            except ImportError:
-                raise CaseListError(f"{path}: reading Excel needs openpyxl; "
-                                    "pip install 'inspection-sampling[excel]'") from None
-            frame = pd.read_excel(path, dtype=str)
-    except CaseListError:
-        raise
-    except (pd.errors.EmptyDataError, pd.errors.ParserError, UnicodeDecodeError, ValueError, OSError) as exc:
-        raise CaseListError(f"{path}: cannot read the case list ({exc.__class__.__name__}: "
-                            f"{str(exc).splitlines()[0] if str(exc) else 'unreadable'})") from None
+    frame = read_table(path, sheet=sheet)
     if frame.empty:
         raise CaseListError(f"{path}: the case list has no rows")
     return frame
 
 
-def _resolve_columns(frame, wanted: Sequence[str], what: str) -> dict[str, str]:
-    """Map each wanted name to the frame's column, matching regardless of case and spacing."""
+def _resolve_columns(frame, wanted: Sequence[str], what: str, fixes: Mapping[str, str] | None = None
+                     ) -> dict[str, str]:
+    """Map each wanted name to the frame's column, matching regardless of case and spacing; every
+    missing one named at once, with the option that names it (``fixes``)."""
     found = {}
     for column in frame.columns:
         found.setdefault(_normal_name(column), column)
-    result = {}
-    for name in wanted:
-        key = _normal_name(name)
-        if key not in found:
-            raise CaseListError(f"missing {what} column {name!r}; columns found: "
-                                + ", ".join(str(c) for c in frame.columns))
-        result[name] = found[key]
-    return result
-
-
-def _input_hash(frame) -> str:
-    import pandas as pd
-
-    digest = hashlib.sha256()
-    digest.update("\x1f".join(map(str, frame.columns)).encode())
-    digest.update(pd.util.hash_pandas_object(frame.astype(str), index=False).to_numpy().tobytes())
-    return digest.hexdigest()[:16]
+    missing = [name for name in wanted if _normal_name(name) not in found]
+    if missing:
+        names = ", ".join(repr(m) for m in missing)
+        hints = sorted({fixes[m] for m in missing if fixes and m in fixes})
+        raise CaseListError(f"missing {what} column{'s' if len(missing) > 1 else ''} {names}; columns found: "
+                            + ", ".join(str(c) for c in frame.columns) + "".join(f"; {h}" for h in hints))
+    return {name: found[_normal_name(name)] for name in wanted}
 
 
 # --------------------------------------------------------------------------------------------
@@ -181,9 +161,12 @@ class Selection:
     """A balanced random sample with its reserves, balance table and audit fields.
 
     ``sample`` holds the chosen rows with every input column; ``reserves`` the ordered
-    replacement list (column ``reserve_rank``, 1 first); ``balance`` one row per variable and
-    category; ``misses`` the categories outside [floor, ceiling] of their target (empty when the
-    guarantee holds).
+    replacement list (column ``reserve_rank``, 1 first, and ``replaces``, the sampled case each
+    stands in for); ``balance`` one row per variable and category; ``misses`` the categories
+    outside [floor, ceiling] of their target (empty when the guarantee holds). ``input_sha256``
+    is the SHA-256 given to :func:`select` (the case list file's), else that of the frame's
+    headings and cells; ``input_hash`` its first 16 digits. ``reserves_asked`` is the length of
+    reserve list asked for; fewer cases left give fewer (``short_of_reserves`` says so).
     """
 
     sample: object
@@ -198,7 +181,17 @@ class Selection:
     version: str
     recency: Recency | None = None
     replaced: tuple[tuple[str, str], ...] = ()
+    input_sha256: str = ""
+    reserves_asked: int = 0
     _frame: object = field(default=None, repr=False, compare=False)
+
+    @property
+    def short_of_reserves(self) -> str | None:
+        """What to say when fewer cases were left than reserves asked for (None when not)."""
+        if self.reserves_asked <= len(self.reserves):
+            return None
+        return (f"{self.reserves_asked} reserves asked for but only {len(self.reserves)} case(s) are left "
+                f"outside the sample of {self.n} from {self.population}; all of them are reserves")
 
     @property
     def misses(self):
@@ -232,12 +225,16 @@ class Selection:
 
     def to_dict(self) -> dict:
         """The JSON shape of ``python -m sampling select --json`` (keys fixed)."""
-        rows = [{"variable": r.variable, "category": r.category, "population": int(r.population),
+        rows = [{"variable": r.variable, "category": _plain(r.category), "population": int(r.population),
                  "target": float(r.target), "sample": int(r.sample)} for r in self.balance.itertuples()]
-        misses = [{"variable": r.variable, "category": r.category, "target": float(r.target),
+        misses = [{"variable": r.variable, "category": _plain(r.category), "target": float(r.target),
                    "sample": int(r.sample), "miss": float(r.miss)} for r in self.misses.itertuples()]
-        return {"n": self.n, "population": self.population, "seed": self.seed, "balance": rows,
-                "misses": misses}
+        pairs = zip(self.reserves[self.id_column], self.reserves["replaces"], strict=True)
+        reserves = [{"case_id": str(case), "replaces": None if other is None else str(other)}
+                    for case, other in pairs]
+        return {"n": self.n, "population": self.population, "seed": self.seed,
+                "input_sha256": self.input_sha256, "sample": [str(c) for c in self.sample[self.id_column]],
+                "reserves": reserves, "balance": rows, "misses": misses}
 
     def replaceable(self) -> list:
         """Sampled case ids that have a reserve in the same cell: replacing them keeps every count."""
@@ -248,51 +245,29 @@ class Selection:
         return [case for case, cell in zip(ids, cells, strict=True) if tuple(cell) in reserve_cells]
 
     def replace(self, case_id) -> Selection:
-        """The selection with ``case_id`` swapped out for the best reserve.
+        """The selection with ``case_id`` swapped out for its reserve.
 
-        The reserve chosen is the first in rank order from the same cell (the same category on
-        every variable); failing that, the first whose swap keeps every variable within the
-        guarantee; failing that, the one that misses least (with a warning).
+        The reserve is the one whose ``replaces`` names the case, else the best remaining, as
+        :func:`choose_reserve` chooses (a ``BalanceWarning`` when no swap keeps every variable
+        within its limits).
         """
+        import pandas as pd
+
         ids = self.sample[self.id_column].astype(str)
         key = str(case_id)
         if key not in set(ids):
             raise SamplingError(f"case {case_id!r} is not in the sample; give a sampled {self.id_column}")
         if self.reserves.empty:
             raise SamplingError("no reserves left; select again with more reserves")
-        variables = self._variables()
-        out_row = self.sample[ids == key].iloc[0]
-        out_cell = tuple(out_row[v] for v in variables)
-        reserve_cells = [tuple(row[v] for v in variables) for _, row in self.reserves.iterrows()]
-        counts = {v: self.sample[v].value_counts().to_dict() for v in variables}
-        limits = {(r.variable, r.category): (np.floor(r.target + 1e-9), np.ceil(r.target - 1e-9))
-                  for r in self.balance.itertuples()}
-
-        def miss(cell) -> float:
-            total = 0.0
-            for v, out_value, in_value in zip(variables, out_cell, cell, strict=True):
-                for category, change in ((out_value, -1), (in_value, +1)):
-                    if out_value == in_value:
-                        continue
-                    count = counts[v].get(category, 0) + change
-                    low, high = limits[(self._label(v), category)]
-                    total += max(0.0, low - count) + max(0.0, count - high)
-            return total
-
-        choice = next((i for i, cell in enumerate(reserve_cells) if cell == out_cell), None)
-        if choice is None:
-            choice = next((i for i, cell in enumerate(reserve_cells) if miss(cell) == 0), None)
-        if choice is None:
-            misses = [miss(cell) for cell in reserve_cells]
-            choice = int(np.argmin(misses))
+        columns = {self._label(v): v for v in self._variables()}
+        choice, miss, _ = choose_reserve(self.sample, self.reserves, self.balance, key, columns=columns,
+                                         id_column=self.id_column)
+        if miss > 0:
             warnings.warn(f"no reserve keeps every variable within its target after replacing {case_id!r}; "
                           f"using reserve {self.reserves.iloc[choice][self.id_column]!r} "
-                          f"(total shortfall {misses[choice]:g} case(s))", BalanceWarning, stacklevel=2)
-        incoming = self.reserves.iloc[[choice]].drop(columns="reserve_rank")
-        sample = self.sample[ids != key]
-        import pandas as pd
-
-        sample = pd.concat([sample, incoming], ignore_index=True)
+                          f"(total shortfall {miss:g} case(s))", BalanceWarning, stacklevel=2)
+        incoming = self.reserves.iloc[[choice]].drop(columns=["reserve_rank", "replaces"])
+        sample = pd.concat([self.sample[ids != key], incoming], ignore_index=True)
         reserves = self.reserves.drop(self.reserves.index[choice]).reset_index(drop=True)
         reserves["reserve_rank"] = np.arange(1, len(reserves) + 1)
         balance = _balance_table(self._frame, sample, self.strata, self.n, self.recency)
@@ -308,6 +283,109 @@ class Selection:
 
     def _label(self, variable: str) -> str:
         return _RECENT if variable == _RECENT_COLUMN else variable
+
+
+def _plain(value):
+    """A category as JSON writes it (numpy scalars as Python ones)."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _limits(balance) -> dict[tuple[str, str], tuple[float, float]]:
+    return {(str(r.variable), str(r.category)): (math.floor(r.target + 1e-9), math.ceil(r.target - 1e-9))
+            for r in balance.itertuples()}
+
+
+def _counts(sample, columns: Mapping[str, str]) -> dict[str, dict[str, int]]:
+    return {label: sample[column].astype(str).value_counts().to_dict() for label, column in columns.items()}
+
+
+def _swap_miss(counts, limits, out_cell, in_cell, labels) -> float:
+    """Total shortfall outside [floor, ceiling] of the categories a swap changes (0: it keeps all)."""
+    total = 0.0
+    for label, out_value, in_value in zip(labels, out_cell, in_cell, strict=True):
+        if out_value == in_value:
+            continue
+        for category, change in ((out_value, -1), (in_value, +1)):
+            count = counts[label].get(category, 0) + change
+            low, high = limits.get((label, category), (0, 0))
+            total += max(0.0, low - count) + max(0.0, count - high)
+    return total
+
+
+def choose_reserve(sample, reserves, balance, case_id, *, columns: Mapping[str, str] | Sequence[str],
+                   id_column: str = "case_id") -> tuple[int, float, str]:
+    """Which reserve to swap in for a sampled case, what the swap misses by, and why.
+
+    In order: the first reserve whose ``replaces`` names the case (when ``reserves`` has that
+    column); else the first in rank order from the same cell (the same category on every
+    variable, so every count is unchanged); else the one whose swap leaves the least total
+    shortfall outside [floor, ceiling] of the targets in ``balance`` (ties: rank order).
+
+    Parameters
+    ----------
+    sample, reserves : pandas.DataFrame
+        The sampled cases and the remaining reserves (in rank order).
+    balance : pandas.DataFrame
+        ``variable``, ``category`` and ``target`` for every category.
+    case_id : str
+        The sampled case to replace.
+    columns : mapping or sequence of str
+        Each balance variable's column in ``sample`` and ``reserves`` (a sequence when they are
+        the same names).
+    id_column : str
+
+    Returns
+    -------
+    (int, float, str)
+        The reserve's position in ``reserves``, the swap's total shortfall in cases (0 when
+        every variable stays within its limits), and "named", "same cell", "keeps the balance"
+        or "closest".
+    """
+    columns = dict(columns) if isinstance(columns, Mapping) else {c: c for c in columns}
+    labels, names = list(columns), list(columns.values())
+    out_cell = tuple(sample.loc[sample[id_column].astype(str) == str(case_id), names].astype(str).iloc[0])
+    cells = [tuple(row) for row in reserves[names].astype(str).to_numpy()]
+    if "replaces" in reserves.columns:
+        named = np.flatnonzero(reserves["replaces"].astype(str).to_numpy() == str(case_id))
+        if named.size:
+            position = int(named[0])
+            counts, limits = _counts(sample, columns), _limits(balance)
+            return position, _swap_miss(counts, limits, out_cell, cells[position], labels), "named"
+    same = next((i for i, cell in enumerate(cells) if cell == out_cell), None)
+    if same is not None:
+        return same, 0.0, "same cell"
+    counts, limits = _counts(sample, columns), _limits(balance)
+    misses = [_swap_miss(counts, limits, out_cell, cell, labels) for cell in cells]
+    position = int(np.argmin(misses))
+    return position, misses[position], "keeps the balance" if misses[position] == 0 else "closest"
+
+
+def recount_balance(balance, sample, *, columns: Mapping[str, str] | Sequence[str]):
+    """``balance`` with its ``sample`` counts recounted from ``sample`` (and ``deviation``,
+    ``within`` and ``miss`` where it has them); the population and targets are kept.
+
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({"variable": ["g", "g"], "category": ["a", "b"], "target": [1.5, 0.5],
+    ...                       "sample": [0, 0]})
+    >>> recount_balance(table, pd.DataFrame({"g": ["a", "b"]}), columns=["g"])["sample"].tolist()
+    [1, 1]
+    """
+    columns = dict(columns) if isinstance(columns, Mapping) else {c: c for c in columns}
+    counts = _counts(sample, columns)
+    result = balance.copy()
+    result["sample"] = [int(counts.get(str(r.variable), {}).get(str(r.category),
+                                                                0)) for r in balance.itertuples()]
+    if "deviation" in result.columns:
+        result["deviation"] = result["sample"] - result["target"]
+    limits = _limits(result)
+    keys = list(zip(result["variable"].astype(str), result["category"].astype(str), strict=True))
+    if "within" in result.columns:
+        result["within"] = [bool(limits[k][0] <= c <= limits[k][1])
+                            for k, c in zip(keys, result["sample"], strict=True)]
+    if "miss" in result.columns:
+        result["miss"] = [float(max(0, limits[k][0] - c) + max(0, c - limits[k][1]))
+                          for k, c in zip(keys, result["sample"], strict=True)]
+    return result
 
 
 _RECENT_COLUMN = "_recent"
@@ -391,28 +469,44 @@ def _prepare(cases, strata, id_column, recency):
     if not strata:
         raise SamplingError("strata must name at least one column")
     wanted = [id_column, *strata] + ([recency.column] if recency is not None else [])
-    columns = _resolve_columns(cases, wanted, "case list")
+    fixes = {id_column: "name the case id column with --id-column (id_column=)",
+             **{name: "name the balancing columns with --strata (strata=)" for name in strata}}
+    if recency is not None:
+        fixes[recency.column] = "name the date column with --recency-column (Recency(column=...))"
+    columns = _resolve_columns(cases, wanted, "case list", fixes)
     ids = cases[columns[id_column]]
-    if ids.isna().any() or (ids.astype(str).str.strip() == "").any():
+    trimmed, blank = _trimmed(ids)
+    if blank.any():
         raise CaseListError(f"column {columns[id_column]!r} has a blank case id; every case needs one")
-    duplicated = ids.astype(str).duplicated()
+    duplicated = pd.Series(trimmed).duplicated().to_numpy()
     if duplicated.any():
         raise CaseListError(f"column {columns[id_column]!r} has duplicate case id "
-                            f"{ids[duplicated].iloc[0]!r}; case ids must be unique")
+                            f"{trimmed[duplicated][0]!r} (surrounding spaces ignored); "
+                            "case ids must be unique")
     frame = cases.copy()
     canonical = []
     for name in strata:
         source = columns[name]
-        values = frame[source]
-        blank = values.isna() | (values.astype(str).str.strip() == "")
+        _, blank = _trimmed(frame[source])
         if blank.any():
-            row = int(np.flatnonzero(blank.to_numpy())[0])
+            row = int(np.flatnonzero(blank)[0])
             raise CaseListError(f"column {source!r} is blank for case {ids.iloc[row]!r}; "
                                 "every case needs a category on each stratification variable")
         canonical.append(source)
     if recency is not None:
         frame[_RECENT_COLUMN] = recency.flags(frame, columns[recency.column])
     return frame, tuple(canonical), columns[id_column]
+
+
+def _trimmed(values) -> tuple[np.ndarray, np.ndarray]:
+    """Each value as text without surrounding spaces, and whether it is blank (through the
+    distinct values, so that a long list costs no more than its categories)."""
+    import pandas as pd
+
+    codes, uniques = pd.factorize(values.to_numpy(dtype=object))
+    texts = np.array([str(u).strip() for u in uniques] + [""], dtype=object)  # code -1 (missing): ""
+    trimmed = texts[codes]
+    return trimmed, trimmed == ""
 
 
 def _rake(targets, sizes, group_targets, n, rounds: int = 50):
@@ -438,8 +532,8 @@ def _flight(targets, group_targets, cell_count: int, rng) -> np.ndarray:
     count at a limit. It stops at a vertex of that polytope. With one or two variables the
     vertices are integers (the constraints are totally unimodular), so the counts are balanced
     and each cell's expectation is exactly its target; with more variables a vertex can keep a
-    few fractional cells, which are rounded by systematic sampling (the integer program then
-    lands the sample if a limit was broken).
+    few fractional cells, which :func:`_round_vertex` rounds (a balanced rounding if one exists,
+    else systematic rounding, after which the integer program lands the sample).
     """
     base = np.floor(targets + 1e-12)
     y = targets - base
@@ -656,6 +750,7 @@ def select(
     recency: Recency | None = None,
     reserves: int = 0,
     rng=None,
+    input_sha256: str | None = None,
 ) -> Selection:
     """Draw a sample of ``n`` cases balanced on every stratification variable at once.
 
@@ -676,6 +771,10 @@ def select(
     reserves : int
         Length of the ordered replacement list.
     rng : int, numpy.random.Generator or None
+        A seed (a whole number from 0) or a generator.
+    input_sha256 : str, optional
+        The SHA-256 of the file ``cases`` was read from, to record in the audit (``read_cases``
+        keeps it in ``cases.attrs["sha256"]``); by default, that of the frame's headings and cells.
 
     Returns
     -------
@@ -691,17 +790,27 @@ def select(
     -----
     **Guarantee.** For every variable and category, the sample count is the floor or the ceiling
     of n x (category's share of the population) whenever any sample of n can achieve that for all
-    variables together: the landing step is an exact integer program. **Randomness.** Before
-    landing, every case's inclusion probability is exactly n / N (systematic sampling of cell
-    counts, then simple random sampling within cells); landing moves few cases, so inclusion
-    probabilities stay close to n / N (checked by simulation in ``tests/test_selection.py``).
+    variables together: the landing step is an exact integer program. **Randomness.** The flight
+    keeps each cell's expected count exactly at its target n N_cell / N; with one or two
+    variables it ends at integer counts, so every case's inclusion probability is exactly n / N.
+    With more variables, rounding a fractional vertex (and, rarely, landing) moves a few cells,
+    so inclusion probabilities stay close to n / N rather than exactly at it (checked by
+    simulation in ``tests/test_selection.py``; ``methodology/stratified-selection.md`` tabulates
+    how close). Cases are then taken by simple random sampling within each cell. **Reserves.**
+    For each rank, a sampled case is picked at random and a reserve drawn from the cases left in
+    its cell (or the nearest cell); each reserve's ``replaces`` names a sampled case of its own
+    cell not yet named (the picked one first), else the one whose swap keeps the balance best.
+    Fewer cases left than ``reserves`` gives all of them (``selection.short_of_reserves`` says
+    so; the command line prints it).
 
     References
     ----------
     .. [1] Deville, J.-C. and Tillé, Y. (2004). Efficient balanced sampling: the cube method.
            Biometrika 91(4), 893-912 (the flight and landing structure followed here).
-    .. [2] Madow, W. G. (1949). On the theory of systematic sampling, II. Annals of Mathematical
-           Statistics 20, 333-354.
+    .. [2] Cox, L. H. (1987). A constructive procedure for unbiased controlled rounding. Journal
+           of the American Statistical Association 82, 520-524.
+    .. [3] Madow, W. G. (1949). On the theory of systematic sampling, II. Annals of Mathematical
+           Statistics 20, 333-354 (the systematic rounding used before landing).
 
     Examples
     --------
@@ -712,6 +821,8 @@ def select(
     (43, 5, True)
     """
 
+    import pandas as pd
+
     from ._version import __version__
 
     frame, canonical, id_col = _prepare(cases, strata, id_column, recency)
@@ -719,15 +830,16 @@ def select(
     n = _check_n(n, population)
     if isinstance(reserves, bool) or not isinstance(reserves, numbers.Integral) or reserves < 0:
         raise SamplingError(f"reserves must be a whole number, at least 0, got {reserves!r}")
-    reserves = min(int(reserves), population - n)
-    seed = rng if isinstance(rng, numbers.Integral) else None
+    asked = int(reserves)
+    reserves = min(asked, population - n)
+    seed = _check_seed(rng)
     generator = np.random.default_rng(rng)
 
     variables = list(canonical) + ([_RECENT_COLUMN] if recency is not None else [])
     chosen_index = _draw(frame, variables, n, recency, generator)
     sample = frame.loc[chosen_index]
     rest = frame.drop(index=chosen_index)
-    reserve_rows = _reserve_rows(sample, rest, variables, reserves, generator)
+    reserve_rows, drawn_for = _reserve_rows(sample, rest, variables, reserves, generator)
     balance = _balance_table(frame, sample, canonical, n, recency)
     if not balance["within"].all():
         missed = balance[~balance["within"]]
@@ -737,24 +849,52 @@ def select(
                       BalanceWarning, stacklevel=2)
     original_columns = list(cases.columns)
     keep = original_columns + ([_RECENT_COLUMN] if recency is not None else [])
+    replaces = _assign_replaces(sample, reserve_rows, drawn_for, variables, balance, id_col)
     sample = sample[keep].reset_index(drop=True)
     reserve_rows = reserve_rows[keep].reset_index(drop=True)
     reserve_rows["reserve_rank"] = np.arange(1, len(reserve_rows) + 1)
+    reserve_rows["replaces"] = pd.Series(replaces, dtype=object)
+    digest = input_sha256 or _content_sha256(cases)
     return Selection(
         sample=sample, reserves=reserve_rows, balance=balance, strata=canonical, id_column=id_col, n=n,
-        population=population, seed=seed, input_hash=_input_hash(cases), version=__version__,
-        recency=recency, _frame=frame[keep],
+        population=population, seed=seed, input_hash=digest[:16], version=__version__,
+        recency=recency, input_sha256=digest, reserves_asked=asked, _frame=frame[keep],
     )
 
 
-def _draw(frame, variables, n, recency, rng, retries: int = 0):
+def _check_seed(rng):
+    """The seed to record: an int from 0 (None for a generator or no seed); anything else refused."""
+    if isinstance(rng, bool) or (rng is not None and not isinstance(rng, (numbers.Integral,
+                                                                          np.random.Generator))):
+        raise SamplingError("rng must be a seed (a whole number from 0), a numpy Generator or None, "
+                            f"got {rng!r}")
+    if isinstance(rng, numbers.Integral):
+        if rng < 0:
+            raise SamplingError(f"the seed must be a whole number from 0, got {rng}")
+        return int(rng)
+    return None
+
+
+def _content_sha256(frame) -> str:
+    import pandas as pd
+
+    digest = hashlib.sha256()
+    digest.update("\x1f".join(map(str, frame.columns)).encode())
+    digest.update(pd.util.hash_pandas_object(frame.astype(str), index=False).to_numpy().tobytes())
+    return digest.hexdigest()
+
+
+def _draw(frame, variables, n, recency, rng):
     """Indices of a balanced random sample of n rows of frame (cells, flight, landing, cases)."""
+    import pandas as pd
+
     population = len(frame)
     codes, labels = [], []
     for v in variables:
-        uniques, code = np.unique(frame[v].astype(str).to_numpy(), return_inverse=True)
-        codes.append(np.ravel(code))
-        labels.append(uniques)
+        # sorted distinct values and each row's index among them (numpy.unique's answer, by hashing)
+        code, uniques = pd.factorize(frame[v].astype(str).to_numpy(dtype=object), sort=True)
+        codes.append(np.asarray(code, dtype=np.int64))
+        labels.append(np.asarray(uniques, dtype=str))
     # one integer per cross-classification cell
     combined = np.zeros(population, dtype=np.int64)
     for code, uniques in zip(codes, labels, strict=True):
@@ -781,11 +921,9 @@ def _draw(frame, variables, n, recency, rng, retries: int = 0):
     if recency is not None:
         targets = _rake(targets, sizes, group_targets, n)
     start = _flight(targets, group_targets, len(sizes), rng)
-    for _ in range(retries):
-        if _meets(start, groups):
-            break
-        start = _flight(targets, group_targets, len(sizes), rng)
-    counts = start if _meets(start, groups) else _land(sizes, start, n, groups, rng)
+    # raked targets (recency) can ask a cell for more cases than it has: then the program lands
+    fits = _meets(start, groups) and bool((start <= sizes).all())
+    counts = start if fits else _land(sizes, start, n, groups, rng)
     # simple random sampling within each cell: random keys, the smallest ranks in each cell
     keys = rng.random(population)
     order = np.lexsort((keys, cell_of_row))
@@ -800,32 +938,73 @@ def _meets(counts, groups) -> bool:
 
 
 def _reserve_rows(sample, rest, variables, count: int, rng):
-    """An ordered reserve list whose cells follow the sample's.
+    """An ordered reserve list whose cells follow the sample's, and the sampled case drawn for each.
 
     For each rank, a sampled case is picked at random and a reserve is taken at random from the
     remaining cases of the same cell (the same category on every variable); where none is left,
     from the cell that differs on the fewest variables. Swapping a reserve in for a case of its
-    cell leaves every count unchanged.
+    cell leaves every count unchanged. Returns the reserve rows and, per rank, the position in
+    ``sample`` of the case picked.
     """
     if count == 0:
-        return rest.iloc[0:0]
-    sample_keys = sample[variables].astype(str).agg("\x1f".join, axis=1).to_numpy()
-    rest_values = rest[variables].astype(str).to_numpy()
-    rest_keys = np.array(["\x1f".join(row) for row in rest_values])
+        return rest.iloc[0:0], []
+    sample_codes, rest_codes = _cell_codes(sample, rest, variables)
     available = np.ones(len(rest), dtype=bool)
-    chosen = []
+    chosen, drawn = [], []
     for _ in range(count):
-        target = sample_keys[rng.integers(len(sample_keys))]
-        same = np.flatnonzero(available & (rest_keys == target))
+        drawn.append(int(rng.integers(len(sample_codes))))
+        target = sample_codes[drawn[-1]]
+        mismatch = rest_codes != target[None, :]
+        same = np.flatnonzero(available & ~mismatch.any(axis=1))
         if same.size == 0:
-            parts = np.array(target.split("\x1f"))
-            distance = (rest_values != parts[None, :]).sum(axis=1).astype(float)
+            distance = mismatch.sum(axis=1).astype(float)
             distance[~available] = np.inf
             same = np.flatnonzero(distance == distance.min())
         pick = int(rng.choice(same))
         available[pick] = False
         chosen.append(pick)
-    return rest.iloc[chosen]
+    return rest.iloc[chosen], drawn
+
+
+def _cell_codes(sample, rest, variables) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's category codes (one integer per variable), the same codes in both frames."""
+    import pandas as pd
+
+    both = [pd.factorize(np.concatenate([sample[v].astype(str).to_numpy(dtype=object),
+                                         rest[v].astype(str).to_numpy(dtype=object)]))[0] for v in variables]
+    codes = np.column_stack(both) if both else np.zeros((len(sample) + len(rest), 0), dtype=np.int64)
+    return codes[: len(sample)], codes[len(sample):]
+
+
+def _assign_replaces(sample, reserves, drawn, variables, balance, id_column) -> list:
+    """The sampled case each reserve stands in for, in rank order (no randomness).
+
+    A sampled case of the reserve's own cell not yet named by an earlier reserve, the one picked
+    when the reserve was drawn first; else, among the cases not yet named (all of them once
+    every case is named), the one whose swap leaves the least shortfall outside the targets'
+    [floor, ceiling], ties to the case picked and then to sample order.
+    """
+    if reserves.empty:
+        return []
+    columns = {(_RECENT if v == _RECENT_COLUMN else v): v for v in variables}
+    labels = list(columns)
+    cells = [tuple(row) for row in sample[variables].astype(str).to_numpy()]
+    ids = sample[id_column].astype(str).tolist()
+    counts, limits = _counts(sample, columns), _limits(balance)
+    named: set[int] = set()
+    result = []
+    for reserve_cell, picked in zip(reserves[variables].astype(str).to_numpy(), drawn, strict=True):
+        reserve_cell = tuple(reserve_cell)
+        free = [i for i in range(len(cells)) if i not in named] or list(range(len(cells)))
+        same = [i for i in free if cells[i] == reserve_cell]
+        if same:
+            choice = picked if picked in same else same[0]
+        else:
+            choice = min(free, key=lambda i: (_swap_miss(counts, limits, cells[i], reserve_cell, labels),
+                                              i != picked, i))
+        named.add(choice)
+        result.append(ids[choice])
+    return result
 
 
 def select_by_domain(
@@ -842,7 +1021,9 @@ def select_by_domain(
     in proportion to the domains' caseloads (Calderdale 2022: "The sample size was set based on
     the proportion of out-of-court disposal cases"). Each domain is then selected with
     :func:`select` and the remaining ``options``; an int seed is used for the first domain and
-    the same generator continues for the next, so the result is reproducible.
+    the same generator continues for the next, so the result is reproducible, and each domain's
+    selection records that seed (``selection.seed``, ``selection.audit()["seed"]``): redrawing
+    needs the same seed, the same case list and the same sizes.
 
     >>> from sampling.synthetic import case_list
     >>> cases = case_list(300, rng=4)
@@ -851,6 +1032,8 @@ def select_by_domain(
     >>> chosen = select_by_domain(cases, 28, rng=5)
     >>> {name: len(s.sample) for name, s in chosen.items()}
     {'court': 10, 'out_of_court': 18}
+    >>> chosen["out_of_court"].audit()["seed"]
+    5
     """
     from .size import allocate
 
@@ -859,6 +1042,7 @@ def select_by_domain(
     counts = domain.value_counts(sort=False).sort_index()
     if sizes is None:
         sizes = allocate(int(n), {str(k): int(v) for k, v in counts.items()})
+    seed = _check_seed(options.get("rng"))
     rng = np.random.default_rng(options.pop("rng", None))
     result = {}
     for name, size in sizes.items():
@@ -867,7 +1051,7 @@ def select_by_domain(
             raise CaseListError(f"no cases with {columns[domain_column]} = {name!r}; domains found: "
                                 + ", ".join(map(str, counts.index)))
         if size:
-            result[str(name)] = select(part, size, rng=rng, **options)
+            result[str(name)] = replace(select(part, size, rng=rng, **options), seed=seed)
     return result
 
 

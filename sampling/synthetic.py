@@ -4,6 +4,11 @@ No real case data enters this repository: case lists describe children. These li
 columns a service's case list would have for selection, with category shares in the range the
 reports describe (mostly boys; few cases of high risk of serious harm; about 40 % court and 60 %
 out-of-court work, as Calderdale's 11 and 17), and are generated from a seed.
+
+:func:`messy_case_list` dresses the same cases as a case management system's export would come:
+its own headings, values in any case with stray spaces, abbreviated disposal types, dates day
+first; :func:`write_export` writes one as CSV (any separator, with or without a byte-order mark,
+with Excel's trailing rows of bare commas) or XLSX (optionally behind a notes sheet).
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ import numpy as np
 
 from ._errors import SamplingError
 
-__all__ = ["case_list", "CATEGORIES", "REFERENCE_DATE"]
+__all__ = ["case_list", "messy_case_list", "write_export", "CATEGORIES", "REFERENCE_DATE"]
 
 #: The fieldwork date the synthetic start dates are spread back from (Cambridgeshire's fieldwork
 #: started in August 2023).
@@ -90,6 +95,87 @@ def _ordinal(score: np.ndarray, shares: dict) -> np.ndarray:
     labels = np.array(list(shares))
     cuts = np.quantile(score, np.cumsum(list(shares.values()))[:-1])
     return labels[np.searchsorted(cuts, score, side="right")]
+
+
+#: How :func:`messy_case_list` spells each disposal type (one spelling each, as one system would).
+EXPORT_DISPOSALS = {"referral order": "Referral Order (RO)", "youth rehabilitation order": "YRO",
+                    "detention and training order": "DTO", "community resolution": "Community Resolution",
+                    "youth caution": "Youth Caution", "youth conditional caution": "YCC"}
+_EXPORT_DOMAINS = {"court": ("Court disposal", "court", "Court"),
+                   "out_of_court": ("OOCD", "out of court", "Out-of-court disposal")}
+
+
+def _scuff(values: np.ndarray, rng) -> np.ndarray:
+    """Each value as typed: mostly as given, sometimes lower or upper case or with a stray space."""
+    how = rng.choice(5, size=values.size, p=[0.6, 0.1, 0.1, 0.1, 0.1])
+    styles = (lambda v: v, str.lower, str.upper, lambda v: v + " ", lambda v: " " + v)
+    return np.array([styles[h](str(v)) for h, v in zip(how, values, strict=True)], dtype=object)
+
+
+def messy_case_list(N: int, *, rng=None, domain_column: bool = True, resettlement: int = 0):  # noqa: N803
+    """:func:`case_list`'s cases as a case management system might export them.
+
+    Headings "Case Ref", "Court/OOCD" (left out with ``domain_column=False``: the domain then
+    follows from the disposal type), "Sex", "Sentence or disposal type", "RoSH", "Safety &
+    Wellbeing", "Start Date" (DD/MM/YYYY) and "Team"; values title case with some lower case,
+    upper case and stray spaces ("Male", "male ", "MALE"); disposal types as
+    :data:`EXPORT_DISPOSALS` spells them, a third of community resolutions as "Outcome 22";
+    domains as "Court disposal", "OOCD", "out of court" and so on. ``resettlement`` cases
+    (detention and training orders first) are flagged "Yes" in a "Resettlement" column.
+
+    >>> export = messy_case_list(200, rng=3)
+    >>> list(export.columns)  # doctest: +NORMALIZE_WHITESPACE
+    ['Case Ref', 'Court/OOCD', 'Sex', 'Sentence or disposal type', 'RoSH', 'Safety & Wellbeing',
+     'Start Date', 'Team']
+    >>> sorted({v.strip().lower() for v in export["Sex"]})
+    ['female', 'male']
+    """
+    import pandas as pd
+
+    rng = np.random.default_rng(rng)
+    cases = case_list(N, rng=rng)
+    disposal = cases.disposal_type.map(EXPORT_DISPOSALS).to_numpy(dtype=object)
+    outcome = (cases.disposal_type == "community resolution").to_numpy() & (rng.random(N) < 1 / 3)
+    disposal[outcome] = "Outcome 22"
+    domain = np.array([_EXPORT_DOMAINS[d][k] for d, k in zip(cases.domain, rng.integers(0, 3, N),
+                                                             strict=True)])
+    data = {"Case Ref": [f"YJ-{i:05d}" for i in rng.permutation(N) + 1]}
+    if domain_column:
+        data["Court/OOCD"] = _scuff(domain, rng)
+    data["Sex"] = _scuff(cases.gender.str.title().to_numpy(), rng)
+    data["Sentence or disposal type"] = _scuff(disposal, rng)
+    data["RoSH"] = _scuff(cases.rosh.str.title().to_numpy(), rng)
+    data["Safety & Wellbeing"] = _scuff(cases.safety_wellbeing.str.title().to_numpy(), rng)
+    data["Start Date"] = pd.to_datetime(cases.start_date).dt.strftime("%d/%m/%Y").to_numpy()
+    data["Team"] = rng.choice(["North", "South", "East", "West"], size=N)
+    frame = pd.DataFrame(data)
+    if resettlement:
+        order = np.argsort(~(cases.disposal_type == "detention and training order").to_numpy(), kind="stable")
+        flags = np.full(N, "", dtype=object)
+        flags[order[:resettlement]] = "Yes"
+        frame["Resettlement"] = flags
+    return frame
+
+
+def write_export(frame, path, *, separator: str = ",", bom: bool = False, trailing_blank_rows: int = 0,
+                 notes_sheet: bool = False) -> None:
+    """Write an export as a real one comes: CSV with the given separator (and byte-order mark), and
+    Excel's trailing rows of bare separators; or XLSX, optionally with a notes sheet first."""
+    from pathlib import Path
+
+    path = Path(path)
+    if path.suffix.lower() == ".xlsx":
+        import pandas as pd
+
+        with pd.ExcelWriter(path, engine="openpyxl") as writer:
+            if notes_sheet:
+                pd.DataFrame({"Notes": ["Case list exported for inspection", "Synthetic: no real cases"]}) \
+                    .to_excel(writer, sheet_name="Notes", index=False)
+            frame.to_excel(writer, sheet_name="Cases", index=False)
+        return
+    text = frame.to_csv(index=False, sep=separator, lineterminator="\r\n")
+    text += (separator * (frame.shape[1] - 1) + "\r\n") * trailing_blank_rows
+    path.write_bytes(("\ufeff" if bom else "").encode() + text.encode("utf-8"))
 
 
 # --------------------------------------------------------------------------------------------

@@ -442,17 +442,18 @@ def _beta_binomial_at_least(y: int, unseen: int, a: float, b: float) -> float:
     return float(1.0 - np.sum(density * cdf) / np.sum(density))
 
 
-def _band_probability_array(k: int, n: int, population: int | None, a: float, b: float) -> np.ndarray:
+def _band_probability_array(k: int, n: int, population: int | None, a: float, b: float,
+                            bounds: tuple[int, ...] | None = None) -> np.ndarray:
     """P(true band = each rating), worst first, as a numpy array of four."""
     if population is None:
         from scipy.special import betainc  # the regularised incomplete beta: the Beta cdf
 
-        below = betainc(a + k, b + n - k, np.array(proportion_cutoffs()))
+        below = betainc(a + k, b + n - k, np.array(proportion_cutoffs(bounds)))
         return np.diff(np.concatenate(([0.0], below, [1.0])))
     unseen = population - n
     result = np.zeros(len(_LABELS))
     if unseen == 0:
-        result[band_indices(np.array([percent(k, n)]))[0]] = 1.0
+        result[band_indices(np.array([percent(k, n)]), bounds=bounds)[0]] = 1.0
         return result
     if unseen > _EXACT_UNSEEN:
         at_least = [_beta_binomial_at_least(int(t) - k, unseen, a + k, b + n - k)
@@ -465,7 +466,7 @@ def _band_probability_array(k: int, n: int, population: int | None, a: float, b:
     weights = betabinom.pmf(extra, unseen, a + k, b + n - k)
     totals = k + extra
     printed = percents(totals, population)
-    np.add.at(result, band_indices(printed), weights)
+    np.add.at(result, band_indices(printed, bounds=bounds), weights)
     return result / result.sum()
 
 
@@ -761,7 +762,8 @@ def rating_distribution(report, *, mode: str = "process", populations=None, prio
         evidence.setdefault(row.standard, []).append(row)
     kq_rows, std_rows, by_standard = [], [], {}
     for standard in report.standards:
-        probs = _standard_probabilities(standard, evidence.get(standard.id, ()), a, b, kq_rows)
+        probs = _standard_probabilities(standard, evidence.get(standard.id, ()), a, b, kq_rows,
+                                        report.framework.band_lower_bounds)
         by_standard[standard.id] = probs
         std_rows.append({"standard": standard.id, **dict(zip(_LABELS, probs, strict=True)),
                          "published": standard.rating.label})
@@ -804,7 +806,8 @@ def _overall_distribution(report: Report, by_standard: Mapping[str, np.ndarray])
     return score, at_least - np.append(at_least[1:], 0.0)
 
 
-def _standard_probabilities(standard: Standard, rows, a: float, b: float, kq_rows: list) -> np.ndarray:
+def _standard_probabilities(standard: Standard, rows, a: float, b: float, kq_rows: list,
+                            bounds: tuple[int, ...] | None = None) -> np.ndarray:
     """P(each rating) of one standard from its evidence rows (lowest-band rule, independence)."""
     probs = np.zeros(len(_LABELS))
     if standard.qualitative:
@@ -812,7 +815,7 @@ def _standard_probabilities(standard: Standard, rows, a: float, b: float, kq_row
         return probs
     at_least = np.ones(len(_LABELS))
     for row in rows:
-        p = _band_probability_array(row.yes, row.relevant, row.population, a, b)
+        p = _band_probability_array(row.yes, row.relevant, row.population, a, b, bounds)
         kq_rows.append({"key_question": row.key_question, "k": row.yes, "n": row.relevant,
                         "percent": row.percent, "population": row.population,
                         **dict(zip(_LABELS, p, strict=True))})

@@ -83,7 +83,7 @@ def test_module_entry_point_runs_in_a_fresh_process():
     assert json.loads(result.stdout)["report"] == "essex-2018"
 
 
-@pytest.mark.parametrize("command", ["reports", "rate", "reproduce", "size", "uncertainty", "discretion", "simulate", "select", "synthetic"])
+@pytest.mark.parametrize("command", ["reports", "rate", "reproduce", "size", "uncertainty", "discretion", "simulate", "select", "synthetic", "plan", "replace"])
 def test_help_on_every_command(capsys, command):
     with pytest.raises(SystemExit) as info:
         main([command, "--help"])
@@ -260,7 +260,16 @@ def test_select_writes_sample_and_reserves(capsys, case_file, tmp_path):
     written = pd.read_csv(out)
     assert (written.role == "sample").sum() == 43 and (written.role == "reserve").sum() == 5
     assert written.loc[written.role == "reserve", "reserve_rank"].tolist() == [1, 2, 3, 4, 5]
+    # each reserve names the sampled case it stands in for
+    assert set(written.loc[written.role == "reserve", "replaces"]) <= set(written.loc[written.role == "sample", "case_id"])
     assert case_file.read_bytes() == before  # the input is never modified
+    import os
+    import stat
+
+    umask = os.umask(0)
+    os.umask(umask)
+    # ordinary permissions, as open() gives a new file (tempfile.mkstemp would give 0600)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~umask
 
 
 def test_select_json_keys_and_recency(capsys, case_file, tmp_path):
@@ -269,10 +278,27 @@ def test_select_json_keys_and_recency(capsys, case_file, tmp_path):
                             "2023-08-07", "--window", "6-9", "--recent-share", "0.6", "--json")
     assert code == 0, err
     data = json.loads(stdout)
-    assert set(data) == {"n", "population", "seed", "balance", "misses"}
+    assert set(data) == {"n", "population", "seed", "input_sha256", "sample", "reserves", "balance", "misses"}
     assert set(data["balance"][0]) == {"variable", "category", "population", "target", "sample"}
     assert data["misses"] == [] and data["seed"] == 1 and data["population"] == 200
+    import hashlib
+
+    import pandas as pd
+
+    # the case ids drawn, and the SHA-256 of the file's bytes (as sha256sum gives it)
+    assert data["input_sha256"] == hashlib.sha256(case_file.read_bytes()).hexdigest()
+    written = pd.read_excel(tmp_path / "s.xlsx", dtype=str)
+    assert data["sample"] == written.loc[written.role == "sample", "case_id"].tolist() and len(data["sample"]) == 30
+    assert data["reserves"] == []
     assert (tmp_path / "s.xlsx").stat().st_size > 0
+
+
+def test_select_says_when_reserves_are_short(capsys, case_file, tmp_path):
+    code, stdout, err = run(capsys, "select", str(case_file), "--n", "195", "--seed", "2", "--reserves", "9",
+                            "--out", str(tmp_path / "s.csv"))
+    assert code == 0
+    assert err.strip() == ("warning: 9 reserves asked for but only 5 case(s) are left outside the sample of 195 "
+                           "from 200; all of them are reserves")
 
 
 def test_synthetic_command(capsys, tmp_path):
@@ -299,6 +325,8 @@ def _bad_inputs(tmp_path, case_file):
     files["empty"].write_text("")
     files["txt"] = tmp_path / "cases.txt"
     files["txt"].write_text("a\n1\n")
+    files["spaces"] = tmp_path / "spaces.csv"
+    frame.assign(case_id=["S00001", "S00001 "] + list(frame.case_id[2:])).to_csv(files["spaces"], index=False)
     files["exists"] = tmp_path / "exists.csv"
     files["exists"].write_text("keep me")
     return files
@@ -322,17 +350,27 @@ def _bad_inputs(tmp_path, case_file):
          "--fieldwork-date: '07/08/2023x' does not parse"),
         ("cases", ["--n", "10", "--out-exists"], "exists; choose another name or add --force"),
         ("cases", ["--n", "10", "--strata", "gender,sex"], "missing case list column 'sex'"),
+        ("cases", ["--n", "10", "--strata", "gender,sex"], "name the balancing columns with --strata"),
+        ("cases", ["--n", "10", "--id-column", "Ref"], "name the case id column with --id-column"),
+        ("spaces", ["--n", "10"], "duplicate case id 'S00001' (surrounding spaces ignored)"),
+        ("cases", ["--n", "10", "--seed", "-3"], "a seed is a whole number from 0, got '-3'"),
+        ("cases", ["--n", "10", "--seed", "seven"], "a seed is a whole number from 0, got 'seven'"),
     ],
 )
 def test_select_bad_input_one_line_nothing_written(capsys, tmp_path, case_file, name, extra, fragment):
     files = _bad_inputs(tmp_path, case_file)
     source = {"missing": tmp_path / "nope.csv", "cases": case_file}.get(name, files.get(name))
+    if "--seed" in extra:  # a seed given here replaces the default one
+        at = extra.index("--seed")
+        extra, seed = extra[:at] + extra[at + 2:], extra[at + 1]
+    else:
+        seed = "1"
     out = tmp_path / "out.csv"
     if "--out-exists" in extra:
         extra = [e for e in extra if e != "--out-exists"]
         out = files["exists"]
     before = {p: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()}
-    code, stdout, err = run(capsys, "select", str(source), "--seed", "1", "--out", str(out), *extra)
+    code, stdout, err = run(capsys, "select", str(source), "--seed", seed, "--out", str(out), *extra)
     assert code == 2 and stdout == ""
     assert len(err.strip().splitlines()) == 1 and fragment in err, err
     after = {p: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()}

@@ -10,18 +10,19 @@ command is a new module listed in ``COMMAND_MODULES``.
 
 from __future__ import annotations
 
+import os
 import sys
 import warnings
 from collections.abc import Sequence
 
 from .._errors import SamplingError
-from . import across, annexe, discretion, reports, selection, size, uncertainty
+from . import across, annexe, discretion, plan, reports, selection, size, uncertainty
 from ._common import _Parser, _UsageError
 
 __all__ = ["main"]
 
 #: The modules that add commands, in the order ``--help`` lists them.
-COMMAND_MODULES = (reports, size, uncertainty, discretion, selection, annexe, across)
+COMMAND_MODULES = (reports, size, uncertainty, discretion, selection, plan, annexe, across)
 
 
 def reproduce_sections():
@@ -54,6 +55,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except _UsageError as exc:
         print(str(exc), file=sys.stderr)
         return 2
+    args.argv = list(sys.argv[1:] if argv is None else argv)  # for the audit of what was run
     with warnings.catch_warnings():
         warnings.simplefilter("default")
         warnings.showwarning = _show_warning
@@ -62,6 +64,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         except SamplingError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2
+        except BrokenPipeError:  # the reader (e.g. `| head`) stopped early: nothing more to say
+            sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - keeps Python from reporting it at exit
+            return 0
         except OSError as exc:
             print(f"error: {exc.strerror or exc}: {getattr(exc, 'filename', '') or ''}".rstrip(": "),
                   file=sys.stderr)

@@ -57,23 +57,24 @@ def check_out(path: str, force: bool) -> None:
 
 
 def write_table(frame, path: str) -> None:
-    """Write a table atomically: to a temporary file beside it, then rename."""
-    import os
-    import tempfile
-    from pathlib import Path
+    """Write a table atomically (a temporary file beside it, then a rename), with the permissions
+    ``open()`` would give it."""
+    from .._files import atomic_write
 
-    out = Path(path)
-    handle, temporary = tempfile.mkstemp(dir=out.parent, prefix=".sampling-", suffix=out.suffix)
-    os.close(handle)
-    try:
-        if out.suffix.lower() == ".xlsx":
+    def write(temporary: str) -> None:
+        if temporary.lower().endswith(".xlsx"):
             frame.to_excel(temporary, index=False)
         else:
             frame.to_csv(temporary, index=False)
-        os.replace(temporary, out)
-    finally:
-        if os.path.exists(temporary):
-            os.remove(temporary)
+
+    atomic_write(path, write)
+
+
+def seed_arg(text: str) -> int:
+    """A seed: a whole number from 0."""
+    if not (text.strip().isascii() and text.strip().isdigit()):
+        raise argparse.ArgumentTypeError(f"a seed is a whole number from 0, got {text!r}")
+    return int(text)
 
 
 def check_plot_path(path: str | None, force: bool = False) -> None:

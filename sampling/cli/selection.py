@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .._errors import SamplingError
-from ._common import check_out, float_arg, print_json, write_table
+from ._common import check_out, float_arg, print_json, seed_arg, write_table
 
 
 def _parse_window(text: str) -> tuple[int, int]:
@@ -34,11 +34,19 @@ def _cmd_select(args) -> int:
         recency = Recency(args.recency_column, args.fieldwork_date, _parse_window(args.window),
                           args.recent_share)
     cases = read_cases(args.cases)
+    if str(args.cases).lower().endswith(".xlsx"):
+        import sys
+
+        print(f"note: read {cases.attrs['description']}", file=sys.stderr)
     strata = tuple(s.strip() for s in args.strata.split(",") if s.strip())
     selection = select(cases, args.n, strata=strata, id_column=args.id_column, recency=recency,
-                       reserves=args.reserves, rng=args.seed)
+                       reserves=args.reserves, rng=args.seed, input_sha256=cases.attrs.get("sha256"))
     table = selection.to_frame().rename(columns={"_recent": "recent_window"})
     write_table(table, args.out)
+    if selection.short_of_reserves:
+        import sys
+
+        print(f"warning: {selection.short_of_reserves}", file=sys.stderr)
     if args.json:
         print_json(selection.to_dict())
         return 0
@@ -57,10 +65,10 @@ def _cmd_select(args) -> int:
 
 
 def _cmd_synthetic(args) -> int:
-    from ..synthetic import case_list
+    from ..synthetic import case_list, messy_case_list
 
     check_out(args.out, args.force)
-    cases = case_list(args.n, rng=args.seed)
+    cases = (messy_case_list if args.messy else case_list)(args.n, rng=args.seed)
     write_table(cases, args.out)
     print(f"wrote {len(cases)} synthetic cases (seed {args.seed}) to {args.out}")
     return 0
@@ -74,7 +82,8 @@ def register(sub) -> None:
                                    "within that balance, with an ordered reserve list.")
     p.add_argument("cases", metavar="CASES.csv|CASES.xlsx", help="the eligible case list")
     p.add_argument("--n", type=int, required=True, help="cases to sample")
-    p.add_argument("--seed", type=int, required=True, help="random seed, recorded for audit")
+    p.add_argument("--seed", type=seed_arg, required=True,
+                   help="random seed (a whole number from 0), recorded")
     p.add_argument("--out", required=True, metavar="SAMPLE.csv", help="where to write sample and reserves")
     p.add_argument("--reserves", type=int, default=0, metavar="K", help="length of the reserve list")
     p.add_argument("--strata", default="gender,disposal_type,rosh,safety_wellbeing", metavar="a,b,c,d",
@@ -92,7 +101,10 @@ def register(sub) -> None:
     p = sub.add_parser("synthetic", help="write a synthetic case list (no real data)",
                        description="Write a plausible synthetic case list for examples and training.")
     p.add_argument("--n", type=int, required=True, help="cases")
-    p.add_argument("--seed", type=int, default=None, help="random seed")
+    p.add_argument("--seed", type=seed_arg, default=None, help="random seed (a whole number from 0)")
+    p.add_argument("--messy", action="store_true",
+                   help="as a case management system exports it: its own headings, values in any case "
+                        "with stray spaces, abbreviated disposal types, dates day first")
     p.add_argument("--out", required=True, metavar="CASES.csv", help="file to write (.csv or .xlsx)")
     p.add_argument("--force", action="store_true", help="overwrite --out if it exists")
     p.set_defaults(func=_cmd_synthetic)

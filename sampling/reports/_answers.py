@@ -13,8 +13,7 @@ __all__ = ["report_from_answers", "ANSWER_WORDS", "answer_word"]
 
 #: How answers are written, read trimmed and in any case: each spelling and what it means.
 ANSWER_WORDS = {"yes": "yes", "y": "yes", "no": "no", "n": "no", "not relevant": "not relevant",
-                "n/a": "not relevant", "na": "not relevant", "nr": "not relevant",
-                "not applicable": "not relevant"}
+                "n/a": "not relevant", "na": "not relevant", "nr": "not relevant"}
 
 
 def answer_word(value: object) -> str | None:
@@ -102,7 +101,8 @@ def report_from_answers(
     # every denominator here was counted, not stated by a report
     fixed = tuple(
         Standard(s.id, s.name, s.rating,
-                 tuple(KeyQuestion(kq.id, kq.percent, kq.n, kq.k, "answers") for kq in s.key_questions),
+                 tuple(KeyQuestion(kq.id, kq.percent, kq.n, kq.k, "answers", kq.bounds)
+                       for kq in s.key_questions),
                  s.scored, s.discretion, s.discretion_rule)
         for s in report.standards
     )

@@ -11,11 +11,12 @@ import re
 import tomllib
 import warnings
 from collections.abc import Mapping
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 
 from .._errors import DenominatorWarning, ReportError, SamplingError
-from ..framework import Rating, get_framework, percent
+from ..framework import BAND_LOWER_BOUNDS, Rating, get_framework, percent
 from ._denominators import check_percent, feasible_denominators, yes_count
 from ._model import KeyQuestion, Report, Standard
 
@@ -24,10 +25,10 @@ __all__ = ["list_reports", "load_report", "build_report"]
 _TOP_KEYS = {"id", "service", "published", "framework", "overall", "score", "samples",
              "standards", "source", "note"}
 _REQUIRED_TOP = ("id", "service", "published", "framework", "overall", "samples", "standards")
-_SAMPLE_KEYS = ("court", "out_of_court", "resettlement")
 _STANDARD_KEYS = {"rating", "key_questions", "cases", "assumed_cases", "yes", "discretion",
                   "discretion_rule", "note"}
 _FORMAT = "see methodology/report-format.md"
+_YOUTH_BOUNDS = tuple(BAND_LOWER_BOUNDS.values())
 
 
 @functools.lru_cache(maxsize=1)
@@ -152,7 +153,11 @@ def build_report(data: Mapping, *, where: str = "report", path: str | None = Non
                 continue
             raise fail(f'standards."{spec.id}"',
                        f"missing; {framework.name} requires a rating for {spec.id} ({spec.name})")
-        standards.append(_build_standard(spec, standards_data[spec.id], samples, where, sample_name))
+        standard = _build_standard(spec, standards_data[spec.id], samples, where, sample_name)
+        if framework.band_lower_bounds != _YOUTH_BOUNDS:  # the key questions band by this framework
+            kqs = tuple(replace(kq, bounds=framework.band_lower_bounds) for kq in standard.key_questions)
+            standard = replace(standard, key_questions=kqs)
+        standards.append(standard)
     report = Report(
         id=data["id"], service=data["service"], published=str(data["published"]), framework=framework,
         overall=_rating(data["overall"], where, "overall"), standards=tuple(standards), samples=dict(samples),
@@ -189,9 +194,11 @@ def _check_top(data: Mapping, fail: _Fail):
 def _check_samples(samples: object, framework, fail: _Fail) -> dict[str, int]:
     if not isinstance(samples, Mapping):
         raise fail("samples", "must be a table such as { court = 43, out_of_court = 28 }")
+    known = tuple(dict.fromkeys(framework.sample_names.values()))
     for key, value in samples.items():
-        if key not in _SAMPLE_KEYS:
-            raise fail(f"samples.{key}", "unknown sample; use " + ", ".join(_SAMPLE_KEYS))
+        if key not in known:
+            raise fail(f"samples.{key}", "unknown sample; use " + (", ".join(known) or "none: "
+                                                                   f"{framework.name} rates no cases"))
         # 0 is a fact where the sample feeds only optional standards ("There were no resettlement
         # cases sentenced within the timeframe", Sunderland 2022): they are then not rated
         optional = all(spec.optional for spec in framework.standards

@@ -28,10 +28,11 @@ class KeyQuestion:
     n: int
     k: int
     denominator: str = "sample"
+    bounds: tuple[int, ...] | None = None  # the framework's band thresholds (None: the youth ones)
 
     @property
     def rating(self) -> Rating:
-        return band(self.percent)
+        return band(self.percent, bounds=self.bounds)
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ class Standard:
         """The lowest-key-question rule's rating (the published one when qualitative)."""
         if self.qualitative:
             return self.rating
-        return standard_rating(kq.percent for kq in self.key_questions)
+        return standard_rating((kq.percent for kq in self.key_questions), bounds=self.key_questions[0].bounds)
 
 
 @dataclass(frozen=True)

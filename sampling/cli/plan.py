@@ -1,0 +1,145 @@
+"""``plan`` and ``replace``: a plan workbook from a case-list export, and a withdrawn case swapped
+for its reserve."""
+
+from __future__ import annotations
+
+import shlex
+import sys
+
+from .._errors import SamplingError
+from ._common import float_arg, print_json, seed_arg
+
+
+def _parse_sizes(text: str | None) -> dict[str, int] | None:
+    if text is None:
+        return None
+    sizes = {}
+    for part in text.split(","):
+        name, equals, value = part.partition("=")
+        if not equals or not name.strip() or not value.strip().isdigit():
+            raise SamplingError("--n: expected domain=cases such as court=30,out-of-court=12, "
+                                f"got {part.strip()!r}")
+        sizes[name.strip()] = int(value)
+    return sizes
+
+
+def _check_out(path: str, force: bool) -> None:
+    from pathlib import Path
+
+    out = Path(path)
+    if out.suffix.lower() != ".xlsx":
+        raise SamplingError(f"--out: {path!r} must end in .xlsx (a plan is one workbook)")
+    if out.exists() and not force:
+        raise SamplingError(f"--out: {path} exists; choose another name or add --force to overwrite")
+    if not out.parent.exists():
+        raise SamplingError(f"--out: the folder {out.parent} does not exist")
+
+
+def _columns(args) -> dict[str, str]:
+    from ..caselists import parse_columns
+
+    columns = parse_columns(args.columns)
+    if args.id_column is not None:
+        if "case_id" in columns and columns["case_id"] != args.id_column:
+            raise SamplingError("--id-column and --columns case_id=... name different columns; give one")
+        columns["case_id"] = args.id_column
+    return columns
+
+
+def _cmd_plan(args) -> int:
+    from ..caselists import parse_disposal_domains
+    from ..plans import plan
+
+    _check_out(args.out, args.force)
+    strata = tuple(s.strip() for s in args.strata.split(",") if s.strip())
+    result = plan(args.cases, seed=args.seed, n=_parse_sizes(args.n), reserves=args.reserves,
+                  method=args.method,
+                  confidence=args.confidence, margin=args.margin, fieldwork_date=args.fieldwork_date,
+                  strata=strata, columns=_columns(args), sheet=args.sheet,
+                  disposal_domains=parse_disposal_domains(args.disposal_domain),
+                  command="python -m sampling " + shlex.join(getattr(args, "argv", []) or sys.argv[1:]))
+    result.write(args.out, overwrite=args.force)
+    cases = result.cases
+    read = (f"read {cases.source} ({cases.description}): {cases.rows} cases; domain from "
+            + (f"column {cases.mapping['domain']!r}" if cases.domain_from == "column"
+               else "the disposal type"))
+    if args.json:
+        print(f"note: {read}", file=sys.stderr)
+        print_json(result.to_dict())
+        return 0
+    print(read)
+    print("columns: " + ", ".join(f"{name} {heading!r}" for name, heading in cases.mapping.items()
+                                  if heading is not None))
+    for part in result.domains:
+        if part.selection is None:
+            print(f"{part.domain}: {part.population} eligible, none sampled (n = 0 given)")
+            continue
+        verdict = "every ratio within a case" if part.balanced else "some ratios missed (see the audit)"
+        print(f"{part.domain}: {part.population} eligible, n = {part.n} ({part.method}; achieved margin "
+              f"{part.margin * 100:.2f} points), {part.reserves} reserves; {verdict}")
+    print(f"wrote {args.out}: sheets sample ({len(result.sample)} cases), reserves ({len(result.reserves)}), "
+          f"balance, audit; seed {result.seed}")
+    return 0
+
+
+def _cmd_replace(args) -> int:
+    from ..plans import replace_case
+
+    result = replace_case(args.plan, args.case_id, reason=args.reason)
+    if args.json:
+        print_json(result.to_dict())
+    else:
+        print(result)
+    return 0
+
+
+def register(sub) -> None:
+    p = sub.add_parser("plan", help="a plan workbook (sample, reserves, balance, audit) from a case list",
+                       description="Read a case-list export (any headings; CSV or XLSX), split it by "
+                                   "domain, size each domain from its own population (80% confidence, "
+                                   "5-point margin by default), select each balanced on gender, disposal "
+                                   "type, risk of serious harm and safety and wellbeing, with reserves that "
+                                   "each name the case they replace, and write one workbook.")
+    p.add_argument("cases", metavar="CASES.csv|CASES.xlsx", help="the eligible cases, as exported")
+    p.add_argument("--seed", type=seed_arg, required=True,
+                   help="random seed (a whole number from 0), recorded")
+    p.add_argument("--out", required=True, metavar="PLAN.xlsx", help="the workbook to write")
+    p.add_argument("--n", default=None, metavar="court=30,out-of-court=12",
+                   help="sample sizes by domain (default: sized by --method from each domain's population)")
+    p.add_argument("--reserves", type=int, default=None, metavar="K",
+                   help="reserves per domain (default 20%% of its sample, at least 2)")
+    p.add_argument("--method", choices=("cochran", "simple", "exact"), default="cochran",
+                   help="sizing: normal approximation with the cochran (default) or simple "
+                        "correction, or exact")
+    p.add_argument("--confidence", type=float_arg, default=None, metavar="C",
+                   help="confidence (default 0.80)")
+    p.add_argument("--margin", type=float_arg, default=None, metavar="E",
+                   help="margin of error (default 0.05)")
+    p.add_argument("--columns", default=None, metavar="field=Heading,...",
+                   help="name the columns, e.g. case_id=Case Ref,gender=Sex (fields: case_id, domain, "
+                        "gender, disposal_type, rosh, safety_wellbeing, date, resettlement)")
+    p.add_argument("--id-column", default=None, metavar="HEADING", help="the case id column's heading")
+    p.add_argument("--strata", default="gender,disposal_type,rosh,safety_wellbeing", metavar="a,b,c,d",
+                   help="balancing variables (default gender,disposal_type,rosh,safety_wellbeing)")
+    p.add_argument("--sheet", default=None, metavar="NAME",
+                   help="the workbook's sheet (default: the one with the case columns)")
+    p.add_argument("--disposal-domain", default=None, metavar="TYPE=court,...",
+                   help="the domain of disposal types the toolkit does not know, when there is no "
+                        "domain column")
+    p.add_argument("--fieldwork-date", default=None, metavar="YYYY-MM-DD",
+                   help="fieldwork start: with a date column, balance on recency (court 60%% from 6-9 "
+                        "months before, out-of-court 40%% from 3-5 months)")
+    p.add_argument("--force", action="store_true", help="overwrite --out if it exists")
+    p.add_argument("--json", action="store_true", help="print JSON (notes and warnings go to stderr)")
+    p.set_defaults(func=_cmd_plan)
+
+    p = sub.add_parser("replace", help="withdraw a sampled case from a plan and swap in its reserve",
+                       description="Move CASE_ID from the plan's sample to its 'withdrawn' sheet with "
+                                   "the reason, move its reserve into the sample, recount the balance and "
+                                   "add the swap to the audit; the workbook is rewritten in place (whole "
+                                   "or not at all).")
+    p.add_argument("plan", metavar="PLAN.xlsx", help="a workbook written by python -m sampling plan")
+    p.add_argument("case_id", metavar="CASE_ID", help="the sampled case to withdraw")
+    p.add_argument("--reason", required=True, help="why it is withdrawn (recorded)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=_cmd_replace)

@@ -1,0 +1,804 @@
+"""A sampling plan for an inspection: a case-list export in, one workbook out.
+
+What the reports' "sample sizes and selection" paragraphs describe, in one call: the eligible
+cases split by domain (court, out-of-court, and resettlement when flagged), each domain sized
+from its own population at 80 % confidence and a 5-point margin ("The sample size was set to
+achieve a confidence level of 80 per cent (with a margin of error of 5)", Essex 2018, Annex 1),
+each selected balanced on gender, disposal type, risk of serious harm and safety and wellbeing
+("we ensured that the ratios ... matched those in the eligible population", ibid.), with
+reserves that each name the sampled case they stand in for. :func:`plan` returns a
+:class:`Plan`; ``Plan.write`` writes the workbook (sheets ``sample``, ``reserves``, ``balance``,
+``audit``); :func:`replace_case` withdraws a case from a written plan and swaps in its reserve;
+:func:`read_plan` reads one back. The format is described in ``methodology/inspection-workflow.md``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+import numbers
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ._errors import BalanceWarning, ReserveWarning, SamplingError
+from .caselists import (
+    DOMAIN_NAMES,
+    DOMAIN_WORDS,
+    CaseList,
+    normalise_heading,
+    normalise_value,
+    read_case_list,
+)
+from .selection import DEFAULT_STRATA, Recency, Selection, choose_reserve, recount_balance, select
+
+__all__ = ["Plan", "DomainPlan", "PlanWorkbook", "Replacement", "plan", "read_plan", "replace_case",
+           "METHODS", "RECENCY", "RESERVE_SHARE", "MIN_RESERVES", "SHEETS"]
+
+#: The sizing methods, as ``python -m sampling size`` offers them: the normal approximation with
+#: the reports' Cochran correction (the default), with the simple correction, or exact.
+METHODS: dict[str, dict[str, str]] = {
+    "cochran": {"method": "normal", "correction": "cochran"},
+    "simple": {"method": "normal", "correction": "simple"},
+    "exact": {"method": "exact"},
+}
+
+#: Recency by domain, when the export has a date and a fieldwork date is given: (months before
+#: fieldwork, nearer end first, and the share of the sample from that window). Essex (2018),
+#: Annex 1: "Sixty per cent of the cases selected were those of children and young people who
+#: had received court disposals six to nine months earlier"; "Forty per cent of cases selected
+#: were those of children and young people who had received out of court disposals three to
+#: five months earlier". Resettlement cases are not balanced on recency.
+RECENCY: dict[str, tuple[tuple[int, int], float]] = {"court": ((6, 9), 0.6), "out_of_court": ((3, 5), 0.4)}
+
+#: Default reserves per domain: this share of the domain's sample, rounded up, and at least
+#: :data:`MIN_RESERVES` (a working margin for withdrawals, not a rule from the reports).
+RESERVE_SHARE = 0.2
+MIN_RESERVES = 2
+
+#: The sheets of a plan workbook, in order (``withdrawn`` appears with the first replacement).
+SHEETS = ("sample", "reserves", "balance", "audit")
+_KIND = "inspection-sampling plan"
+_CASE_COLUMNS = ("domain", "case_id", "gender", "disposal_type", "rosh", "safety_wellbeing", "date", "recent",
+                 "row")
+_BALANCE_COLUMNS = ("domain", "variable", "category", "population", "target", "sample")
+_WITHDRAWN_COLUMNS = ("reason", "withdrawn_at", "replaced_by")
+
+
+# --------------------------------------------------------------------------------------------
+# results
+
+
+@dataclass(frozen=True)
+class DomainPlan:
+    """One domain of a plan: its population, sample size, how it was set, and its selection.
+
+    ``method`` is the sizing method, or "given" when ``n`` was given; ``margin`` the margin of
+    error ``n`` achieves from ``population`` (at the plan's confidence, by the plan's method; 0
+    for a census, None when nothing is sampled); ``reserves_asked`` the reserves wanted and
+    ``selection`` the balanced sample with its reserves (None when ``n`` is 0).
+    """
+
+    domain: str
+    population: int
+    n: int
+    method: str
+    margin: float | None
+    n_unrounded: float | None
+    reserves_asked: int
+    recency: Recency | None
+    selection: Selection | None
+
+    @property
+    def reserves(self) -> int:
+        return 0 if self.selection is None else len(self.selection.reserves)
+
+    @property
+    def balanced(self) -> bool:
+        return self.selection is None or self.selection.balanced
+
+    def to_dict(self) -> dict:
+        selection = self.selection
+        sample = [] if selection is None else [str(c) for c in selection.sample["case_id"]]
+        reserves = [] if selection is None else [
+            {"case_id": str(r), "replaces": str(c)}
+            for r, c in zip(selection.reserves["case_id"], selection.reserves["replaces"], strict=True)]
+        return {"population": self.population, "n": self.n, "method": self.method, "margin": self.margin,
+                "sample": sample, "reserves": reserves}
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A sampling plan: the case list read, each domain's size and balanced selection, the audit.
+
+    ``sample``, ``reserves``, ``balance`` and ``audit()`` are the workbook's sheets as
+    DataFrames; ``write(path)`` writes them; ``to_dict()`` is the ``--json`` shape and
+    ``to_frame()`` one row per domain.
+    """
+
+    cases: CaseList
+    seed: int
+    domains: tuple[DomainPlan, ...]
+    method: str
+    confidence: float
+    target_margin: float
+    fieldwork_date: datetime.date | None
+    strata: tuple[str, ...]
+    command: str
+    created: datetime.datetime
+    version: str
+    notes: tuple[str, ...] = ()
+    _extras: tuple[str, ...] = field(default=(), repr=False)
+
+    def domain(self, name: str) -> DomainPlan:
+        """The plan of one domain ("court", "out-of-court", "out_of_court", "resettlement")."""
+        key = DOMAIN_WORDS.get(normalise_heading(name), name)
+        for part in self.domains:
+            if part.domain == key:
+                return part
+        raise SamplingError(f"domain {name!r} is not in this plan; its domains: "
+                            + ", ".join(p.domain for p in self.domains))
+
+    @property
+    def sample(self):
+        return _case_sheet(self, "sample")
+
+    @property
+    def reserves(self):
+        return _case_sheet(self, "reserves")
+
+    @property
+    def balance(self):
+        return _balance_sheet(self)
+
+    def audit(self):
+        """The ``audit`` sheet: rows of ``field`` and ``value``."""
+        import pandas as pd
+
+        return pd.DataFrame(_audit_rows(self), columns=["field", "value"])
+
+    def to_dict(self) -> dict:
+        return {"seed": self.seed, "input_sha256": self.cases.sha256,
+                "domains": {part.domain: part.to_dict() for part in self.domains}}
+
+    def to_frame(self):
+        import pandas as pd
+
+        return pd.DataFrame([{"domain": p.domain, "population": p.population, "n": p.n, "method": p.method,
+                              "margin": p.margin, "reserves": p.reserves, "balanced": p.balanced}
+                             for p in self.domains])
+
+    def _repr_html_(self) -> str:
+        return self.to_frame()._repr_html_()
+
+    def write(self, path, *, overwrite: bool = False) -> None:
+        """Write the workbook (whole or not at all; refuses an existing file unless ``overwrite``)."""
+        from pathlib import Path
+
+        out = Path(path)
+        if out.suffix.lower() != ".xlsx":
+            raise SamplingError(f"a plan is an Excel workbook: {str(path)!r} must end in .xlsx")
+        if out.exists() and not overwrite:
+            raise SamplingError(f"{path} exists; choose another name or overwrite it (--force)")
+        sheets = [("sample", self.sample), ("reserves", self.reserves), ("balance", self.balance),
+                  ("audit", self.audit())]
+        _write_book(out, sheets)
+
+
+# --------------------------------------------------------------------------------------------
+# the plan
+
+
+def plan(
+    cases,
+    *,
+    seed: int,
+    n: Mapping[str, int] | None = None,
+    reserves: int | None = None,
+    method: str = "cochran",
+    confidence: float | None = None,
+    margin: float | None = None,
+    fieldwork_date=None,
+    strata: Sequence[str] = DEFAULT_STRATA,
+    columns: Mapping[str, str] | None = None,
+    sheet: str | int | None = None,
+    disposal_domains: Mapping[str, str] | None = None,
+    recency: Mapping[str, tuple[tuple[int, int], float]] | None = None,
+    command: str | None = None,
+) -> Plan:
+    """Size and select every domain of a case list, with reserves that name whom they replace.
+
+    Parameters
+    ----------
+    cases : str, Path, pandas.DataFrame or CaseList
+        The export (read with :func:`sampling.read_case_list`, which ``columns``, ``sheet`` and
+        ``disposal_domains`` are passed to), or a case list already read.
+    seed : int
+        A whole number from 0; each domain draws from its own stream of it (numpy's
+        ``SeedSequence(seed, spawn_key=(k,))``, k = 0, 1, 2 for court, out-of-court,
+        resettlement), so changing one domain's size leaves the others' samples as they were.
+    n : mapping, optional
+        Sample size by domain, e.g. ``{"court": 30, "out-of-court": 12}``; 0 leaves a domain out.
+        Domains not named are sized by ``method``.
+    reserves : int, optional
+        Reserves per domain; by default :data:`RESERVE_SHARE` of the domain's sample, rounded
+        up, and at least :data:`MIN_RESERVES`.
+    method : {"cochran", "simple", "exact"}
+        How each domain is sized from its population (:data:`METHODS`): the reports' normal
+        approximation with the Cochran correction, the simple correction, or the exact
+        hypergeometric size (:func:`sampling.sample_size`).
+    confidence, margin : float, optional
+        Passed to :func:`sampling.sample_size` (its defaults, the reports' 80 % and 5 points).
+    fieldwork_date : str or date, optional
+        The fieldwork start (YYYY-MM-DD). With a date column, court and out-of-court samples
+        are balanced on recency as :data:`RECENCY` says (or ``recency``, by domain).
+    strata : sequence of str
+        The balancing variables.
+    command : str, optional
+        The command line to record in the audit (the CLI passes its own).
+
+    Returns
+    -------
+    Plan
+
+    Raises
+    ------
+    CaseListError
+        For every problem in the case list at once (see :func:`sampling.read_case_list`).
+    SamplingError
+        For a seed that is not a whole number from 0, an unknown method or domain, a size above a
+        domain's population, or a fieldwork date that does not parse.
+
+    Warns
+    -----
+    ReserveWarning
+        When a domain has fewer cases left than the reserves asked for (also in the audit).
+    BalanceWarning
+        When no sample of a domain meets every ratio within a case (see :func:`sampling.select`).
+
+    Notes
+    -----
+    Each domain's n is ``sample_size(population, ...)`` for that domain's own eligible cases
+    (Cochran 1977, section 4.4; see ``methodology/sample-size.md``); the selection is
+    :func:`sampling.select` on that domain alone, so every category's sample count is the floor
+    or the ceiling of n times its share of the domain's population whenever any sample can meet
+    them all.
+
+    Examples
+    --------
+    >>> from sampling.synthetic import messy_case_list
+    >>> result = plan(messy_case_list(300, rng=1), seed=2024)
+    >>> result.to_frame()[["domain", "population", "n", "method", "reserves", "balanced"]]
+             domain  population   n   method  reserves  balanced
+    0         court         127  72  cochran        15      True
+    1  out_of_court         173  85  cochran        17      True
+    >>> result.to_dict()["domains"]["court"]["reserves"][0]
+    {'case_id': 'YJ-00015', 'replaces': 'YJ-00122'}
+    """
+    seed = _check_seed(seed)
+    if method not in METHODS:
+        raise SamplingError(f"method must be one of {', '.join(map(repr, METHODS))}, got {method!r}")
+    fieldwork = _check_date(fieldwork_date)
+    cases = _case_list(cases, columns, sheet, disposal_domains, strata, fieldwork is not None)
+    sizes = _check_sizes(n, cases.domains())
+    options = {k: v for k, v in (("confidence", confidence), ("margin", margin)) if v is not None}
+    windows = dict(RECENCY)
+    windows.update({DOMAIN_WORDS.get(normalise_heading(k), k): v for k, v in (recency or {}).items()})
+    if reserves is not None and (isinstance(reserves, bool) or not isinstance(reserves, numbers.Integral)
+                                 or reserves < 0):
+        raise SamplingError(f"reserves must be a whole number from 0, got {reserves!r}")
+    parts, notes = [], []
+    for name, population in cases.domains().items():
+        window = windows.get(name) if fieldwork is not None else None
+        part, said = _plan_domain(cases.frame[cases.frame["domain"] == name], name, population,
+                                  sizes.get(name), reserves, method, options, window, fieldwork,
+                                  cases.strata, seed, cases.sha256)
+        parts.append(part)
+        notes += said
+    from ._version import __version__
+    from .size import sample_size
+
+    reference = sample_size(None, **METHODS[method], **options)
+    return Plan(cases, seed, tuple(parts), method, reference.confidence, reference.margin, fieldwork,
+                cases.strata, command or _python_call(cases, seed, n, reserves, method, fieldwork),
+                datetime.datetime.now().replace(microsecond=0), __version__, tuple(notes), cases.extras)
+
+
+def _case_list(cases, columns, sheet, disposal_domains, strata, dates_required) -> CaseList:
+    if not isinstance(cases, CaseList):
+        return read_case_list(cases, columns=columns, sheet=sheet, disposal_domains=disposal_domains,
+                              strata=strata, dates_required=dates_required)
+    options = (("columns", columns), ("sheet", sheet), ("disposal_domains", disposal_domains))
+    given = [name for name, value in options if value]
+    if tuple(strata) not in (DEFAULT_STRATA, cases.strata):
+        given.append("strata")
+    if given:
+        raise SamplingError(f"{', '.join(given)}: the CaseList is read already; pass them to read_case_list, "
+                            "or give plan the file")
+    if dates_required and cases.frame["date"].isna().any():
+        raise SamplingError("fieldwork_date: recency needs a date for every case; read the case list with "
+                            "read_case_list(..., dates_required=True) to see which are blank")
+    return cases
+
+
+def _plan_domain(frame, name, population, given, reserves, method, options, window, fieldwork, strata, seed,
+                 sha256):
+    """One domain's plan, and what to say about it (each said as a warning too, with the domain)."""
+    from .size import margin_of_error, sample_size
+
+    size = sample_size(population, **METHODS[method], **options)
+    n = size.n if given is None else given
+    if n == 0:
+        return DomainPlan(name, population, 0, "given", None, None, 0, None, None), []
+    margin = size.achieved_margin if given is None else margin_of_error(
+        n, population, confidence=size.confidence, **METHODS[method])
+    asked = max(MIN_RESERVES, math.ceil(RESERVE_SHARE * n - 1e-9)) if reserves is None else int(reserves)
+    recency = None if window is None else Recency("date", fieldwork.isoformat(), window[0], window[1])
+    generator = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(DOMAIN_NAMES.index(name),)))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        selection = select(frame.reset_index(drop=True), n, strata=strata, id_column="case_id",
+                           recency=recency,
+                           reserves=min(asked, population - n), rng=generator, input_sha256=sha256)
+    said = []
+    if asked > population - n:
+        said.append(f"{name}: {asked} reserves asked for but only {population - n} case(s) are left outside "
+                    f"its sample of {n} from {population}")
+        warnings.warn(said[-1], ReserveWarning, stacklevel=3)
+    for warning in caught:
+        warnings.warn(f"{name}: {warning.message}", warning.category, stacklevel=3)
+    part = DomainPlan(name, population, n, "given" if given is not None else method, float(margin),
+                      None if given is not None else float(size.n_unrounded), asked, recency,
+                      _with_seed(selection, seed))
+    return part, said
+
+
+def _with_seed(selection: Selection, seed: int) -> Selection:
+    from dataclasses import replace
+
+    return replace(selection, seed=seed)
+
+
+def _check_seed(seed) -> int:
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
+        raise SamplingError(f"seed must be a whole number from 0, got {seed!r}")
+    return int(seed)
+
+
+def _check_date(value) -> datetime.date | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise SamplingError(f"fieldwork date {value!r} does not parse; use YYYY-MM-DD") from None
+
+
+def _check_sizes(n, populations: Mapping[str, int]) -> dict[str, int]:
+    if n is None:
+        return {}
+    if not isinstance(n, Mapping):
+        raise SamplingError("n must map domains to sample sizes, e.g. {'court': 30, 'out-of-court': 12}, "
+                            f"got {n!r}")
+    sizes = {}
+    for name, size in n.items():
+        key = DOMAIN_WORDS.get(normalise_heading(name))
+        if key is None:
+            raise SamplingError(f"n: unknown domain {name!r}; the domains are court, out-of-court, "
+                                "resettlement")
+        if isinstance(size, bool) or not isinstance(size, numbers.Integral) or size < 0:
+            raise SamplingError(f"n: {name} must be a whole number of cases from 0, got {size!r}")
+        if key not in populations:
+            raise SamplingError(f"n: the case list has no {key} cases; its domains: "
+                                + ", ".join(f"{k} ({v})" for k, v in populations.items()))
+        if size > populations[key]:
+            raise SamplingError(f"n: {name} = {size} is more than its {populations[key]} eligible cases")
+        sizes[key] = int(size)
+    return sizes
+
+
+def _python_call(cases, seed, n, reserves, method, fieldwork) -> str:
+    """The call as it would be typed, with the options that differ from the defaults."""
+    given = [repr(cases.source), f"seed={seed}"]
+    options = (("n", n, None), ("reserves", reserves, None), ("method", method, "cochran"),
+               ("fieldwork_date", None if fieldwork is None else fieldwork.isoformat(), None))
+    given += [f"{label}={value!r}" for label, value, default in options if value != default]
+    return f"sampling.plan({', '.join(given)})"
+
+
+# --------------------------------------------------------------------------------------------
+# the sheets
+
+
+def _case_columns(extras, strata) -> list[str]:
+    """The case sheets' columns: the fixed ones, other balancing variables, the export's others."""
+    others = [s for s in strata if s not in _CASE_COLUMNS]
+    return [*_CASE_COLUMNS, *others, *extras]
+
+
+def _case_sheet(result: Plan, which: str):
+    """The ``sample`` or ``reserves`` sheet: case rows by domain, ``recent`` as yes / no."""
+    import pandas as pd
+
+    columns = _case_columns(result._extras, result.strata)
+    if which == "reserves":
+        columns = [*columns[:2], "replaces", "reserve_rank", *columns[2:]]
+    parts = []
+    for part in result.domains:
+        if part.selection is None:
+            continue
+        rows = getattr(part.selection, which).copy()
+        rows["recent"] = (np.where(rows["_recent"], "yes", "no") if "_recent" in rows.columns else None)
+        parts.append(rows.reindex(columns=columns))
+    if not parts:
+        return pd.DataFrame(columns=columns)
+    frame = pd.concat(parts, ignore_index=True)
+    if which == "reserves":
+        frame["reserve_rank"] = frame["reserve_rank"].astype(int)
+    return frame
+
+
+def _balance_sheet(result: Plan):
+    import pandas as pd
+
+    rows = []
+    for part in result.domains:
+        if part.selection is None:
+            continue
+        for r in part.selection.balance.itertuples():
+            category = ("yes" if r.category else "no") if r.variable == "recent" else str(r.category)
+            rows.append((part.domain, r.variable, category, int(r.population), float(r.target),
+                         int(r.sample)))
+    return pd.DataFrame(rows, columns=list(_BALANCE_COLUMNS))
+
+
+def _audit_rows(result: Plan) -> list[tuple[str, object]]:
+    rows: list[tuple[str, object]] = [("workbook", _KIND), ("toolkit version", result.version),
+                                      ("seed", result.seed)]
+    rows += result.cases.audit_rows()
+    rows += [("strata", ", ".join(result.strata)), ("method", result.method),
+             ("confidence", result.confidence), ("target margin", result.target_margin),
+             ("fieldwork date", result.fieldwork_date if result.fieldwork_date is not None else "(none)")]
+    for part in result.domains:
+        name = part.domain
+        margin = part.margin if part.margin is not None else "(nothing sampled)"
+        rows += [(f"{name} population", part.population), (f"{name} n", part.n),
+                 (f"{name} method", part.method), (f"{name} achieved margin", margin),
+                 (f"{name} reserves", part.reserves), (f"{name} recency", _recency_text(part.recency)),
+                 (f"{name} balance", _balance_text(part))]
+    rows += [("note", note) for note in result.notes]
+    rows += [("command", result.command), ("time", result.created),
+             ("time zone", result.created.astimezone().tzname() or "local")]
+    return rows
+
+
+def _recency_text(recency: Recency | None) -> str:
+    if recency is None:
+        return "(none)"
+    low, high = recency.months
+    return f"{recency.share:.0%} from {low} to {high} months before fieldwork"
+
+
+def _balance_text(part: DomainPlan) -> str:
+    if part.selection is None:
+        return "(nothing sampled)"
+    misses = part.selection.misses
+    if misses.empty:
+        return "every ratio within a case"
+    return "missed: " + "; ".join(f"{r.variable}={r.category} {r.sample} against {r.target:.2f}"
+                                  for r in misses.itertuples())
+
+
+# --------------------------------------------------------------------------------------------
+# the workbook
+
+
+def _excel_value(value):
+    import pandas as pd
+
+    if value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, str):
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+        return ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters a workbook cannot hold
+    return value
+
+
+def _fill(sheet, frame, dates: Sequence[str] = ("date",)) -> None:
+    """Write a frame to a sheet: bold headings, frozen first row, dates as dates, sensible widths."""
+    from openpyxl.styles import Font
+
+    sheet.append(list(frame.columns))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    date_columns = {i for i, c in enumerate(frame.columns) if c in dates}
+    for row in frame.itertuples(index=False):
+        values = [_excel_value(v) for v in row]
+        for i in date_columns:
+            if isinstance(values[i], datetime.datetime):
+                values[i] = values[i].date()
+        sheet.append(values)
+        for i, value in enumerate(values):  # text, never a formula: "=..." from an export stays text
+            if isinstance(value, str) and value.startswith("="):
+                sheet.cell(row=sheet.max_row, column=i + 1).data_type = "s"
+    sheet.freeze_panes = "A2"
+    for i, name in enumerate(frame.columns, start=1):
+        width = max([len(str(name))] + [len(str(v)) for v in frame.iloc[:50, i - 1].tolist()])
+        sheet.column_dimensions[sheet.cell(row=1, column=i).column_letter].width = min(max(width + 2, 8), 60)
+
+
+def _write_book(out, sheets) -> None:
+    from openpyxl import Workbook
+
+    from ._files import atomic_write
+
+    book = Workbook()
+    book.remove(book.active)
+    for name, frame in sheets:
+        _fill(book.create_sheet(name), frame)
+    atomic_write(out, book.save)
+
+
+@dataclass(frozen=True)
+class PlanWorkbook:
+    """A plan workbook read back: its sheets as DataFrames (``withdrawn`` empty before any
+    replacement) and ``audit`` as a mapping of field to value (the last value of a repeated
+    field, such as "replaced")."""
+
+    path: str
+    sample: object
+    reserves: object
+    balance: object
+    withdrawn: object
+    audit: dict
+
+    def to_dict(self) -> dict:
+        return {"path": self.path, "sample": self.sample["case_id"].tolist(),
+                "reserves": self.reserves["case_id"].tolist(),
+                "withdrawn": self.withdrawn["case_id"].tolist()}
+
+
+def _sheet_frame(sheet):
+    """A sheet as a DataFrame: the first row names the columns; empty rows left out."""
+    import pandas as pd
+
+    from .caselists import cell_text
+
+    rows = [row for row in sheet.iter_rows(values_only=True) if any(v is not None for v in row)]
+    if not rows:
+        return pd.DataFrame()
+    columns = [str(c) if c is not None else "" for c in rows[0]]
+    frame = pd.DataFrame([list(r[:len(columns)]) + [None] * (len(columns) - len(r)) for r in rows[1:]],
+                         columns=columns, dtype=object)
+    for name in ("case_id", "replaces", "replaced_by", "domain", "variable", "category"):
+        if name in frame.columns:
+            frame[name] = [None if v is None else cell_text(v).strip() for v in frame[name]]
+    return frame
+
+
+def _open_plan(path):
+    """The workbook (openpyxl, editable) and its sheets as frames; refuses a file that is not a plan."""
+    from pathlib import Path
+
+    import openpyxl
+
+    path = Path(path)
+    how = "make one with python -m sampling plan CASES --seed S --out PLAN.xlsx"
+    if not path.is_file():
+        raise SamplingError(f"{path}: no such plan workbook; {how}")
+    try:
+        book = openpyxl.load_workbook(path)
+    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
+        raise SamplingError(f"{path}: not a plan workbook (cannot read it as .xlsx: "
+                            f"{exc.__class__.__name__}); "
+                            f"{how}") from None
+    missing = [name for name in SHEETS if name not in book.sheetnames]
+    first = next(book["audit"].iter_rows(min_row=2, max_row=2, values_only=True), ()) if not missing else ()
+    if missing or tuple(first[:2]) != ("workbook", _KIND):
+        what = f"no sheet {missing[0]!r}" if missing else "its audit sheet does not name it a plan"
+        raise SamplingError(f"{path}: not a plan workbook ({what}); {how}")
+    frames = {name: _sheet_frame(book[name]) for name in (*SHEETS, "withdrawn") if name in book.sheetnames}
+    for name, needed in (("sample", ("domain", "case_id")), ("reserves", ("domain", "case_id", "replaces")),
+                         ("balance", _BALANCE_COLUMNS)):
+        absent = [c for c in needed if c not in frames[name].columns]
+        if absent:
+            raise SamplingError(f"{path}: not a plan workbook (sheet {name!r} has no column "
+                                f"{absent[0]!r}); {how}")
+    return book, frames
+
+
+def read_plan(path) -> PlanWorkbook:
+    """Read a plan workbook written by :meth:`Plan.write` (and perhaps changed by
+    :func:`replace_case`).
+
+    Raises
+    ------
+    SamplingError
+        For a file that is not a plan workbook (no sheets ``sample``, ``reserves``, ``balance``
+        and ``audit``, or an audit that does not name it a plan).
+    """
+    import pandas as pd
+
+    book, frames = _open_plan(path)
+    book.close()
+    withdrawn = frames.get("withdrawn", pd.DataFrame(columns=[*frames["sample"].columns,
+                                                              *_WITHDRAWN_COLUMNS]))
+    audit = dict(zip(frames["audit"]["field"], frames["audit"]["value"], strict=True))
+    return PlanWorkbook(str(path), frames["sample"], frames["reserves"], frames["balance"], withdrawn, audit)
+
+
+# --------------------------------------------------------------------------------------------
+# replacing a case
+
+
+@dataclass(frozen=True)
+class Replacement:
+    """A case withdrawn from a plan and the reserve that took its place.
+
+    ``how`` says why that reserve: "named" (its ``replaces`` named the case), "same cell",
+    "keeps the balance" or "closest" (no reserve keeps every ratio; ``miss`` cases short).
+    """
+
+    plan: str
+    case_id: str
+    domain: str
+    reserve: str
+    how: str
+    reason: str
+    time: datetime.datetime
+    balanced: bool
+    miss: float
+    reserves_left: int
+
+    def to_dict(self) -> dict:
+        return {"plan": self.plan, "case_id": self.case_id, "domain": self.domain, "reserve": self.reserve,
+                "how": self.how, "reason": self.reason, "time": self.time.isoformat(),
+                "balanced": self.balanced,
+                "reserves_left": self.reserves_left}
+
+    def __str__(self) -> str:
+        verdict = ("every ratio still within a case" if self.balanced
+                   else f"the balance misses by {self.miss:g} case(s)")
+        why = {"named": "named for it", "same cell": "from the same cell",
+               "keeps the balance": "keeps the balance",
+               "closest": "the closest left"}[self.how]
+        return (f"{self.case_id} ({self.domain}) withdrawn: {self.reason}; "
+                f"reserve {self.reserve} ({why}) now in "
+                f"the sample; {verdict}; {self.reserves_left} {self.domain} reserve(s) left")
+
+
+def replace_case(path, case_id, *, reason: str, now: datetime.datetime | None = None) -> Replacement:
+    """Withdraw a sampled case from a plan workbook and swap in its reserve, in place.
+
+    The case's row moves from ``sample`` to ``withdrawn`` (with ``reason``, ``withdrawn_at`` and
+    ``replaced_by``); the reserve whose ``replaces`` names it (else the best remaining in its
+    domain, as :func:`sampling.selection.choose_reserve` chooses) moves from ``reserves`` into the
+    case's place in ``sample``; ``balance`` is recounted; the swap is appended to ``audit``. The
+    workbook is written to a temporary file beside it and renamed over it, so a failure leaves
+    the old one whole; sheets other than the plan's are kept. Only the workbook is needed.
+
+    Raises
+    ------
+    SamplingError
+        For a file that is not a plan, a case not in its sample, a blank reason, or a domain
+        with no reserves left.
+
+    Warns
+    -----
+    BalanceWarning
+        When no reserve left keeps every ratio of the domain within a case.
+    """
+    from ._files import atomic_write
+
+    if not isinstance(reason, str) or not reason.strip():
+        raise SamplingError("reason: say why the case is withdrawn, e.g. --reason 'moved out of the area'")
+    book, frames = _open_plan(path)
+    sample = frames["sample"]
+    key = str(case_id).strip()
+    if key not in set(sample["case_id"]):
+        _not_sampled(path, key, frames)
+    domain = sample.loc[sample["case_id"] == key, "domain"].iloc[0]
+    swap = _swap(path, frames, key, domain)
+    when = (now or datetime.datetime.now()).replace(microsecond=0)
+    withdrawn = _withdrawn_rows(frames, sample[sample["case_id"] == key], reason.strip(), when,
+                                swap["reserve"])
+    for name, frame in (("sample", swap["sample"]), ("reserves", swap["reserves"]), ("balance",
+                                                                                     swap["balance"]),
+                        ("withdrawn", withdrawn)):
+        _rewrite(book, name, frame)
+    result = Replacement(str(path), key, domain, swap["reserve"], swap["how"], reason.strip(), when,
+                         swap["balanced"], swap["miss"], int((swap["reserves"]["domain"] == domain).sum()))
+    book["audit"].append(["replaced", str(result)])
+    book["audit"].append(["replaced at", when])
+    atomic_write(path, book.save)
+    if not result.balanced:
+        warnings.warn(f"no {domain} reserve keeps every ratio within a case: {result}", BalanceWarning,
+                      stacklevel=2)
+    return result
+
+
+def _swap(path, frames, key, domain) -> dict:
+    """The new sample, reserves and balance after swapping ``key`` for its reserve."""
+    sample, reserves, balance = frames["sample"], frames["reserves"], frames["balance"]
+    part_balance = balance[balance["domain"] == domain]
+    variables = list(dict.fromkeys(part_balance["variable"]))
+    absent = [v for v in variables if v not in sample.columns or v not in reserves.columns]
+    if absent:
+        raise SamplingError(f"{path}: not a plan workbook (no column {absent[0]!r} for the balance)")
+    part_reserves = reserves[reserves["domain"] == domain]
+    if part_reserves.empty:
+        raise SamplingError(f"{path}: no {domain} reserves left to replace {key!r}; plan again with more "
+                            "reserves (--reserves K) or choose a case by hand")
+    part_sample = sample[sample["domain"] == domain]
+    position, miss, how = choose_reserve(_canonical(part_sample, part_balance, variables),
+                                         _canonical(part_reserves, part_balance, variables), part_balance,
+                                         key,
+                                         columns=variables)
+    incoming = part_reserves.iloc[position]
+    new_sample = sample.copy()
+    at = sample.index[sample["case_id"] == key][0]
+    new_sample.loc[at] = [incoming.get(column) for column in sample.columns]
+    counted = recount_balance(part_balance, _canonical(new_sample[new_sample["domain"] == domain],
+                                                       part_balance,
+                                                       variables), columns=variables)
+    new_balance = balance.copy()
+    new_balance.loc[counted.index, "sample"] = counted["sample"].to_numpy()
+    targets = counted["target"].astype(float)
+    within = (np.floor(targets + 1e-9) <= counted["sample"]) & (counted["sample"] <= np.ceil(targets - 1e-9))
+    return {"sample": new_sample, "reserves": reserves.drop(index=part_reserves.index[position]),
+            "balance": new_balance, "reserve": str(incoming["case_id"]), "how": how, "miss": miss,
+            "balanced": bool(within.all())}
+
+
+def _canonical(frame, balance, variables):
+    """The frame with each balancing value written as the balance sheet writes its category
+    (matched as values are counted: trimmed, any case), so hand edits do not split a cell."""
+    result = frame.copy()
+    for variable in variables:
+        categories = balance.loc[balance["variable"] == variable, "category"]
+        lookup = {normalise_value(c): str(c) for c in categories}
+        result[variable] = [lookup.get(normalise_value("" if v is None else v),
+                                       str(v)) for v in frame[variable]]
+    return result
+
+
+def _not_sampled(path, key, frames):
+    withdrawn = frames.get("withdrawn")
+    if withdrawn is not None and key in set(withdrawn.get("case_id", [])):
+        row = withdrawn[withdrawn["case_id"] == key].iloc[-1]
+        raise SamplingError(f"{key!r} was withdrawn from {path} already ({row.get('reason')}); "
+                            f"{row.get('replaced_by')} took its place")
+    if key in set(frames["reserves"]["case_id"]):
+        raise SamplingError(f"{key!r} is a reserve in {path}, not in the sample; "
+                            "give a case from its sheet 'sample'")
+    shown = ", ".join(frames["sample"]["case_id"].head(3))
+    raise SamplingError(f"{key!r} is not in the sample of {path}; give a case_id from its sheet 'sample' "
+                        f"(e.g. {shown})")
+
+
+def _withdrawn_rows(frames, row, reason, when, reserve):
+    import pandas as pd
+
+    before = frames.get("withdrawn")
+    new = row.assign(reason=reason, withdrawn_at=when, replaced_by=reserve)
+    if before is None or before.empty:
+        return new.reset_index(drop=True)
+    return pd.concat([before, new], ignore_index=True)
+
+
+def _rewrite(book, name: str, frame) -> None:
+    index = book.sheetnames.index(name) if name in book.sheetnames else len(book.sheetnames)
+    if name in book.sheetnames:
+        book.remove(book[name])
+    _fill(book.create_sheet(name, index), frame)
