@@ -379,16 +379,18 @@ def _hypergeometric_bounds(ks: np.ndarray, n: int, population: int, confidence: 
 _EXACT_UNSEEN = 20_000
 
 
-def _count_thresholds(population: int) -> np.ndarray:
+def _count_thresholds(population: int, bounds: tuple[int, ...] | None = None) -> np.ndarray:
     """The smallest "yes" count K of N printed in each band above the lowest (N + 1 if none).
 
-    Found by bisection on the framework's own rounding and bands (``percents``, ``band_indices``).
+    Found by bisection on the framework's own rounding and bands (``percents``, ``band_indices``
+    with the framework's lower bounds ``bounds``).
     """
     targets = np.arange(1, len(_LABELS))
 
     def reaches(count, rows):
         inside = np.minimum(count, population)
-        return (band_indices(percents(inside, population)) >= targets[rows]) | (count > population)
+        banded = band_indices(percents(inside, population), bounds=bounds)
+        return (banded >= targets[rows]) | (count > population)
 
     zeros = np.zeros(targets.shape, dtype=np.int64)
     return _smallest_true(reaches, zeros, np.full(targets.shape, population + 1, dtype=np.int64))
@@ -457,7 +459,7 @@ def _band_probability_array(k: int, n: int, population: int | None, a: float, b:
         return result
     if unseen > _EXACT_UNSEEN:
         at_least = [_beta_binomial_at_least(int(t) - k, unseen, a + k, b + n - k)
-                    for t in _count_thresholds(population)]
+                    for t in _count_thresholds(population, bounds)]
         at_least = np.clip(np.array([1.0, *at_least, 0.0]), 0.0, 1.0)
         return np.clip(-np.diff(at_least), 0.0, 1.0)
     from scipy.stats import betabinom
@@ -854,7 +856,7 @@ def monte_carlo_score(report, *, reps: int = 100_000, rng=None, prior="jeffreys"
     rows: dict[str, list] = {}
     for row in report.evidence_rows(populations):
         rows.setdefault(row.standard, []).append(row)
-    points = np.array(report.framework.points)
+    points, bounds = np.array(report.framework.points), report.framework.band_lower_bounds
     score = np.zeros(reps, dtype=np.int64)
     for standard in report.standards:
         if not standard.scored:
@@ -864,21 +866,22 @@ def monte_carlo_score(report, *, reps: int = 100_000, rng=None, prior="jeffreys"
             continue
         lowest = np.full(reps, len(_LABELS) - 1)
         for row in rows[standard.id]:
-            lowest = np.minimum(lowest, _drawn_bands(row, a, b, reps, generator))
+            lowest = np.minimum(lowest, _drawn_bands(row, a, b, reps, generator, bounds))
         score += points[lowest]
     max_score = report.framework.max_score
     return pd.Series(np.bincount(score, minlength=max_score + 1)[: max_score + 1] / reps,
                      index=pd.RangeIndex(max_score + 1, name="score"), name="probability")
 
 
-def _drawn_bands(row, a: float, b: float, reps: int, generator) -> np.ndarray:
-    """One key question's true band in each of ``reps`` posterior draws (process or finite)."""
+def _drawn_bands(row, a: float, b: float, reps: int, generator, bounds=None) -> np.ndarray:
+    """One key question's true band in each of ``reps`` posterior draws (process or finite), under
+    the framework's band lower bounds ``bounds``."""
     rate = generator.beta(a + row.yes, b + row.relevant - row.yes, size=reps)
     if row.population is None:
-        return np.searchsorted(np.array(proportion_cutoffs()), rate, side="right")
+        return np.searchsorted(np.array(proportion_cutoffs(bounds)), rate, side="right")
     unseen = row.population - row.relevant
     total = row.yes + generator.binomial(unseen, rate)
-    return band_indices(percents(total, row.population))
+    return band_indices(percents(total, row.population), bounds=bounds)
 
 
 # --------------------------------------------------------------------------------------------

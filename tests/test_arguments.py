@@ -119,6 +119,8 @@ CASES = [
     (lambda: simulate([0.7], 11, rng=2.5), "rng"),
     (lambda: simulate([0.7], 10**8), "n"),
     (lambda: simulate("essex-2018", population=5), "population"),
+    (lambda: simulate("essex-2018", population={"court": NAN, "out_of_court": 40}), "populations"),
+    (lambda: simulate("essex-2018", population={"court": 60}), "populations"),
     # operating characteristics and rule comparisons
     (lambda: operating_characteristic(11.5), "n"),
     (lambda: operating_characteristic(0), "n"),

@@ -45,7 +45,7 @@ def plans(true_rates, n, population) -> tuple[list[StandardPlan], Report | None]
 def _report_plans(report: Report, n, population) -> list[StandardPlan]:
     """Plans from a report's evidence: its k/n as the true rates (qualitative standards left out)."""
     by_standard: dict[str, list] = {}
-    mapping = population if isinstance(population, Mapping) else None
+    mapping = check.populations(population) if isinstance(population, Mapping) else None
     for row in report.evidence_rows(mapping):
         by_standard.setdefault(row.standard, []).append(row)
     result = []
