@@ -92,12 +92,15 @@ from .size import (
 )
 from .uncertainty import (
     CasesToBoundary,
+    Explanation,
     Interval,
     RatingDistribution,
     ReportUncertainty,
     band_probabilities,
     cases_to_boundary,
+    hypergeometric_pmf,
     interval,
+    interval_table,
     rating_distribution,
     report_uncertainty,
 )
@@ -150,6 +153,9 @@ __all__ = [
     "RatingDistribution",
     "rating_distribution",
     "ReportUncertainty",
+    "Explanation",
+    "interval_table",
+    "hypergeometric_pmf",
     "report_uncertainty",
     # professional discretion (the rules themselves: sampling.rules)
     "rules",

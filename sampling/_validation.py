@@ -19,6 +19,12 @@ from ._errors import SamplingError
 #: Named beta priors for a rate: Jeffreys Beta(1/2, 1/2) and the uniform Beta(1, 1).
 NAMED_PRIORS: dict[str, tuple[float, float]] = {"jeffreys": (0.5, 0.5), "uniform": (1.0, 1.0)}
 
+#: The most cases one key question may judge where an analysis walks outcome by outcome (the
+#: discretion rules, their simulation and operating characteristics, cases to a boundary). An
+#: inspection judges tens of cases a key question (the reports' formula never asks more than 165);
+#: a larger number is a typo (``court = 100000000``) and is refused rather than run for hours.
+MAX_CASES_JUDGED = 1000
+
 
 def count(value: object, name: str, *, low: int = 0) -> int:
     """A whole number of cases, at least ``low``; floats, NaN, booleans and text are refused.
@@ -41,6 +47,30 @@ def counts(k: object, n: object, population: object = None) -> tuple[int, int, i
     if k > n:
         raise SamplingError(f"k must be between 0 and n = {n}, got {k}")
     return k, n, optional_population(population, n)
+
+
+def cases_judged(value: object, name: str = "n") -> int:
+    """Cases judged for one key question: a whole number from 1 to :data:`MAX_CASES_JUDGED`.
+
+    >>> cases_judged(11)
+    11
+    """
+    value = count(value, name, low=1)
+    if value > MAX_CASES_JUDGED:
+        raise SamplingError(f"{name} = {value:,} cases judged for one key question is not a plausible "
+                            f"inspection sample (this analysis takes at most {MAX_CASES_JUDGED:,}); "
+                            "check the sample sizes (a typo?)")
+    return value
+
+
+def populations(value: object, name: str = "populations") -> dict[str, int]:
+    """Eligible cases per sample: a mapping of sample name to a whole number of cases (at least 1)."""
+    from collections.abc import Mapping
+
+    if not isinstance(value, Mapping):
+        raise SamplingError(f"{name} must map each sample to its eligible cases, e.g. "
+                            f"{{'court': 57, 'out_of_court': 33}}, got {value!r}")
+    return {str(key): count(number, f"{name}[{key!r}]", low=1) for key, number in value.items()}
 
 
 def optional_population(population: object, n: int | None = None, name: str = "population") -> int | None:

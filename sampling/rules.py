@@ -33,7 +33,6 @@ from .framework import (
     Rating,
     band,
     band_indices,
-    cases_table,
     lowest_bands,
     percent,
     percents,
@@ -222,7 +221,7 @@ class _Cases(Rule):
         possible = (rating + step >= 0) & (rating + step < len(Rating))
         target = np.clip(rating + step, 0, len(Rating) - 1)
         # needed[j] = changed judgements for key question j to reach the target band
-        needed = [cases_table(int(nj), step)[k[:, j], target] for j, nj in enumerate(n)]
+        needed = [_cases_needed(int(nj), step)[k[:, j], target] for j, nj in enumerate(n)]
         if self.direction == "up":
             total = sum(np.where(band_j >= target, 0, need)
                         for band_j, need in zip(bands, needed, strict=True))
@@ -239,8 +238,12 @@ class _Interval(Rule):
         self.confidence = float(confidence)
         self.method = method
         self.name = f"interval({confidence:g})" if method is None else f"interval({confidence:g}, {method})"
+        floor, average = (f"at least {confidence:.0%} at every true value",
+                          f"{confidence:.0%} on average over true rates")
+        kind = (f"Wilson, {average}; hypergeometric with populations, {floor}" if method is None
+                else f"{method}, {floor if method in ('clopper-pearson', 'hypergeometric') else average}")
         self.description = (f"the {'next' if direction == 'up' else 'lower'} boundary lies inside the lowest "
-                            f"key question's {confidence:.0%} interval")
+                            f"key question's {confidence:.0%} interval ({kind})")
 
     def _bound(self, k, n, population):
         from .uncertainty import interval
@@ -278,15 +281,43 @@ class _Interval(Rule):
 
 
 @functools.lru_cache(maxsize=512)
+def _cases_needed(n: int, direction: int) -> np.ndarray:
+    """[k, target] = :func:`sampling.framework.cases_to_band` for k = 0..n and every band, from
+    the band of every count at once (a large number where no change reaches the band).
+
+    The same table as :func:`sampling.framework.cases_table` (``tests/test_rules.py`` compares
+    them), built in O(n) rather than O(n^2): the printed band is non-decreasing in the count,
+    so up, a count below the first count x_t in band t needs x_t - k changes (one if already
+    there, none possible at k = n); down, a count above the last count y_t in band t needs
+    k - y_t (one if already there, none possible at k = 0).
+    """
+    k = np.arange(n + 1)
+    bands = band_indices(percents(k, n))
+    table = np.full((n + 1, len(Rating)), _UNREACHABLE, dtype=np.int64)
+    for target in range(len(Rating)):
+        if direction > 0:
+            reach = np.flatnonzero(bands >= target)
+            if reach.size:
+                table[:, target] = np.where(k < reach[0], reach[0] - k, np.where(k < n, 1, _UNREACHABLE))
+        else:
+            reach = np.flatnonzero(bands <= target)
+            if reach.size:
+                table[:, target] = np.where(k > reach[-1], k - reach[-1], np.where(k > 0, 1, _UNREACHABLE))
+    return table
+
+
+#: Stands for "no number of changed judgements reaches that band" in :func:`_cases_needed`.
+_UNREACHABLE = 10**6
+
+
+@functools.lru_cache(maxsize=512)
 def _interval_table(n: int, population: int | None, confidence: float, method: str | None,
                     direction: str) -> np.ndarray:
     """The interval bound that the interval rule reads, for k = 0..n."""
-    from .uncertainty import interval
+    from .uncertainty import interval_table
 
-    side = "high" if direction == "up" else "low"
-    bounds = [interval(k, n, population=population, confidence=confidence, method=method)
-              for k in range(n + 1)]
-    return np.array([getattr(bound, side) for bound in bounds])
+    table = interval_table(n, population=population, confidence=confidence, method=method)
+    return table["high" if direction == "up" else "low"].to_numpy(dtype=float)
 
 
 @functools.lru_cache(maxsize=512)

@@ -1,6 +1,10 @@
 """How sure is a rating? Intervals and band probabilities for each key question, cases to the next
 boundary, and exact distributions of standard ratings, the 0-36 score and the overall rating.
 
+Every figure assumes a simple random sample of the eligible cases. ``select`` draws balanced
+samples, which can only reduce the variance (for outcomes related to the balancing variables), so
+for them these figures are conservative (``methodology/band-uncertainty.md`` section 1).
+
 Two kinds of uncertainty, named plainly throughout (``methodology/band-uncertainty.md``):
 
 * **finite**: the n inspected cases are n of the N eligible cases, and the question is the
@@ -50,6 +54,10 @@ __all__ = [
     "monte_carlo_score",
     "ReportUncertainty",
     "report_uncertainty",
+    "Explanation",
+    "interval_table",
+    "LOW_PROBABILITY",
+    "hypergeometric_pmf",
 ]
 
 INTERVAL_METHODS = ("wilson", "clopper-pearson", "jeffreys", "agresti-coull", "hypergeometric")
@@ -110,7 +118,8 @@ def interval(
     confidence: float = 0.80,
     method: str | None = None,
 ) -> Interval:
-    """A two-sided confidence interval for a key question's proportion of "yes".
+    """A two-sided confidence interval for a key question's proportion of "yes", from a simple
+    random sample.
 
     Parameters
     ----------
@@ -119,7 +128,10 @@ def interval(
     population : int, optional
         N, the eligible cases the n were drawn from (for the finite interval).
     confidence : float
-        0.80 by default, as the reports' sample sizes.
+        0.80 by default, as the reports' sample sizes. For the hypergeometric and Clopper-Pearson
+        intervals it is a floor on the coverage at every true value; for Wilson, Jeffreys and
+        Agresti-Coull it is the coverage *on average* over true rates (at some rates it is well
+        below: ``methodology/band-uncertainty.md`` section 2 tabulates it).
     method : str, optional
         "wilson", "clopper-pearson", "jeffreys", "agresti-coull" (binomial, process uncertainty;
         computed by ``statsmodels.stats.proportion.proportion_confint``) or "hypergeometric"
@@ -129,15 +141,34 @@ def interval(
     -------
     Interval
 
+    Raises
+    ------
+    SamplingError
+        For counts that are not whole numbers (or k > n), a population below n, a confidence
+        not strictly between 0 and 1, or an unknown method.
+
     Notes
     -----
+    Every method assumes a simple random sample of the cases. ``select`` draws *balanced*
+    samples; balancing cannot increase the variance of an estimate and reduces it for outcomes
+    related to the balancing variables (Deville and Tillé 2004), so these intervals are then
+    conservative.
+
     The hypergeometric interval is the Clopper-Pearson-type exact interval for K/N, by inverting
     the two hypergeometric tails (Konijn 1973; Wright 1991; samplingbook ``Sprop`` as in its
     R/Sprop.R): with alpha = 1 - confidence,
     L = min{K : P(X >= k | K) > alpha/2} and U = max{K : P(X <= k | K) > alpha/2},
-    X ~ Hypergeometric(N, K, n), computed with ``scipy.stats.hypergeom``. Its coverage is at
-    least the confidence for every K (checked exhaustively in ``tests/test_uncertainty.py``).
-    With n = N it is the single point k/N. The binomial methods ignore ``population``.
+    X ~ Hypergeometric(N, K, n). A tail within a relative 1e-9 of alpha/2 counts as equal to it
+    (a tie, excluded), so that ``1 - 0.8 = 0.19999999999999996`` does not widen the interval by a
+    case. Each tail is monotone in K, so L and U are found by bisection over K (about log2 N
+    evaluations, whatever N); each pmf is computed from sums of logarithms of the falling
+    factorials, accurate to about n x 1e-15 relative for any N. Its coverage is at least the
+    confidence for every K (checked exhaustively in ``tests/test_uncertainty.py``). With n = N it
+    is the single point k/N. The binomial methods ignore ``population``.
+
+    The Jeffreys interval is the equal-tailed Beta(k + 1/2, n - k + 1/2) interval with the
+    end-point adjustment of Brown, Cai and DasGupta (2001, section 4.1.2): the lower bound is 0
+    when k = 0 and the upper bound 1 when k = n.
 
     References
     ----------
@@ -145,6 +176,8 @@ def interval(
            proportion. Statistical Science 16(2), 101-133.
     .. [2] Wright, T. (1991). Exact Confidence Bounds when Sampling from Small Finite Universes.
            Lecture Notes in Statistics 66, Springer.
+    .. [3] Deville, J.-C. and Tillé, Y. (2004). Efficient balanced sampling: the cube method.
+           Biometrika 91(4), 893-912.
 
     Examples
     --------
@@ -156,6 +189,8 @@ def interval(
     >>> result = interval(5, 11)          # Calderdale 2.3.2, process uncertainty
     >>> result.method, round(result.low, 3), round(result.high, 3)
     ('wilson', 0.281, 0.64)
+    >>> interval(5, 5, method="jeffreys").high   # five of five cannot exclude 100 %
+    1.0
     """
     k, n, population = check.counts(k, n, population)
     confidence = check.confidence(confidence)
@@ -165,27 +200,248 @@ def interval(
     if method == "hypergeometric":
         if population is None:
             raise SamplingError("method 'hypergeometric' needs population= (the eligible cases N)")
-        low, high = _hypergeometric_bounds(k, n, population, confidence)
-        return Interval(low / population, high / population, method, k, n, population, confidence)
+        low, high = _hypergeometric_bounds(np.array([k]), n, population, confidence)
+        return Interval(int(low[0]) / population, int(high[0]) / population, method, k, n, population,
+                        confidence)
+    low, high = _binomial_bounds(np.array([k]), n, confidence, method)
+    return Interval(float(low[0]), float(high[0]), method, k, n, population, confidence)
+
+
+def interval_table(n: int, *, population: int | None = None, confidence: float = 0.80,
+                   method: str | None = None):
+    """Every interval n cases can give: :func:`interval` for k = 0, 1, ..., n at once.
+
+    The same definitions as :func:`interval` (and the same numbers), computed together: the
+    discretion rule ``interval(0.8)`` reads this table, and a lesson can show how the interval
+    moves one case at a time. Like :func:`interval` it assumes a simple random sample (and a Wilson
+    "80 %" interval covers 80 % on average over true rates, not at each).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``k``; columns ``low``, ``high`` (proportions) and ``method``.
+
+    Examples
+    --------
+    >>> table = interval_table(8, population=16)
+    >>> table.loc[5, ["low", "high"]].tolist()    # 5 of 8 from 16: [7/16, 12/16]
+    [0.4375, 0.75]
+    """
+    import pandas as pd
+
+    n = check.count(n, "n", low=1)
+    population = check.optional_population(population, n)
+    confidence = check.confidence(confidence)
+    if method is None:
+        method = "hypergeometric" if population is not None else "wilson"
+    method = check.choice(method, "method", INTERVAL_METHODS)
+    ks = np.arange(n + 1)
+    if method == "hypergeometric":
+        if population is None:
+            raise SamplingError("method 'hypergeometric' needs population= (the eligible cases N)")
+        low, high = _hypergeometric_bounds(ks, n, population, confidence)
+        low, high = low / population, high / population
+    else:
+        low, high = _binomial_bounds(ks, n, confidence, method)
+    return pd.DataFrame({"low": low, "high": high, "method": method}, index=pd.Index(ks, name="k"))
+
+
+def _binomial_bounds(ks: np.ndarray, n: int, confidence: float, method: str):
+    """The binomial methods' bounds for counts ``ks`` of n (statsmodels, clipped to [0, 1])."""
     from statsmodels.stats.proportion import proportion_confint
 
-    low, high = proportion_confint(k, n, alpha=1 - confidence, method=_STATSMODELS_NAMES[method])
-    low, high = float(np.clip(low, 0, 1)), float(np.clip(high, 0, 1))
-    return Interval(low, high, method, k, n, population, confidence)
+    low, high = proportion_confint(ks, n, alpha=1 - confidence, method=_STATSMODELS_NAMES[method])
+    low, high = np.clip(np.asarray(low, dtype=float), 0, 1), np.clip(np.asarray(high, dtype=float), 0, 1)
+    if method == "jeffreys":  # Brown, Cai and DasGupta (2001), section 4.1.2: the end-point adjustment
+        low = np.where(ks == 0, 0.0, low)
+        high = np.where(ks == n, 1.0, high)
+    return low, high
 
 
-def _hypergeometric_bounds(k: int, n: int, population: int, confidence: float) -> tuple[int, int]:
-    from scipy.stats import hypergeom
+#: A tail probability within this relative distance of alpha/2 is a tie (counted as equal).
+_TIE = 1e-9
 
-    alpha = 1 - confidence
-    big_k = np.arange(population + 1)
-    upper_tail = hypergeom.sf(k - 1, population, big_k, n)  # P(X >= k | K)
-    lower_tail = hypergeom.cdf(k, population, big_k, n)  # P(X <= k | K)
-    return int(big_k[upper_tail > alpha / 2].min()), int(big_k[lower_tail > alpha / 2].max())
+
+def _log_falling(top: np.ndarray, n: int) -> np.ndarray:
+    """[row, j] = log(top (top - 1) ... (top - j + 1)) for j = 0..n, summed term by term (no lgamma
+    of a large number, whose rounding would be of order top x 1e-16); -inf where top < j."""
+    terms = top[:, None] - np.arange(n, dtype=float)[None, :]
+    positive = terms > 0
+    logs = np.log(np.where(positive, terms, 1.0))
+    logs[~positive] = -np.inf
+    result = np.empty((top.shape[0], n + 1))
+    result[:, 0] = 0.0
+    np.cumsum(logs, axis=1, out=result[:, 1:])
+    return result
+
+
+def hypergeometric_pmf(n: int, good, population: int) -> np.ndarray:
+    """P(X = x) for x = 0..n, X ~ Hypergeometric(N, K, n), one row per K in ``good``: the "yes" in a
+    simple random sample of n of N cases, K of which are "yes".
+
+    P(X = x) = C(n, x) K_(x) (N - K)_(n - x) / N_(n), with the falling factorials
+    m_(j) = m (m - 1) ... (m - j + 1) added up as logarithms: accurate to about n x 1e-15
+    relative for any N (scipy's ``hypergeom`` loses digits and time as N grows: at N = 10^9 it
+    is off by about 1e-7 and takes seconds a value).
+
+    >>> hypergeometric_pmf(3, [2], 5).round(3).tolist()    # 2 "yes" of 5, 3 drawn
+    [[0.1, 0.6, 0.3, 0.0]]
+    """
+    from scipy.special import gammaln
+
+    n = check.count(n, "n", low=1)
+    population = check.optional_population(population, n)
+    good = np.atleast_1d(np.asarray(good, dtype=float))
+    x = np.arange(n + 1)
+    log_choose = gammaln(n + 1) - gammaln(x + 1) - gammaln(n - x + 1)
+    whole = float(np.sum(np.log(population - np.arange(n, dtype=float))))
+    log_pmf = log_choose[None, :] + _log_falling(good, n) + _log_falling(population - good, n)[:, ::-1]
+    return np.exp(log_pmf - whole)
+
+
+def _upper_tails(population: int, good: np.ndarray, ks: np.ndarray, n: int) -> np.ndarray:
+    """P(X >= k | K) for paired arrays ``good`` (K) and ``ks``."""
+    pmf = hypergeometric_pmf(n, good, population)
+    pmf[np.arange(n + 1)[None, :] < ks[:, None]] = 0.0
+    return pmf.sum(axis=1)
+
+
+def _smallest_true(predicate, low: np.ndarray, high: np.ndarray) -> np.ndarray:
+    """Per entry, the smallest integer in [low, high] where the monotone ``predicate`` holds
+    (it must hold at ``high``): bisection, vectorised over the entries still open.
+    ``predicate(values, rows)`` answers for the entries ``rows`` (a boolean mask)."""
+    low, high = low.astype(np.int64).copy(), high.astype(np.int64).copy()
+    open_ = low < high
+    while open_.any():
+        middle = (low[open_] + high[open_]) // 2
+        holds = predicate(middle, open_)
+        high[open_] = np.where(holds, middle, high[open_])
+        low[open_] = np.where(holds, low[open_], middle + 1)
+        open_ = low < high
+    return low
+
+
+def _bracket(predicate, guess: np.ndarray, low: np.ndarray, high: np.ndarray):
+    """A bracket [lo, hi] around the smallest integer in [low, high] where the monotone
+    ``predicate`` holds (true at ``high``), galloping from ``guess`` in doubling steps, so that a
+    good guess costs a few evaluations whatever the range."""
+    guess = np.clip(guess, low, high).astype(np.int64)
+    everywhere = np.ones(guess.shape, dtype=bool)
+    holds = predicate(guess, everywhere)
+    lo, hi = np.where(holds, low, guess + 1), np.where(holds, guess, high)
+    step = np.ones(guess.shape, dtype=np.int64)
+    probe = guess.copy()
+    open_ = lo < hi
+    while open_.any():
+        probe = np.where(holds, np.maximum(probe - step, low), np.minimum(probe + step, high))
+        answer = predicate(probe[open_], open_)
+        result = np.zeros(guess.shape, dtype=bool)
+        result[open_] = answer
+        # going down: a true probe lowers hi, a false one fixes lo; going up: the reverse
+        hi = np.where(open_ & result, np.minimum(hi, probe), hi)
+        lo = np.where(open_ & ~result, np.maximum(lo, probe + 1), lo)
+        done = (holds & ~result) | (~holds & result) | (probe == low) | (probe == high)
+        open_ = open_ & ~done & (lo < hi)
+        step *= 2
+    return lo, hi
+
+
+def _hypergeometric_bounds(ks: np.ndarray, n: int, population: int, confidence: float):
+    """The exact finite bounds L and U (as counts K of N) for each k in ``ks``.
+
+    L_k = min{K : P(X >= k | K) > alpha/2}, by bisection (the tail grows with K and is 1 at
+    K = N), started from a bracket around N times the binomial (Clopper-Pearson) lower bound;
+    U_k = N - L_{n-k}, because n - X ~ Hypergeometric(N, N - K, n) turns the lower tail at k
+    into the upper tail at n - k.
+    """
+    from scipy.special import betaincinv
+
+    threshold = (1 - confidence) / 2 * (1 + _TIE)
+    ks = np.asarray(ks, dtype=np.int64)
+    wanted, where = np.unique(np.concatenate([ks, n - ks]), return_inverse=True)
+
+    def exceeds(good, rows):
+        return _upper_tails(population, good, wanted[rows], n) > threshold
+
+    with np.errstate(invalid="ignore"):
+        rate = np.where(wanted > 0, betaincinv(np.maximum(wanted, 1), n - wanted + 1, threshold), 0.0)
+    top = np.full(wanted.shape, population, dtype=np.int64)
+    lo, hi = _bracket(exceeds, np.floor(rate * population), wanted, top)
+    found = _smallest_true(exceeds, lo, hi)[where]
+    return found[: ks.size], population - found[ks.size:]
 
 
 # --------------------------------------------------------------------------------------------
 # band probabilities
+
+#: Up to this many unseen cases the finite band probabilities sum the beta-binomial pmf case by case;
+#: beyond it they integrate (below): the same numbers to about 1e-10, in bounded time.
+_EXACT_UNSEEN = 20_000
+
+
+def _count_thresholds(population: int, bounds: tuple[int, ...] | None = None) -> np.ndarray:
+    """The smallest "yes" count K of N printed in each band above the lowest (N + 1 if none).
+
+    Found by bisection on the framework's own rounding and bands (``percents``, ``band_indices``
+    with the framework's lower bounds ``bounds``).
+    """
+    targets = np.arange(1, len(_LABELS))
+
+    def reaches(count, rows):
+        inside = np.minimum(count, population)
+        banded = band_indices(percents(inside, population), bounds=bounds)
+        return (banded >= targets[rows]) | (count > population)
+
+    zeros = np.zeros(targets.shape, dtype=np.int64)
+    return _smallest_true(reaches, zeros, np.full(targets.shape, population + 1, dtype=np.int64))
+
+
+def _graded_edges(start: float, stop: float, at_start: bool, at_stop: bool) -> np.ndarray:
+    """Panel edges from ``start`` to ``stop``: 8 equal panels, and each end panel that touches 0 or 1
+    (``at_start``, ``at_stop``) cut geometrically towards that end (40 halvings), where the Beta cdf
+    may have an infinite slope (a or b below 1) and equal panels would converge slowly."""
+    edges = np.linspace(start, stop, 9)
+    width = edges[1] - edges[0]
+    halvings = width * 2.0 ** -np.arange(1, 41)
+    if at_start:
+        edges = np.concatenate([[start], start + halvings[::-1], edges[1:]])
+    if at_stop:
+        edges = np.concatenate([edges[:-1], stop - halvings, [stop]])
+    return edges
+
+
+def _beta_binomial_at_least(y: int, unseen: int, a: float, b: float) -> float:
+    """P(Y >= y) for Y ~ BetaBinomial(unseen, a, b), for a large number of unseen cases.
+
+    P(Binomial(M, p) >= y) = P(B <= p) with B ~ Beta(y, M - y + 1) (the order-statistic identity),
+    so P(Y >= y) = 1 - E[I_B(a, b)], I the regularised incomplete beta (the Beta(a, b) cdf).
+    The expectation over B is a Gauss-Legendre quadrature (32 nodes a panel) over B's mean
+    +/- 40 standard deviations, with B's density written relative to its mean so that its
+    narrowness (sd about 1/sqrt(M)) costs no precision, and normalised on the nodes.
+    """
+    from scipy.special import betainc
+
+    if y <= 0:
+        return 1.0
+    if y > unseen:
+        return 0.0
+    alpha, beta = float(y), float(unseen - y + 1)
+    mean = alpha / (alpha + beta)
+    sd = np.sqrt(alpha * beta / ((alpha + beta) ** 2 * (alpha + beta + 1)))
+    start, stop = max(-mean, -40 * sd), min(1 - mean, 40 * sd)
+    edges = _graded_edges(start, stop, start == -mean, stop == 1 - mean)
+    nodes, weights = np.polynomial.legendre.leggauss(32)
+    half = np.diff(edges)[:, None] / 2
+    offsets = ((edges[:-1, None] + edges[1:, None]) / 2 + half * nodes[None, :]).ravel()
+    weights = (half * weights[None, :]).ravel()
+    log_density = np.zeros_like(offsets)
+    if alpha > 1:
+        log_density += (alpha - 1) * np.log1p(np.maximum(offsets / mean, -1 + 1e-300))
+    if beta > 1:
+        log_density += (beta - 1) * np.log1p(np.maximum(-offsets / (1 - mean), -1 + 1e-300))
+    density = np.exp(log_density - np.max(log_density)) * weights
+    cdf = betainc(a, b, np.clip(mean + offsets, 0.0, 1.0))
+    return float(1.0 - np.sum(density * cdf) / np.sum(density))
 
 
 def _band_probability_array(k: int, n: int, population: int | None, a: float, b: float,
@@ -201,6 +457,11 @@ def _band_probability_array(k: int, n: int, population: int | None, a: float, b:
     if unseen == 0:
         result[band_indices(np.array([percent(k, n)]), bounds=bounds)[0]] = 1.0
         return result
+    if unseen > _EXACT_UNSEEN:
+        at_least = [_beta_binomial_at_least(int(t) - k, unseen, a + k, b + n - k)
+                    for t in _count_thresholds(population, bounds)]
+        at_least = np.clip(np.array([1.0, *at_least, 0.0]), 0.0, 1.0)
+        return np.clip(-np.diff(at_least), 0.0, 1.0)
     from scipy.stats import betabinom
 
     extra = np.arange(unseen + 1)
@@ -212,7 +473,8 @@ def _band_probability_array(k: int, n: int, population: int | None, a: float, b:
 
 
 def band_probabilities(k: int, n: int, *, population: int | None = None, prior="jeffreys"):
-    """The probability that the true proportion lies in each band, given k of n.
+    """The Bayesian probability, under a Beta prior (Jeffreys by default), that the true
+    proportion lies in each band, given k "yes" of n cases from a simple random sample.
 
     Parameters
     ----------
@@ -221,12 +483,20 @@ def band_probabilities(k: int, n: int, *, population: int | None = None, prior="
         N. Given: **finite** uncertainty about the proportion K/N among the eligible cases.
         Omitted: **process** uncertainty about the underlying rate.
     prior : "jeffreys", "uniform" or (a, b)
-        Beta prior for the rate: Jeffreys Beta(1/2, 1/2) by default.
+        Beta prior for the rate: Jeffreys Beta(1/2, 1/2) by default, uniform Beta(1, 1), or any
+        pair of positive numbers.
 
     Returns
     -------
     pandas.Series
-        Indexed by the four ratings (worst first), summing to 1.
+        Indexed by the four ratings (worst first), summing to 1. A posterior probability: it
+        depends on the prior, and is not a frequency over repeated inspections.
+
+    Raises
+    ------
+    SamplingError
+        For counts that are not whole numbers (or k > n), a population below n, or a prior that
+        is neither a known name nor a pair of positive finite numbers.
 
     Notes
     -----
@@ -235,7 +505,14 @@ def band_probabilities(k: int, n: int, *, population: int | None = None, prior="
     (:func:`sampling.framework.proportion_cutoffs`). Finite: the N - n unseen cases hold
     Y ~ BetaBinomial(N - n, a + k, b + n - k) "yes" (the posterior predictive), and the band is
     that of percent(k + Y, N); with n = N it is certain (Gelman et al. 2013, *Bayesian Data
-    Analysis*, 3rd ed., section 2.4 on the beta-binomial predictive).
+    Analysis*, 3rd ed., section 2.4 on the beta-binomial predictive). Up to 20,000 unseen cases
+    the predictive is summed case by case; beyond, P(Y >= y) = P(B <= p) with
+    B ~ Beta(y, N - n - y + 1) and p ~ Beta(a + k, b + n - k) is integrated numerically (the same
+    probabilities to about 1e-10, in bounded time for any N).
+
+    The likelihood is that of a simple random sample. ``select`` draws balanced samples, which
+    are at least as informative for outcomes related to the balancing variables; these
+    probabilities are then on the cautious side.
 
     Examples
     --------
@@ -298,6 +575,13 @@ def cases_to_boundary(k, n: int | None = None) -> CasesToBoundary:
         :class:`~sampling.reports.Standard` (from a report) is assessed as a whole under the
         lowest-key-question rule.
 
+    Raises
+    ------
+    SamplingError
+        For counts that are not whole numbers (or k > n), a qualitative standard, or more than
+        :data:`sampling._validation.MAX_CASES_JUDGED` cases judged in a key question (the count
+        walks one case at a time; a larger sample is not a plausible inspection).
+
     Examples
     --------
     Calderdale 2.3.2, 5 of 11 (45 %): one more "yes" gives 6 of 11 = 55 %, Requires improvement
@@ -311,12 +595,16 @@ def cases_to_boundary(k, n: int | None = None) -> CasesToBoundary:
     (1, 2)
     """
     if isinstance(k, Standard):
+        for kq in k.key_questions:
+            check.cases_judged(kq.n, f"key question {kq.id}: n")
         return _standard_cases(k)
     if isinstance(k, KeyQuestion):
+        check.cases_judged(k.n, f"key question {k.id}: n")
         return _key_question_cases(k.k, k.n, k.id)
     if n is None:
         raise SamplingError("cases_to_boundary needs k and n, a KeyQuestion or a Standard")
     k, n, _ = check.counts(k, n)
+    check.cases_judged(n)
     return _key_question_cases(k, n, None)
 
 
@@ -416,8 +704,7 @@ def key_question_population(kq: KeyQuestion, report: Report, populations: Mappin
 def _finite_populations(report: Report, populations) -> tuple[dict[str, int], str]:
     """The populations a finite analysis uses and where they came from ("given" or "implied")."""
     if populations is not None:
-        return {name: check.count(value, f"populations[{name!r}]", low=1)
-                for name, value in dict(populations).items()}, "given"
+        return check.populations(populations), "given"
     return implied_populations_of(report), "implied"
 
 
@@ -538,13 +825,18 @@ def _standard_probabilities(standard: Standard, rows, a: float, b: float, kq_row
     return at_least - np.append(at_least[1:], 0.0)
 
 
-def monte_carlo_score(report, *, reps: int = 100_000, rng=None, prior="jeffreys"):
+def monte_carlo_score(report, *, reps: int = 100_000, rng=None, prior="jeffreys", mode: str = "process",
+                      populations=None):
     """A Monte Carlo estimate of the score distribution that :func:`rating_distribution` computes
-    exactly (process mode): draw each key question's rate from its Beta posterior, rate every
-    standard by the lowest-band rule, add the scores.
+    exactly: draw each key question's rate from its Beta posterior, rate every standard by the
+    lowest-band rule, add the points.
 
+    Process mode rates the drawn rate p itself; finite mode draws the unseen cases' "yes" as
+    Binomial(N - n, p) (so that k + Y is a beta-binomial predictive draw) and rates percent(k + Y, N),
+    with ``populations`` as in :func:`rating_distribution` (default: those the samples imply).
     Kept to check the exact convolution (``tests/test_uncertainty.py``) and to time it against
-    (``benchmarks/bench_uncertainty.py``); use :func:`rating_distribution` for answers.
+    (``benchmarks/bench_uncertainty.py``); use :func:`rating_distribution` for answers. Like it,
+    it assumes simple random samples and independent key questions.
 
     >>> estimate = monte_carlo_score("calderdale-2022", reps=20_000, rng=1)
     >>> abs(float(estimate.sum()) - 1.0) < 1e-12
@@ -553,28 +845,84 @@ def monte_carlo_score(report, *, reps: int = 100_000, rng=None, prior="jeffreys"
     import pandas as pd
 
     report = load_report(report)
+    reps = check.count(reps, "reps", low=1)
     a, b = check.prior(prior)
+    mode = check.choice(mode, "mode", _MODES)
     generator = check.generator(rng)
-    cuts = np.array(proportion_cutoffs())
+    if mode == "finite":
+        populations, _ = _finite_populations(report, populations)
+    else:
+        populations = None
+    rows: dict[str, list] = {}
+    for row in report.evidence_rows(populations):
+        rows.setdefault(row.standard, []).append(row)
+    points, bounds = np.array(report.framework.points), report.framework.band_lower_bounds
     score = np.zeros(reps, dtype=np.int64)
     for standard in report.standards:
         if not standard.scored:
             continue
         if standard.qualitative:
-            score += int(standard.rating)
+            score += report.framework.score_of(standard.rating)
             continue
         lowest = np.full(reps, len(_LABELS) - 1)
-        for kq in standard.key_questions:
-            rate = generator.beta(a + kq.k, b + kq.n - kq.k, size=reps)
-            lowest = np.minimum(lowest, np.searchsorted(cuts, rate, side="right"))
-        score += lowest
+        for row in rows[standard.id]:
+            lowest = np.minimum(lowest, _drawn_bands(row, a, b, reps, generator, bounds))
+        score += points[lowest]
     max_score = report.framework.max_score
-    return pd.Series(np.bincount(score, minlength=max_score + 1) / reps,
+    return pd.Series(np.bincount(score, minlength=max_score + 1)[: max_score + 1] / reps,
                      index=pd.RangeIndex(max_score + 1, name="score"), name="probability")
+
+
+def _drawn_bands(row, a: float, b: float, reps: int, generator, bounds=None) -> np.ndarray:
+    """One key question's true band in each of ``reps`` posterior draws (process or finite), under
+    the framework's band lower bounds ``bounds``."""
+    rate = generator.beta(a + row.yes, b + row.relevant - row.yes, size=reps)
+    if row.population is None:
+        return np.searchsorted(np.array(proportion_cutoffs(bounds)), rate, side="right")
+    unseen = row.population - row.relevant
+    total = row.yes + generator.binomial(unseen, rate)
+    return band_indices(percents(total, row.population), bounds=bounds)
 
 
 # --------------------------------------------------------------------------------------------
 # a whole report
+
+
+#: A published rating less likely than this, under either view, is explained in words.
+LOW_PROBABILITY = 0.5
+_AVERAGE_METHODS = ("wilson", "jeffreys", "agresti-coull")
+_METHOD_NAMES = {"wilson": "Wilson", "clopper-pearson": "Clopper-Pearson", "jeffreys": "Jeffreys",
+                 "agresti-coull": "Agresti-Coull", "hypergeometric": "hypergeometric"}
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Why a published rating has a low probability: the rule score, the discretion behind it and
+    the key questions it rests on, in figures and in one paragraph (``text``).
+
+    ``id`` is "overall" or a standard's id; ``probability`` is P(published) under the chosen
+    view (``mode``) and ``process_probability`` under the process view; ``at_risk`` the standards
+    most likely to be truly in another band (overall only).
+    """
+
+    id: str
+    published: Rating
+    mode: str
+    probability: float
+    process_probability: float
+    rule_rating: Rating
+    rule_score: int | None
+    published_score: int | None
+    discretion: tuple[str, ...]
+    at_risk: tuple[str, ...]
+    text: str
+
+    def to_dict(self) -> dict:
+        return {"id": self.id, "published": self.published.label, "mode": self.mode,
+                "probability": self.probability, "process_probability": self.process_probability,
+                "rule_rating": self.rule_rating.label, "rule_score": self.rule_score,
+                "published_score": self.published_score, "discretion": list(self.discretion),
+                "at_risk": list(self.at_risk), "text": self.text}
 
 
 @dataclass(frozen=True)
@@ -584,6 +932,11 @@ class ReportUncertainty:
 
     ``intervals`` are keyed by key question; ``distribution`` is the :class:`RatingDistribution`
     of ``mode``; ``process`` the process one (the same object when ``mode`` is "process").
+    ``population_ranges`` (finite view) gives, per sample, the eligible populations that the
+    reports' sample-size formula maps to that sample size
+    (:func:`sampling.size.populations_for_sample_size`); ``explanations`` says in words why a
+    published rating has a probability below :data:`LOW_PROBABILITY` under either view, and why a
+    standard raised by professional discretion is less likely than its rule's rating.
     """
 
     report: str
@@ -593,6 +946,8 @@ class ReportUncertainty:
     intervals: Mapping[str, Interval]
     distribution: RatingDistribution
     process: RatingDistribution
+    population_ranges: Mapping[str, object] | None = None
+    explanations: tuple[Explanation, ...] = ()
 
     @property
     def populations(self) -> Mapping[str, int] | None:
@@ -601,6 +956,29 @@ class ReportUncertainty:
     @property
     def populations_source(self) -> str | None:
         return self.distribution.populations_source
+
+    @property
+    def caption(self) -> str:
+        """One sentence on what each view means, for the caption of a table of these figures."""
+        avg = (f"{self.confidence:.0%} on average over true rates, lower at some"
+               if self.method in _AVERAGE_METHODS else f"at least {self.confidence:.0%} at every true value")
+        where = "given" if self.populations_source == "given" else "the samples imply"
+        return (f"finite = the band of all eligible cases in the period, as if every one were inspected "
+                f"(from the populations {where}); "
+                "process = the band of the service's practice, of which the period's cases are one "
+                f"sample; probabilities are Bayesian ({self.distribution.prior} prior) and assume a simple "
+                f"random sample; {_METHOD_NAMES[self.method]} intervals cover {avg}.")
+
+    def published_probabilities(self) -> list[dict]:
+        """P(published rating) of the overall rating and each standard, in both views."""
+        rows = [{"id": "overall", "published": self.distribution.published_overall.label,
+                 "probability": self.distribution.p_published_overall,
+                 "process_probability": self.process.p_published_overall}]
+        for sid, row in self.distribution.standards.iterrows():
+            label = row["published"]
+            rows.append({"id": sid, "published": label, "probability": float(row[label]),
+                         "process_probability": float(self.process.standards.loc[sid, label])})
+        return rows
 
     def to_frame(self):
         """One row per key question: k, n, percent, population, interval, P(each band)."""
@@ -624,6 +1002,8 @@ class ReportUncertainty:
             "prior": self.distribution.prior,
             "populations": data["populations"],
             "populations_source": data["populations_source"],
+            "population_ranges": _ranges_dict(self.population_ranges),
+            "caption": self.caption,
             "key_questions": [
                 {"id": kq, "k": result.k, "n": result.n, "percent": percent(result.k, result.n),
                  "population": result.population, "low": result.low, "high": result.high,
@@ -631,15 +1011,26 @@ class ReportUncertainty:
                 for kq, result in self.intervals.items()
             ],
             "standards": data["standards"],
+            "standards_process": self.process.to_dict()["standards"],
+            "published_probabilities": self.published_probabilities(),
             "score": data["score"],
             "overall": data["overall"],
             "overall_process": {r: float(self.process.overall[r]) for r in _LABELS},
+            "explanations": [e.to_dict() for e in self.explanations],
         }
+
+
+def _ranges_dict(ranges) -> dict | None:
+    if ranges is None:
+        return None
+    return {name: {"sample": found.n, "low": found.low, "high": found.high, "text": str(found)}
+            for name, found in ranges.items()}
 
 
 def report_uncertainty(report, *, mode: str = "process", confidence: float = 0.80, method: str | None = None,
                        populations=None, prior="jeffreys") -> ReportUncertainty:
-    """Intervals, band probabilities and rating distributions for every key question of a report.
+    """Intervals, band probabilities and rating distributions for every key question of a report,
+    both views side by side, and in words why a published rating is unlikely where it is.
 
     Parameters
     ----------
@@ -660,18 +1051,176 @@ def report_uncertainty(report, *, mode: str = "process", confidence: float = 0.8
     -------
     ReportUncertainty
 
+    Notes
+    -----
+    Everything assumes simple random samples; ``select``'s balanced samples make the figures
+    conservative for outcomes related to the balancing variables (``interval``, Notes). The
+    explanations read the rule score and the reasons for discretion from
+    :func:`sampling.rate_report` and the report's own ``discretion`` text.
+
     Examples
     --------
     >>> result = report_uncertainty("calderdale-2022", mode="finite")
     >>> result.populations_source, round(result.intervals["2.3.2"].low, 3)
     ('implied', 0.455)
+    >>> result.population_ranges["court"].low, result.population_ranges["court"].high
+    (11, 11)
+    >>> [e.id for e in report_uncertainty("cambridgeshire-2023").explanations]
+    ['overall', '2.1']
     """
     report = load_report(report)
     confidence = check.confidence(confidence)
+    if method is not None:
+        check.choice(method, "method", INTERVAL_METHODS)
     dist = rating_distribution(report, mode=mode, populations=populations, prior=prior)
     process = dist if mode == "process" else rating_distribution(report, mode="process", prior=prior)
     intervals = {row.key_question: interval(row.yes, row.relevant, population=row.population,
                                             confidence=confidence, method=method)
                  for row in report.evidence_rows(dist.populations)}
     chosen = method or ("hypergeometric" if mode == "finite" else "wilson")
-    return ReportUncertainty(report.id, mode, chosen, confidence, intervals, dist, process)
+    ranges = None if dist.populations is None else _population_ranges(report, dist.populations)
+    return ReportUncertainty(report.id, mode, chosen, confidence, intervals, dist, process, ranges,
+                             _explanations(report, dist, process))
+
+
+def _population_ranges(report: Report, populations: Mapping[str, int]) -> dict:
+    """Per sample with a population, the populations the reports' formula maps to its size."""
+    from .size import populations_for_sample_size
+
+    return {name: populations_for_sample_size(report.samples[name]) for name in populations
+            if report.samples.get(name, 0) >= 1}
+
+
+# --------------------------------------------------------------------------------------------
+# explanations in words
+
+
+def _lowest_key_question(standard: Standard) -> KeyQuestion:
+    """The key question the lowest-band rule reads (the first of equal lowest percentages)."""
+    return min(standard.key_questions, key=lambda kq: kq.percent)
+
+
+def _key_question_words(kq: KeyQuestion, direction: int) -> str:
+    """'2.1.2, 11 of 17 = 65 %, 1 case above Requires improvement' (direction -1: the band below)."""
+    if kq.n > check.MAX_CASES_JUDGED:  # cases to a boundary are counted one by one: not for a typo's n
+        return f"{kq.id}, {kq.k} of {kq.n} = {kq.percent} %"
+    moved = cases_to_boundary(kq.k, kq.n)
+    cases, rating = (moved.down, moved.down_rating) if direction < 0 else (moved.up, moved.up_rating)
+    where = "" if cases is None else (f", {cases} case{'s' if cases != 1 else ''} "
+                                      f"{'above' if direction < 0 else 'below'} {rating.label}")
+    return f"{kq.id}, {kq.k} of {kq.n} = {kq.percent} %{where}"
+
+
+def _views(dist: RatingDistribution, process: RatingDistribution, p: float, p_process: float,
+           label: str) -> str:
+    if dist is process:
+        return f"P(published {label}) = {p:.3f} (process)"
+    return f"P(published {label}) = {p:.3f} ({dist.mode}), {p_process:.3f} (process)"
+
+
+def _explanations(report: Report, dist: RatingDistribution, process: RatingDistribution) -> tuple:
+    """The overall rating's explanation (where unlikely) and each doubtful standard's."""
+    from .reports import rate_report
+
+    table = rate_report(report)
+    result = []
+    if min(dist.p_published_overall, process.p_published_overall) < LOW_PROBABILITY:
+        result.append(_overall_explanation(report, table, dist, process))
+    for standard in report.standards:
+        if standard.qualitative:
+            continue
+        p = float(dist.standards.loc[standard.id, standard.rating.label])
+        p_process = float(process.standards.loc[standard.id, standard.rating.label])
+        raised = standard.rating != standard.rule_rating
+        if raised or min(p, p_process) < LOW_PROBABILITY / 2:
+            result.append(_standard_explanation(standard, dist, process, p, p_process))
+    return tuple(result)
+
+
+def _census_words(dist: RatingDistribution, standard: Standard) -> str:
+    """A note where the finite view is certain because the sample is every eligible case."""
+    if dist.mode != "finite" or dist.key_questions.empty:
+        return ""
+    rows = dist.key_questions.loc[[kq.id for kq in standard.key_questions]]
+    if (rows["population"] == rows["n"]).all():
+        where = "given" if dist.populations_source == "given" else "the samples imply"
+        return (f" In the finite view the sample is every eligible case (from the populations {where}), "
+                "so the rules' band is certain there.")
+    return ""
+
+
+def _standard_explanation(standard: Standard, dist, process, p: float, p_process: float) -> Explanation:
+    published, rule = standard.rating, standard.rule_rating
+    lowest = _lowest_key_question(standard)
+    if published != rule:
+        direction = +1 if published > rule else -1
+        text = (f"{standard.id}: {_views(dist, process, p, p_process, published.label)}. The rules give "
+                f"{rule.label} (lowest key question {_key_question_words(lowest, direction)}); the report "
+                f"published a band {'higher' if published > rule else 'lower'} by professional discretion. "
+                f"The report: \"{standard.discretion}\"" + _census_words(dist, standard))
+    else:
+        text = (f"{standard.id}: {_views(dist, process, p, p_process, published.label)}. Its lowest key "
+                f"question is {_key_question_words(lowest, -1)}: the true band is likely to be lower.")
+    reasons = (standard.discretion,) if standard.discretion else ()
+    return Explanation(standard.id, published, dist.mode, p, p_process, rule, None, None, reasons, (), text)
+
+
+def _overall_explanation(report: Report, table, dist, process) -> Explanation:
+    published = dist.published_overall
+    p, p_process = dist.p_published_overall, process.p_published_overall
+    parts = [f"Overall: {_views(dist, process, p, p_process, published.label)}."]
+    parts.append(_score_words(report, table))
+    lower = float(dist.overall.iloc[: int(published)].sum())
+    direction = -1 if lower >= float(dist.overall.iloc[int(published) + 1:].sum()) else +1
+    at_risk = _standards_at_risk(report, dist, direction)
+    if at_risk:
+        listed = "; ".join(_at_risk_words(report.standard(sid), q, direction) for sid, q in at_risk)
+        parts.append(f"Most likely {'lower' if direction < 0 else 'higher'} than published: {listed}.")
+    reasons = tuple(row.reason for row in table.differences if row.reason)
+    return Explanation("overall", published, dist.mode, p, p_process, table.rule_overall, table.rule_score,
+                       table.published_score, reasons, tuple(sid for sid, _ in at_risk), " ".join(parts))
+
+
+def _at_risk_words(standard: Standard, q: float, direction: int) -> str:
+    lowest = _lowest_key_question(standard)
+    if standard.rating != standard.rule_rating:
+        return (f"{standard.id} {standard.rating.label} (P = {q:.2f}; raised from "
+                f"{standard.rule_rating.label} by professional discretion; lowest key question "
+                f"{lowest.id}, {lowest.k} of {lowest.n} = {lowest.percent} %)")
+    return (f"{standard.id} {standard.rating.label} (P = {q:.2f}; lowest key question "
+            f"{_key_question_words(lowest, direction)})")
+
+
+def _score_words(report: Report, table) -> str:
+    """The rule score, the discretion that moved it, and where it sits in its score band."""
+    framework = report.framework
+    top = framework.max_score
+    if table.rule_score == table.published_score:
+        words = f"The rules give the published score, {table.published_score} of {top}"
+    else:
+        moved = ", ".join(f"{row.id} ({row.rule_rating.label} -> {row.published_rating.label}: "
+                          f"\"{row.reason}\")" for row in table.differences)
+        words = (f"The rules give {table.rule_score} of {top} ({table.rule_overall.label}); professional "
+                 f"discretion on {moved} makes the published {table.published_score}")
+    if framework.overall_method != "score":
+        return words + "."
+    low, high = framework.score_bands[int(table.published_overall)]
+    label = table.published_overall.label
+    if table.published_score == low and low > 0:
+        return (f"{words}, the lowest score rated {label} ({low} to {high}): one scored standard truly a "
+                f"band lower makes it {Rating(int(table.published_overall) - 1).label}.")
+    return f"{words}, {table.published_score - low} above the lowest score rated {label} ({low} to {high})."
+
+
+def _standards_at_risk(report: Report, dist: RatingDistribution, direction: int, most: int = 3):
+    """The scored quantitative standards most likely to be truly a band lower (or higher)."""
+    found = []
+    for standard in report.standards:
+        if standard.qualitative or not standard.scored:
+            continue
+        probs = dist.standards.loc[standard.id, _LABELS].to_numpy(dtype=float)
+        r = int(standard.rating)
+        q = float(probs[:r].sum() if direction < 0 else probs[r + 1:].sum())
+        if q >= 0.2:
+            found.append((standard.id, q))
+    return sorted(found, key=lambda item: -item[1])[:most]

@@ -41,37 +41,71 @@ def _cmd_uncertainty(args) -> int:
 
 
 _SHORT = ("Inad", "RI", "Good", "Outs")
+_AVERAGE = ("wilson", "jeffreys", "agresti-coull")  # coverage only on average over true rates
 _KEY = ("key: Inad Inadequate, RI Requires improvement, Good, Outs Outstanding: the probability that the "
-        "true band is each (Bayesian, Jeffreys prior); process = the service's practice, finite = all "
-        "eligible cases in the period (methodology/band-uncertainty.md)")
+        "true band is each (Bayesian, Jeffreys prior) (methodology/band-uncertainty.md)")
+
+
+def _population_lines(result) -> list[str]:
+    """The populations used, whether given or implied, and the range each sample size allows."""
+    source = ("implied by the sample sizes" if result.populations_source == "implied"
+              else result.populations_source or "given")
+    named = ", ".join(f"{k.replace('_', '-')} {v}" for k, v in result.populations.items())
+    lines = [f"populations: {named} ({source})"]
+    for name, found in (result.population_ranges or {}).items():
+        lines.append(f"  {name.replace('_', '-')}: a sample of {found.n} is what the reports' formula "
+                     f"({found.confidence:.0%} confidence, {found.margin * 100:g} points) gives for {found} "
+                     "eligible cases")
+    return lines
+
+
+def _standard_lines(result) -> list[str]:
+    labels = _labels()
+    dist, finite = result.distribution, result.mode == "finite"
+    header = f"{'std':<7} {'published':<21} " + " ".join(f"{s:>5}" for s in _SHORT) + "  P(published)"
+    lines = [header + ("  process" if finite else "")]
+    for sid, row in dist.standards.iterrows():
+        p = row[row["published"]]
+        line = (f"{sid:<7} {row['published']:<21} " + " ".join(f"{row[r]:5.2f}" for r in labels)
+                + f"  {p:12.3f}")
+        if finite:
+            line += f"  {result.process.standards.loc[sid, row['published']]:7.3f}"
+        lines.append(line)
+    return lines
+
+
+def _labels():
+    from ..framework import Rating
+
+    return Rating.labels()
 
 
 def _format(result) -> list[str]:
-    from ..framework import Rating, percent
+    from ..framework import percent
 
-    labels = Rating.labels()
+    labels = _labels()
     dist = result.distribution
     kind = "finite (eligible cases)" if result.mode == "finite" else "process (underlying rate)"
-    lines = [f"{result.report}: {kind} uncertainty, {result.confidence:.0%} intervals, Jeffreys prior"]
+    promise = "on average over true rates" if result.method in _AVERAGE else "at least, at every true value"
+    lines = [f"{result.report}: {kind} uncertainty, {result.method} intervals at {result.confidence:.0%} "
+             f"({promise}), Jeffreys prior"]
     if result.mode == "finite":
-        source = ("implied by the sample sizes" if result.populations_source == "implied"
-                  else result.populations_source or "given")
-        named = ", ".join(f"{k.replace('_', '-')} {v}" for k, v in dist.populations.items())
-        lines.append(f"populations: {named} ({source})")
+        lines += _population_lines(result)
     lines.append(f"{'kq':<7} {'k/n':>6} {'%':>4}  {'interval':<15} " + " ".join(f"{s:>5}" for s in _SHORT))
     for kq, res in result.intervals.items():
         bounds = f"[{res.low * 100:5.1f}, {res.high * 100:5.1f}]"
         lines.append(f"{kq:<7} {res.k:>3}/{res.n:<3} {percent(res.k, res.n):>3}  {bounds}  "
                      + " ".join(f"{dist.key_questions.loc[kq, r]:5.2f}" for r in labels) + f"  {res.method}")
-    lines.append(f"{'std':<7} {'published':<21} " + " ".join(f"{s:>5}" for s in _SHORT))
-    for sid, row in dist.standards.iterrows():
-        lines.append(f"{sid:<7} {row['published']:<21} " + " ".join(f"{row[r]:5.2f}" for r in labels))
+    lines += _standard_lines(result)
     lines.append("overall: " + ", ".join(f"P({r}) = {dist.overall[r]:.3f}" for r in labels))
     lines.append(f"published {dist.published_overall.label}: P = {dist.p_published_overall:.3f}")
     if result.mode == "finite":
         lines.append(f"process view beside it: published {dist.published_overall.label}: "
                      f"P = {result.process.p_published_overall:.3f}")
+    for explanation in result.explanations:
+        lines.append(f"why: {explanation.text}")
     lines.append(_KEY)
+    lines.append(result.caption)
     return lines
 
 
@@ -99,17 +133,19 @@ def _uncertainty_plot(result, args) -> None:
 
 def _reproduce_uncertainty(report):
     from ..framework import Rating
-    from ..uncertainty import rating_distribution
+    from ..uncertainty import report_uncertainty
 
     lines = ["uncertainty of the overall rating (exact; key questions independent; Jeffreys prior)"]
-    for mode in ("process", "finite"):
-        dist = rating_distribution(report, mode=mode)
+    finite = report_uncertainty(report, mode="finite")
+    for mode, dist in (("process", finite.process), ("finite", finite.distribution)):
         others = ", ".join(f"{r} {dist.overall[r]:.3f}" for r in Rating.labels()
                            if r != report.overall.label and dist.overall[r] >= 0.0005)
         lines.append(f"  {mode:<7}: P(published {report.overall.label}) = {dist.p_published_overall:.3f}"
                      + (f"; {others}" if others else ""))
+    lines += ["  " + line for line in _population_lines(finite)]
+    lines += [f"  why: {explanation.text}" for explanation in finite.explanations]
+    lines.append("  " + finite.caption)
     return lines
-
 
 
 def register(sub) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .. import _validation as check
 from .. import rules as rules_module
 from ..framework import Rating
 from ..reports import load_report
@@ -120,6 +121,10 @@ def assess_discretion(report, *, rules=None, mode: str = "process", populations=
     mode : {"process", "finite"}
         The uncertainty behind ``p_higher`` and the interval and posterior rules
         (:mod:`sampling.uncertainty`).
+    populations : mapping, optional
+        Eligible cases per sample for the finite view (default: those the samples imply).
+    prior : "jeffreys", "uniform" or (a, b)
+        The beta prior behind ``p_higher`` (a Bayesian probability; simple random samples).
 
     Returns
     -------
@@ -127,6 +132,13 @@ def assess_discretion(report, *, rules=None, mode: str = "process", populations=
         One row per standard rated from key questions; ``p_higher`` is P(true band above the
         rule's rating) from :func:`sampling.uncertainty.rating_distribution` (key questions
         independent); ``applied`` is True where the published rating is above the rule's.
+
+    Raises
+    ------
+    SamplingError
+        For an unknown rule, mode or prior, populations that are not whole numbers of cases (or
+        below their samples), or a key question with more than
+        :data:`sampling._validation.MAX_CASES_JUDGED` cases (a typo in a report's samples).
 
     Examples
     --------
@@ -138,6 +150,8 @@ def assess_discretion(report, *, rules=None, mode: str = "process", populations=
     from ..uncertainty import cases_to_boundary, rating_distribution
 
     report = load_report(report)
+    for kq in report.key_questions:  # the rules walk case by case: refuse an implausible sample first
+        check.cases_judged(kq.n, f"key question {kq.id}: n")
     chosen = as_rules(rules)
     cited = {s.discretion_rule for s in report.standards if s.discretion_rule}
     chosen += tuple(rules_module.parse(name) for name in sorted(cited - {r.name for r in chosen}))

@@ -10,7 +10,7 @@ from .._errors import SamplingError
 from ..framework import Rating, band_indices, band_of_proportion, lowest_bands, percents
 from ..reports import load_report
 from ._common import LABELS, as_rule, as_rules
-from ._plans import StandardPlan, flip_matrix, true_counts
+from ._plans import StandardPlan, case_patterns, flipped, joint_count_pmf, true_counts
 
 __all__ = ["operating_characteristic", "compare_rules", "fit_rate_prior"]
 
@@ -21,9 +21,11 @@ def _pmf_table(n: int, rates: np.ndarray, population: int | None,
 
     Process: Binomial(n, p') with p' = p (1 - e) + (1 - p) e, each judgement flipped with
     probability e. Finite: Hypergeometric(N, K, n) with K = p N rounded half up, then the flips
-    (:func:`flip_matrix`).
+    (:func:`~sampling.discretion._plans.flipped`, the convolution of the two binomials of flips).
     """
-    from scipy.stats import binom, hypergeom
+    from scipy.stats import binom
+
+    from ..uncertainty import hypergeometric_pmf
 
     k = np.arange(n + 1)
     if population is None:
@@ -33,14 +35,69 @@ def _pmf_table(n: int, rates: np.ndarray, population: int | None,
         return table, truth
     plan = StandardPlan("", rates, np.full(rates.size, n), np.full(rates.size, population))
     good = true_counts(plan)
-    table = hypergeom.pmf(k[None, :], population, good[:, None], n)
+    table = hypergeometric_pmf(n, good, population)
     if error > 0:
-        table = table @ flip_matrix(n, error)
+        table = flipped(table, n, error)
     return table, band_indices(percents(good, population))
 
 
 def _default_rates() -> np.ndarray:
     return np.round(np.linspace(0.0, 1.0, 201), 6)
+
+
+#: The most joint outcomes, and outcomes x rates, that an operating characteristic enumerates.
+MAX_OUTCOMES = 1_000_000
+MAX_WORK = 100_000_000
+
+
+def _design(n, key_questions, population, rates, judgement_error, case_correlation):
+    """The checked arguments of an operating characteristic."""
+    n = check.cases_judged(n)
+    m = check.count(key_questions, "key_questions", low=1)
+    population = check.optional_population(population, n)
+    rates = _default_rates() if rates is None else check.probabilities(rates, "rates")
+    error = check.judgement_error(judgement_error)
+    rho = check.correlation(case_correlation)
+    if rho > 0 and population is not None:
+        raise SamplingError("case_correlation with a population has no exact curve (the population's own "
+                            "cases are random); use simulate(..., population=N, case_correlation=...)")
+    outcomes = (n + 1) ** m
+    if outcomes > MAX_OUTCOMES or outcomes * rates.size > MAX_WORK:
+        raise SamplingError(f"key_questions: {m} key questions of {n} cases have {outcomes:,} outcomes to "
+                            f"enumerate at {rates.size} rates; use simulate() for that size, or fewer rates")
+    return n, m, population, rates, error, rho
+
+
+def _awarded(outcomes: np.ndarray, n: int, m: int, population, chosen):
+    """The awarded band of every outcome, and whether the rule moved it."""
+    awarded = lowest_bands(outcomes, (n,) * m)
+    fires = np.zeros(outcomes.shape[0], dtype=bool)
+    if chosen is not None:
+        fires = chosen.eligible_many(outcomes, (n,) * m, None if population is None else (population,) * m)
+        step = 1 if chosen.direction == "up" else -1
+        moved = np.clip(awarded + step * fires, 0, len(Rating) - 1)
+        fires = moved != awarded
+        awarded = moved
+    return awarded, fires
+
+
+def _outcome_probabilities(n, m, rates, population, error, rho):
+    """Yield (rows, P(outcome | rate) for those rows) in chunks, and the true bands (first)."""
+    table, truth = _pmf_table(n, rates, population, error)
+    yield truth
+    outcomes = np.stack(np.meshgrid(*[np.arange(n + 1)] * m, indexing="ij"), axis=-1).reshape(-1, m)
+    if rho > 0 and m > 1:
+        patterns = case_patterns(np.repeat(rates[:, None], m, axis=1), rho, error)
+        for r in range(rates.size):
+            yield slice(r, r + 1), joint_count_pmf(patterns[r], (n,) * m).ravel()[None, :]
+        return
+    chunk = max(1, 2_000_000 // outcomes.shape[0])
+    for start in range(0, rates.size, chunk):
+        rows = slice(start, min(start + chunk, rates.size))
+        prob = np.ones((rows.stop - rows.start, outcomes.shape[0]))
+        for j in range(m):  # P(outcome | rate) = prod_j table[rate, k_j]
+            prob *= table[rows, outcomes[:, j]]
+        yield rows, prob
 
 
 def operating_characteristic(
@@ -51,20 +108,44 @@ def operating_characteristic(
     rates=None,
     key_questions: int = 1,
     judgement_error: float = 0.0,
+    case_correlation: float = 0.0,
 ):
-    """P(each awarded band) as a function of the true rate, exactly, under the independent model.
+    """P(each awarded band) as a function of the true rate, exactly.
 
     A standard of ``key_questions`` key questions, each with the same true rate and ``n``
-    cases, judged independently (binomial; hypergeometric from ``population``); the awarded
-    band is the lowest key question's band, moved by ``rule`` when it fires. Every outcome
-    (k_1, ..., k_m) is enumerated, so the curves are exact; this is the operating characteristic
-    of lot quality assurance sampling with four classes (Olives et al. 2012).
+    cases from a simple random sample (binomial; hypergeometric from ``population``); the
+    awarded band is the lowest key question's band, moved by ``rule`` when it fires. Every
+    outcome (k_1, ..., k_m) is enumerated, so the curves are exact; this is the operating
+    characteristic of lot quality assurance sampling with four classes (Olives et al. 2012).
+
+    Parameters
+    ----------
+    n : int
+        Cases judged per key question (at most :data:`sampling._validation.MAX_CASES_JUDGED`).
+    rule : rule, name or callable, optional
+    population : int, optional
+        Eligible cases (finite population); a true rate becomes K = rate x N rounded half up.
+    rates : sequence of float, optional
+        True rates (default 0 to 1 in steps of 0.005).
+    key_questions : int
+        m, the key questions of the standard (at most a million outcomes (n + 1)^m).
+    judgement_error : float in [0, 0.5)
+        Each judgement flipped with this probability.
+    case_correlation : float in [0, 1)
+        Shared case quality (the Gaussian copula of :func:`simulate`), process sampling only: the
+        counts' joint distribution is computed exactly from the case-pattern probabilities.
 
     Returns
     -------
     pandas.DataFrame
         Indexed by the true rate; columns the four ratings (P(awarded)), ``true_band``,
         ``p_correct``, ``p_too_high``, ``p_too_low`` and ``fire_rate``.
+
+    Raises
+    ------
+    SamplingError
+        For a meaningless argument (naming it), too many outcomes to enumerate, or a correlation
+        with a population.
 
     Examples
     --------
@@ -74,38 +155,26 @@ def operating_characteristic(
     """
     import pandas as pd
 
-    n = check.count(n, "n", low=1)
-    m = check.count(key_questions, "key_questions", low=1)
-    if (n + 1) ** m > 3_000_000:
-        raise SamplingError(f"{m} key questions of {n} cases have {(n + 1) ** m:,} outcomes to enumerate; "
-                            "use simulate() for that size")
-    population = check.optional_population(population, n)
-    rates = _default_rates() if rates is None else check.probabilities(rates, "rates")
-    error = check.judgement_error(judgement_error)
+    n, m, population, rates, error, rho = _design(n, key_questions, population, rates, judgement_error,
+                                                  case_correlation)
     chosen = as_rule(rule)
-    table, truth = _pmf_table(n, rates, population, error)
     outcomes = np.stack(np.meshgrid(*[np.arange(n + 1)] * m, indexing="ij"), axis=-1).reshape(-1, m)
-    awarded = lowest_bands(outcomes, (n,) * m)
-    fires = np.zeros(outcomes.shape[0], dtype=bool)
-    if chosen is not None:
-        fires = chosen.eligible_many(outcomes, (n,) * m, None if population is None else (population,) * m)
-        step = 1 if chosen.direction == "up" else -1
-        moved = np.clip(awarded + step * fires, 0, len(Rating) - 1)
-        fires = moved != awarded
-        awarded = moved
-    prob = np.ones((rates.size, outcomes.shape[0]))  # P(outcome | rate) = prod_j table[rate, k_j]
-    for j in range(m):
-        prob *= table[:, outcomes[:, j]]
-    result = pd.DataFrame(index=pd.Index(rates, name="true_rate"))
-    for r, label in enumerate(LABELS):
-        result[label] = prob[:, awarded == r].sum(axis=1)
+    awarded, fires = _awarded(outcomes, n, m, population, chosen)
+    awarded_p = np.zeros((rates.size, len(Rating)))
+    fire_p = np.zeros(rates.size)
+    chunks = _outcome_probabilities(n, m, rates, population, error, rho)
+    truth = next(chunks)
+    for rows, prob in chunks:
+        for r in range(len(Rating)):
+            awarded_p[rows, r] = prob[:, awarded == r].sum(axis=1)
+        fire_p[rows] = prob[:, fires].sum(axis=1)
+    result = pd.DataFrame(awarded_p, index=pd.Index(rates, name="true_rate"), columns=LABELS)
     result["true_band"] = [Rating(t).label for t in truth]
     columns = np.arange(len(Rating))[None, :]
-    awarded_p = result[LABELS].to_numpy()
     result["p_correct"] = (awarded_p * (columns == truth[:, None])).sum(axis=1)
     result["p_too_high"] = (awarded_p * (columns > truth[:, None])).sum(axis=1)
     result["p_too_low"] = (awarded_p * (columns < truth[:, None])).sum(axis=1)
-    result["fire_rate"] = prob[:, fires].sum(axis=1)
+    result["fire_rate"] = fire_p
     return result
 
 
@@ -137,13 +206,14 @@ def compare_rules(
     prior=None,
     key_questions: int = 1,
     judgement_error: float = 0.0,
+    case_correlation: float = 0.0,
 ):
-    """Error rates of each rule, averaged over true rates.
+    """Error rates of each rule, averaged over true rates (exact: :func:`operating_characteristic`).
 
     Parameters
     ----------
     rules : rules, names or callables (default: :func:`sampling.rules.default_rules`)
-    n, population, key_questions, judgement_error : as :func:`operating_characteristic`
+    n, population, key_questions, judgement_error, case_correlation : as :func:`operating_characteristic`
     rates : sequence of float, optional
         The true rates to average over (default: 0 to 1 in steps of 0.005).
     prior : None, "reports", "uniform", "jeffreys" or (a, b)
@@ -165,13 +235,13 @@ def compare_rules(
     import pandas as pd
 
     chosen = as_rules(rules)
-    rates = _default_rates() if rates is None else check.probabilities(rates, "rates")
-    check.judgement_error(judgement_error)
+    _, _, _, rates, _, _ = _design(n, key_questions, population, rates, judgement_error, case_correlation)
     weights = _weights(rates, prior)
     rows = []
     for rule in chosen:
         oc = operating_characteristic(n, rule=rule, population=population, rates=rates,
-                                      key_questions=key_questions, judgement_error=judgement_error)
+                                      key_questions=key_questions, judgement_error=judgement_error,
+                                      case_correlation=case_correlation)
         rows.append({"rule": rule.name, **{c: float((oc[c] * weights).sum())
                                            for c in ("p_correct", "p_too_high", "p_too_low", "fire_rate")}})
     return pd.DataFrame(rows).set_index("rule")
@@ -181,6 +251,9 @@ def _weights(rates: np.ndarray, prior) -> np.ndarray:
     """Weights over the true rates: equal, or a Beta density (named, fitted or a pair)."""
     if prior is None:
         weights = np.ones(rates.size)
+    elif isinstance(prior, str) and prior not in ("reports", *check.NAMED_PRIORS):
+        raise SamplingError(f"prior must be 'reports', {', '.join(map(repr, check.NAMED_PRIORS))}, None or a "
+                            f"pair (a, b) of positive numbers, got {prior!r}")
     else:
         from scipy.stats import beta
 

@@ -11,12 +11,13 @@ from .. import _validation as check
 from ..framework import Rating, lowest_bands, overall_of_scores
 from ._common import LABELS, as_rule
 from ._plans import (
+    correlated_sampler,
     count_cdfs,
-    draw_correlated,
     draw_from_population,
     draw_independent,
+    pattern_totals,
     plans,
-    population_cases,
+    population_patterns,
     true_band,
 )
 
@@ -152,14 +153,37 @@ def simulate(
     -------
     SimulationResult
 
+    Raises
+    ------
+    SamplingError
+        For rates outside [0, 1] (or not a list), a number of cases that is not a whole number
+        (or above :data:`sampling._validation.MAX_CASES_JUDGED`), a population below n, a
+        correlation outside [0, 1), a judgement error outside [0, 0.5), an unknown rule, a
+        number of inspections below 1, or a seed that is not a whole number from 0.
+
     Notes
     -----
     The true band of a standard is the lowest band of its key questions' true rates
     (:func:`sampling.framework.band_of_proportion`), or, with a finite population, of the
-    population's own proportions. With a finite population and ``case_correlation`` > 0, one
-    population of cases is drawn (from ``rng``) with the given rates and the inspections sample
-    from it; its own proportions are then the truth. Independent key questions without a
-    population use one binomial draw per key question per inspection (vectorised numpy).
+    population's own proportions (a rate becomes a count of N rounded half up, the toolkit's one
+    rounding: 0.625 of 20 is 13). The samples are simple random samples.
+
+    How the counts are drawn (each exact for its model):
+
+    * independent key questions: each key question's count by inverse-cdf sampling of its exact
+      distribution (binomial, or hypergeometric from the population, then the judgement flips),
+      one uniform per key question per inspection;
+    * ``case_correlation`` > 0, process sampling: cases are independent, so a case's yes/no
+      pattern over the key questions has fixed probabilities (a one-dimensional integral over the
+      shared quality U), and the counts' exact joint distribution follows by convolution over the
+      cases (through the Fourier transform of its generating function). Each inspection's counts
+      are then one inverse-cdf draw from that joint distribution (beyond a million joint outcomes:
+      one multinomial draw of patterns per run of cases). The model is the Gaussian copula above,
+      case by case as before; only the drawing changed, so that a seed gives other draws than
+      earlier versions did, with the same distribution;
+    * ``case_correlation`` > 0 with a population: one population of N cases is drawn by pattern
+      (N the largest of the key questions' populations, every case eligible for every key question),
+      its own proportions are the truth, and each inspection draws its cases without replacement.
 
     Examples
     --------
@@ -178,27 +202,16 @@ def simulate(
     standard_plans, report = plans(true_rates, n, population)
     fixed_score = 0 if report is None else sum(
         report.framework.score_of(s.rating) for s in report.standards if s.scored and s.qualitative)
-    populations, true_bands = {}, {}
+    samplers, true_bands = {}, {}
     for plan in standard_plans:
-        if plan.populations is not None and rho > 0:
-            populations[plan.id] = population_cases(plan, rho, rng)
-            true_bands[plan.id] = Rating(true_band(plan, populations[plan.id].sum(axis=0)))
-        else:
-            true_bands[plan.id] = Rating(true_band(plan))
+        samplers[plan.id], true_bands[plan.id] = _sampler(plan, rho, error, rng)
     tally = _Tally(report, standard_plans, chosen)
-    cdfs = {plan.id: count_cdfs(plan, error) for plan in standard_plans
-            if plan.id not in populations and (plan.populations is not None or rho == 0)}
     done = 0
     for size in _chunks(standard_plans, reps, rho):
         score = np.full(size, fixed_score, dtype=np.int64)
         score_rule = score.copy()
         for plan in standard_plans:
-            if plan.id in cdfs:
-                counts = draw_independent(cdfs[plan.id], size, rng)
-            elif plan.id in populations:
-                counts = draw_from_population(plan, populations[plan.id], size, error, rng)
-            else:
-                counts = draw_correlated(plan, size, rho, error, rng)
+            counts = samplers[plan.id](size, rng)
             awarded, moved = tally.standard(plan, counts, int(true_bands[plan.id]))
             score += tally.points[awarded]
             score_rule += tally.points[moved]
@@ -209,11 +222,30 @@ def simulate(
     return tally.result(reps, rho, error, seed, true_bands, fixed_score)
 
 
+def _sampler(plan, rho: float, error: float, rng):
+    """How one standard's counts are drawn, and its true band.
+
+    Independent key questions: inverse-cdf sampling of each key question's exact count
+    distribution. Shared case quality, process sampling: the exact joint distribution of the
+    counts (or, for very many outcomes, the multinomial of case patterns). Shared case quality
+    with a population: one population drawn (by pattern), then sampled without replacement.
+    """
+    if rho > 0 and plan.populations is not None:
+        cases = population_patterns(plan, rho, rng)
+        realised = pattern_totals(cases, plan.rates.size)
+        return ((lambda reps, gen: draw_from_population(plan, cases, reps, error, gen)),
+                Rating(true_band(plan, realised)))
+    if rho > 0 and plan.rates.size > 1:
+        return correlated_sampler(plan, rho, error), Rating(true_band(plan))
+    cdfs = count_cdfs(plan, error)  # one key question shares nothing: independent is exact
+    return (lambda reps, gen: draw_independent(cdfs, reps, gen)), Rating(true_band(plan))
+
+
 def _chunks(standard_plans, reps: int, rho: float):
     """Sizes of the chunks of simulated inspections, bounded in memory."""
     cells = max(1, sum(int(p.n.max()) * p.rates.size for p in standard_plans))
     chunk = max(1, min(reps, 2_000_000 // cells))
-    if rho == 0 and all(p.populations is None for p in standard_plans):
+    if rho == 0 or all(p.populations is None for p in standard_plans):
         chunk = max(chunk, min(reps, 200_000))
     done = 0
     while done < reps:
