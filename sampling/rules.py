@@ -33,6 +33,7 @@ from .framework import (
     Rating,
     band,
     band_indices,
+    cases_table,
     lowest_bands,
     percent,
     percents,
@@ -221,7 +222,7 @@ class _Cases(Rule):
         possible = (rating + step >= 0) & (rating + step < len(Rating))
         target = np.clip(rating + step, 0, len(Rating) - 1)
         # needed[j] = changed judgements for key question j to reach the target band
-        needed = [_cases_needed(int(nj), step)[k[:, j], target] for j, nj in enumerate(n)]
+        needed = [cases_table(int(nj), step)[k[:, j], target] for j, nj in enumerate(n)]
         if self.direction == "up":
             total = sum(np.where(band_j >= target, 0, need)
                         for band_j, need in zip(bands, needed, strict=True))
@@ -280,34 +281,6 @@ class _Interval(Rule):
         return (rating > 0) & (bound < cuts[rating] + 1e-12)
 
 
-@functools.lru_cache(maxsize=512)
-def _cases_needed(n: int, direction: int) -> np.ndarray:
-    """[k, target] = :func:`sampling.framework.cases_to_band` for k = 0..n and every band, from
-    the band of every count at once (a large number where no change reaches the band).
-
-    The same table as :func:`sampling.framework.cases_table` (``tests/test_rules.py`` compares
-    them), built in O(n) rather than O(n^2): the printed band is non-decreasing in the count,
-    so up, a count below the first count x_t in band t needs x_t - k changes (one if already
-    there, none possible at k = n); down, a count above the last count y_t in band t needs
-    k - y_t (one if already there, none possible at k = 0).
-    """
-    k = np.arange(n + 1)
-    bands = band_indices(percents(k, n))
-    table = np.full((n + 1, len(Rating)), _UNREACHABLE, dtype=np.int64)
-    for target in range(len(Rating)):
-        if direction > 0:
-            reach = np.flatnonzero(bands >= target)
-            if reach.size:
-                table[:, target] = np.where(k < reach[0], reach[0] - k, np.where(k < n, 1, _UNREACHABLE))
-        else:
-            reach = np.flatnonzero(bands <= target)
-            if reach.size:
-                table[:, target] = np.where(k > reach[-1], k - reach[-1], np.where(k > 0, 1, _UNREACHABLE))
-    return table
-
-
-#: Stands for "no number of changed judgements reaches that band" in :func:`_cases_needed`.
-_UNREACHABLE = 10**6
 
 
 @functools.lru_cache(maxsize=512)

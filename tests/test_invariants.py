@@ -280,12 +280,13 @@ def test_true_counts_round_half_up():
     assert operating_characteristic(10, rates=[0.625], population=20)["true_band"].iloc[0] == "Good"
 
 
-def test_the_cases_rules_table_equals_the_frameworks_walk():
-    # sampling.rules builds its table from the band of every count (O(n)); the framework walks case
-    # by case (O(n^2)): the same numbers for every n up to 120, both directions
-    from sampling.framework import cases_table
-    from sampling.rules import _cases_needed
+def test_the_cases_table_equals_the_case_by_case_walk():
+    # framework.cases_table is built from the band of every count (O(n)); cases_to_band walks case
+    # by case: the same numbers for every n up to 120, both directions, every count and band
+    from sampling.framework import _UNREACHABLE, Rating, cases_table, cases_to_band
 
     for n in range(1, 121):
         for direction in (1, -1):
-            assert np.array_equal(_cases_needed(n, direction), cases_table(n, direction)), (n, direction)
+            walked = np.array([[_UNREACHABLE if (c := cases_to_band(k, n, t, direction)) is None else c
+                                for t in Rating] for k in range(n + 1)])
+            assert np.array_equal(cases_table(n, direction), walked), (n, direction)
