@@ -49,12 +49,22 @@ from .reports import (
 )
 from .selection import Recency, Selection, read_cases, select, select_by_domain
 from .size import (
+    BandAccuracy,
+    BandSampleSize,
     PopulationRange,
     SampleSize,
+    SamplingPolicy,
+    SizeComparison,
     allocate,
+    band_accuracy,
+    compare_sample_sizes,
+    get_policy,
+    implied_populations,
+    list_policies,
     margin_of_error,
     populations_for_sample_size,
     sample_size,
+    sample_size_for_bands,
     subgroup_margins,
 )
 from .uncertainty import (
@@ -105,6 +115,16 @@ __all__ = [
     "populations_for_sample_size",
     "allocate",
     "subgroup_margins",
+    "implied_populations",
+    "SizeComparison",
+    "compare_sample_sizes",
+    "SamplingPolicy",
+    "get_policy",
+    "list_policies",
+    "BandSampleSize",
+    "sample_size_for_bands",
+    "BandAccuracy",
+    "band_accuracy",
     # band-boundary uncertainty
     "Interval",
     "interval",
