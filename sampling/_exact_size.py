@@ -280,12 +280,24 @@ def band_accuracy_process(n: int, distance: Fraction):
     return float(values[i]), ps[i]
 
 
+def rounding_points() -> Fraction:
+    """How far below a band's lower bound its printed band begins, in points: the half point by
+    which printing rounds (the framework's bounds less its proportion cut-offs)."""
+    return max(Fraction(b) - _exact(c, 10**6) * 100
+               for b, c in zip(BAND_LOWER_BOUNDS.values(), proportion_cutoffs(), strict=True))
+
+
+def widest_distance() -> Fraction:
+    """The largest distance (points) a true rate can be from every band boundary: from 0 or 100
+    to the nearest boundary."""
+    bounds = list(BAND_LOWER_BOUNDS.values())
+    return Fraction(max(min(bounds), 100 - max(bounds)))
+
+
 def band_deviation(distance: Fraction) -> float:
     """The smallest move of p-hat that changes the printed band of an eligible true rate:
     distance less the half point by which printing rounds (the framework's cut-offs)."""
-    offset = max(Fraction(b, 100) - _exact(c, 10**6)
-                 for b, c in zip(BAND_LOWER_BOUNDS.values(), proportion_cutoffs(), strict=True))
-    return float(distance / 100 - offset)
+    return float((distance - rounding_points()) / 100)
 
 
 # --------------------------------------------------------------------------------------------

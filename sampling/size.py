@@ -102,13 +102,15 @@ def _check_choice(value: object, name: str, choices: tuple[str, ...]) -> str:
 
 
 def _check_distance(value: object) -> Fraction:
-    """Points from a band boundary: more than the half point that printing rounds by, at most 50."""
+    """Points from a band boundary: more than the half point that printing rounds by (0.5), and
+    no more than the widest distance any rate can be from every boundary (50)."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
         raise SamplingError(f"distance must be a number of percentage points (e.g. 5), got {value!r}")
-    if not 0.5 < value <= 50:
-        raise SamplingError(f"distance must be more than 0.5 and at most 50 percentage points (e.g. 5), "
-                            f"got {value:g}; within half a point of a boundary the printed band is "
-                            "decided by rounding, so no sample makes it reliable")
+    low, high = _engine.rounding_points(), _engine.widest_distance()
+    if not low < value <= high:
+        raise SamplingError(f"distance must be more than {float(low):g} and at most {float(high):g} "
+                            f"percentage points (e.g. 5), got {value:g}; within {float(low):g} points of a "
+                            "boundary the printed band is decided by rounding: no sample makes it reliable")
     return Fraction(value).limit_denominator(1000)
 
 
@@ -443,7 +445,8 @@ def _exact_size(population: int | None, confidence: float, margin: float) -> tup
         note += f"; from {steps[-1][0]:,} cases up this is the unlimited-population size"
     if limit is not None:
         note += (f"; populations from {limit:,} to {population:,} were not searched for a larger size: "
-                 "the binomial limit stands in there")
+                 "there a size short of the target for an unlimited population is taken to fail only "
+                 "from where the binomial limit (Ehm's bound) says it must")
     return n, note
 
 
@@ -1015,8 +1018,9 @@ def sample_size_for_bands(
             f"{population} with at least {accuracy:.0%} probability, for every share at least "
             f"{float(exact_distance):g} points from a band boundary{where}; every larger sample does too")
     if limit is not None:
-        note += (f" (populations from {limit:,} to {population:,} were not searched for a larger size: the "
-                 "binomial limit stands in there)")
+        note += (f" (populations from {limit:,} to {population:,} were not searched for a larger size: "
+                 "there a size short of the target for an unlimited population is taken to fail only "
+                 "from where the binomial limit, Ehm's bound, says it must)")
     return BandSampleSize(n, population, model, accuracy, float(exact_distance), rate, float(worst[0]),
                           True, note)
 
