@@ -10,11 +10,12 @@ import numpy as np
 
 from .framework import BAND_LOWER_BOUNDS, SCORE_BANDS, Rating
 
-__all__ = ["BAND_COLOURS", "OUTCOME_COLOURS", "band_ladder", "score_distribution", "operating_curves",
-           "confusion_matrix", "attainable_percentages", "interval_coverage", "band_probability_plot",
-           "report_score_distribution", "rule_errors", "balance_deviations", "imbalance_counts",
-           "inclusion_frequencies", "printed_percentages", "lowest_key_questions", "score_bar",
-           "funnel_plot", "change_plot", "sample_spread", "sample_sizes_by_population", "margin_curves",
+__all__ = ["BAND_COLOURS", "OUTCOME_COLOURS", "band_ladder", "score_distribution",
+           "operating_curves", "confusion_matrix", "attainable_percentages", "interval_coverage",
+           "band_probability_plot", "report_score_distribution", "rule_errors",
+           "balance_deviations", "imbalance_counts", "inclusion_frequencies",
+           "printed_percentages", "lowest_key_questions", "score_bar", "funnel_plot",
+           "change_plot", "sample_spread", "sample_sizes_by_population", "margin_curves",
            "band_accuracy_plot"]
 
 #: One colour per rating, worst first (colour-blind-safe, light enough to print text over).
@@ -1032,5 +1033,103 @@ def band_accuracy_plot(samples, *, confidence: float = 0.80, ax=None):
     ax.set_ylabel("P(printed % in the true band)")
     ax.set_title("How often the printed percentage lands in the service's true band", fontsize=10)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), fontsize=7, framealpha=0.9)
+    fig.tight_layout()
+    return fig
+
+
+def exact_coverage_curve(population=None, *, confidence: float = 0.80, margin: float = 0.05, sizes=None,
+                         ax=None):
+    """The saw-tooth of the exact criterion: the worst-case coverage of +-``margin`` against n.
+
+    Plots :func:`sampling.size.exact_coverage` (the minimum over population proportions of
+    P(|p-hat - P| <= margin)) for each n in ``sizes`` (by default 40 either side of the exact
+    size), the target ``confidence``, the smallest n that meets it, and the exact size of
+    :func:`sampling.size.sample_size` (the smallest n from which every larger n meets it).
+    """
+    from .size import exact_coverage, sample_size
+
+    exact = sample_size(population, confidence=confidence, margin=margin, method="exact").n
+    if sizes is None:
+        top = exact + 40 if population is None else min(population - 1, exact + 40)
+        sizes = range(max(1, exact - 40), top + 1)
+    sizes = np.array(list(sizes))
+    coverage = np.array([exact_coverage(int(n), population, margin) for n in sizes])
+    meets = coverage >= confidence - 1e-12
+    fig, ax = _axes(ax, (8, 3.6))
+    ax.plot(sizes, coverage, color="0.25", linewidth=1, zorder=2)
+    ax.scatter(sizes[meets], coverage[meets], s=10, color="#2166ac", zorder=3, label="meets the target")
+    ax.scatter(sizes[~meets], coverage[~meets], s=10, color="#b2182b", zorder=3, label="falls short")
+    ax.axhline(confidence, color="0.3", linestyle="--", linewidth=0.8)
+    if meets.any():
+        first = sizes[meets][0]
+        ax.axvline(first, color="#b2182b", linewidth=0.8, linestyle=":",
+                   label=f"first n that meets it: {first}")
+    ax.axvline(exact, color="#2166ac", linewidth=1.2, label=f"exact size (every n from here): {exact}")
+    where = "an unlimited population" if population is None else f"{population} eligible cases"
+    ax.set_xlabel("sample size n")
+    ax.set_ylabel(f"worst-case P(|p-hat - P| <= {margin * 100:g} pts)")
+    ax.set_title(f"Exact criterion at {confidence:.0%} and {margin * 100:g} points, {where}", fontsize=10)
+    ax.legend(fontsize=7, loc="lower right", framealpha=0.9)
+    fig.tight_layout()
+    return fig
+
+
+def exact_size_curve(populations=range(2, 301), *, confidence: float = 0.80, margin: float = 0.05, ax=None):
+    """The exact sample size against the population: the first n that meets the criterion
+    (which dips as N grows) beside :func:`sampling.size.sample_size`'s exact size (which never
+    falls) and the normal (Cochran) size."""
+    from .size import exact_coverage, sample_size
+
+    populations = np.array(list(populations))
+    first, exact, normal = [], [], []
+    for population in populations:
+        population = int(population)
+        n = 1
+        while n < population and exact_coverage(n, population, margin) < confidence - 1e-12:
+            n += 1
+        first.append(n)
+        exact.append(sample_size(population, confidence=confidence, margin=margin, method="exact").n)
+        normal.append(sample_size(population, confidence=confidence, margin=margin).n)
+    first, exact = np.array(first), np.array(exact)
+    fig, ax = _axes(ax, (8, 3.8))
+    ax.plot(populations, normal, color="0.6", linewidth=1, label="normal approximation (Cochran)")
+    ax.plot(populations, first, color="#b2182b", linewidth=0.9, label="first n that meets the criterion")
+    ax.plot(populations, exact, color="#2166ac", linewidth=1.4, label="exact size (stable, never falls)")
+    dips = populations[1:][np.diff(first) < 0]
+    ax.scatter(dips, first[1:][np.diff(first) < 0], s=12, color="#b2182b", zorder=3,
+               label=f"where the first n falls ({dips.size} populations)")
+    ax.set_xlabel("eligible cases N")
+    ax.set_ylabel("sample size n")
+    ax.set_title(f"Sample size by population at {confidence:.0%} and {margin * 100:g} points", fontsize=10)
+    ax.legend(fontsize=7, loc="lower right", framealpha=0.9)
+    fig.tight_layout()
+    return fig
+
+
+def band_accuracy_curve(result, *, ax=None):
+    """The probability of the right band against the true rate, over the shaded bands.
+
+    ``result`` is a :class:`sampling.size.BandAccuracy`; rates within its ``distance`` of a band
+    boundary are hatched, and the worst eligible rate is marked.
+    """
+    fig, ax = _axes(ax, (8, 3.6))
+    for rating, low, high in _band_edges():
+        ax.axvspan(low, high, color=BAND_COLOURS[rating], zorder=0)
+    for bound in BAND_LOWER_BOUNDS.values():
+        ax.axvspan(bound - result.distance, bound + result.distance, facecolor="none", hatch="///",
+                   edgecolor="0.6", linewidth=0, zorder=1)
+    rates = np.array(result.rates) * 100
+    ax.plot(rates, result.accuracy, color="0.1", linewidth=1.2, zorder=2)
+    ax.plot(result.worst_rate * 100, result.worst_accuracy, "o", color="#b2182b", zorder=3,
+            label=f"worst at {result.distance:g}+ points from a boundary: {result.worst_accuracy:.1%} "
+                  f"at {result.worst_rate:.1%}")
+    ax.set_xlim(0, 100)
+    ax.set_ylim(0, 1.02)
+    ax.set_xlabel("true rate (%)")
+    ax.set_ylabel("P(printed band = true band)")
+    where = (f"{result.n} of {result.population} eligible cases (finite view)" if result.population
+             else f"{result.n} cases (process view)")
+    ax.set_title(f"Band accuracy: {where}", fontsize=10)
+    ax.legend(fontsize=7, loc="lower right", framealpha=0.9)
     fig.tight_layout()
     return fig

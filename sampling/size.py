@@ -3,11 +3,13 @@
 Every report says "The sample size was set to achieve a confidence level of 80 per cent (with a
 margin of error of 5)". This module sets n from the number of eligible cases N the way the
 reports do (the normal approximation with a finite-population correction), offers the two
-corrections in use, an exact hypergeometric method, the inverses (the margin an n achieves, the
-populations a published n implies), allocation of a total by largest remainder, and the margins
-of sub-samples. See ``methodology/sample-size.md`` for the formulas and sources.
+corrections in use, an exact hypergeometric method whose size never goes backwards, the
+inverses (the margin an n achieves, the populations a published n implies), allocation of a
+total by largest remainder, the margins of sub-samples, the inspectorate's sampling policies as
+data, and the size that gets the rating band right (``sample_size_for_bands``). See
+``methodology/sample-size.md`` for the formulas and sources.
 
-Nothing here knows about ratings.
+Only the band-accuracy functions know about ratings, and only through ``sampling.framework``.
 """
 
 from __future__ import annotations
@@ -16,15 +18,28 @@ import math
 import numbers
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
+from fractions import Fraction
+from functools import lru_cache
 
 import numpy as np
 
+from . import _exact_size as _engine
 from ._errors import SamplingError
+from ._policies import SamplingPolicy, get_policy, list_policies
 
 __all__ = [
     "SampleSize",
     "PopulationRange",
+    "SizeComparison",
+    "BandSampleSize",
+    "BandAccuracy",
+    "SamplingPolicy",
     "sample_size",
+    "compare_sample_sizes",
+    "sample_size_for_bands",
+    "band_accuracy",
+    "get_policy",
+    "list_policies",
     "margin_of_error",
     "populations_for_sample_size",
     "allocate",
@@ -49,15 +64,17 @@ def _check_probability(value: object, name: str, example: str) -> float:
         raise SamplingError(f"{name} must be a number between 0 and 1 (a proportion, e.g. {example}), "
                             f"got {value!r}")
     value = float(value)
-    if not 0 < value < 1:
+    if not 0 < value < 1:  # also refuses NaN
         raise SamplingError(f"{name} must be between 0 and 1 (a proportion, e.g. {example}), got {value:g}")
     return value
 
 
 def _check_population(value: object) -> int | None:
-    if value is None or (isinstance(value, float) and math.isinf(value) and value > 0):
+    if value is None or (isinstance(value, numbers.Real) and not isinstance(value, bool)
+                         and math.isinf(value) and value > 0):
         return None
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or value != int(value):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value) \
+            or value != int(value):
         raise SamplingError(f"population must be a whole number of cases (or None for unlimited), "
                             f"got {value!r}")
     if value < 1:
@@ -66,7 +83,8 @@ def _check_population(value: object) -> int | None:
 
 
 def _check_n(value: object, population: int | None) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or value != int(value):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value) \
+            or value != int(value):
         raise SamplingError(f"n must be a whole number of cases, got {value!r}")
     value = int(value)
     if value < 1:
@@ -78,9 +96,22 @@ def _check_n(value: object, population: int | None) -> int:
 
 
 def _check_choice(value: object, name: str, choices: tuple[str, ...]) -> str:
-    if value not in choices:
+    if not isinstance(value, str) or value not in choices:
         raise SamplingError(f"{name} must be one of {', '.join(map(repr, choices))}, got {value!r}")
     return value
+
+
+def _check_distance(value: object) -> Fraction:
+    """Points from a band boundary: more than the half point that printing rounds by (0.5), and
+    no more than the widest distance any rate can be from every boundary (50)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
+        raise SamplingError(f"distance must be a number of percentage points (e.g. 5), got {value!r}")
+    low, high = _engine.rounding_points(), _engine.widest_distance()
+    if not low < value <= high:
+        raise SamplingError(f"distance must be more than {float(low):g} and at most {float(high):g} "
+                            f"percentage points (e.g. 5), got {value:g}; within {float(low):g} points of a "
+                            "boundary the printed band is decided by rounding: no sample makes it reliable")
+    return Fraction(value).limit_denominator(1000)
 
 
 def _z(confidence: float) -> float:
@@ -98,8 +129,11 @@ class SampleSize:
     """A sample size and the inputs that produced it.
 
     ``n`` is the whole number of cases (rounded up, never above the population);
-    ``n_unrounded`` the formula's value before rounding (for ``method="exact"``, equal to ``n``);
-    ``achieved_margin`` the margin of error that ``n`` achieves by the same method.
+    ``n_unrounded`` the formula's value before rounding (for ``method="exact"``, equal to ``n``;
+    under a policy, the formula's value before the limits); ``achieved_margin`` the margin of
+    error that ``n`` achieves by the same method, and ``within_margin`` whether it is within
+    ``margin``; ``policy`` the sampling policy applied (or None) and ``note`` a sentence on what
+    was guaranteed, limited or assumed.
     """
 
     n: int
@@ -111,6 +145,9 @@ class SampleSize:
     method: str
     correction: str
     achieved_margin: float
+    policy: str | None = None
+    within_margin: bool = True
+    note: str = ""
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -128,9 +165,123 @@ class SampleSize:
         how = ("exact hypergeometric method" if self.method == "exact" and self.population
                else "exact binomial method" if self.method == "exact"
                else f"normal approximation, {self.correction} correction")
-        return (f"n = {self.n} from {pop} at {self.confidence:.0%} confidence and a "
+        text = (f"n = {self.n} from {pop} at {self.confidence:.0%} confidence and a "
                 f"{self.margin * 100:g}-point margin ({how}; achieved margin "
                 f"{self.achieved_margin * 100:.2f} points)")
+        return f"{text}; {self.note}" if self.policy else text
+
+
+@dataclass(frozen=True)
+class SizeComparison:
+    """The normal (Cochran and simple corrections) and exact sizes for one population, side by side."""
+
+    population: int | None
+    confidence: float
+    margin: float
+    proportion: float
+    cochran: SampleSize
+    simple: SampleSize
+    exact: SampleSize
+
+    def pick(self, method: str = "normal", correction: str = "cochran") -> SampleSize:
+        """The size of one method (``correction`` chooses between the normal forms)."""
+        method = _check_choice(method, "method", _METHODS)
+        correction = _check_choice(correction, "correction", _CORRECTIONS)
+        return self.exact if method == "exact" else getattr(self, correction)
+
+    def to_dict(self) -> dict:
+        return {"population": self.population, "confidence": self.confidence, "margin": self.margin,
+                "n_cochran": self.cochran.n, "n_simple": self.simple.n, "n_exact": self.exact.n,
+                "margin_cochran": self.cochran.achieved_margin, "margin_simple": self.simple.achieved_margin,
+                "margin_exact": self.exact.achieved_margin}
+
+    def to_frame(self):
+        import pandas as pd
+
+        rows = [{"method": name, "n": r.n, "achieved_margin": r.achieved_margin, "note": r.note}
+                for name, r in (("cochran", self.cochran), ("simple", self.simple), ("exact", self.exact))]
+        return pd.DataFrame(rows).set_index("method")
+
+    def _repr_html_(self) -> str:
+        return self.to_frame()._repr_html_()
+
+    def __str__(self) -> str:
+        return f"cochran {self.cochran.n}, simple {self.simple.n}, exact {self.exact.n}"
+
+
+@dataclass(frozen=True)
+class BandSampleSize:
+    """The sample size that gives the right rating band, and what it guarantees.
+
+    ``n`` is None when the ``model`` cannot reach ``accuracy`` within the population (the
+    process view of a small population); ``worst_rate`` and ``worst_accuracy`` are then what
+    all of the population achieves, otherwise what ``n`` achieves, at the eligible true rate
+    (a proportion, at least ``distance`` points from every band boundary) where it is lowest.
+    """
+
+    n: int | None
+    population: int | None
+    model: str
+    accuracy: float
+    distance: float
+    worst_rate: float | None
+    worst_accuracy: float | None
+    reachable: bool
+    note: str
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    def to_frame(self):
+        import pandas as pd
+
+        return pd.DataFrame([self.to_dict()])
+
+    def _repr_html_(self) -> str:
+        return self.to_frame()._repr_html_()
+
+    def __str__(self) -> str:
+        return self.note
+
+
+@dataclass(frozen=True)
+class BandAccuracy:
+    """The probability that the printed band is the true rate's band, for each true rate.
+
+    ``to_frame()`` has one row per true rate: ``rate`` (a proportion), ``band`` (the true rate's
+    band) and ``accuracy``. ``worst_rate`` and ``worst_accuracy`` are the lowest accuracy over
+    every true rate at least ``distance`` points from a band boundary (not only the rows).
+    """
+
+    n: int
+    population: int | None
+    model: str
+    distance: float
+    rates: tuple[float, ...]
+    bands: tuple[str, ...]
+    accuracy: tuple[float, ...]
+    worst_rate: float
+    worst_accuracy: float
+
+    def to_frame(self):
+        import pandas as pd
+
+        return pd.DataFrame({"rate": self.rates, "band": self.bands, "accuracy": self.accuracy})
+
+    def to_dict(self) -> dict:
+        return {"n": self.n, "population": self.population, "model": self.model, "distance": self.distance,
+                "worst_rate": self.worst_rate, "worst_accuracy": self.worst_accuracy,
+                "rows": [{"rate": r, "band": b, "accuracy": a}
+                         for r, b, a in zip(self.rates, self.bands, self.accuracy, strict=True)]}
+
+    def _repr_html_(self) -> str:
+        return self.to_frame()._repr_html_()
+
+    def plot(self, ax=None):
+        """The accuracy against the true rate over the bands (:func:`sampling.plots.band_accuracy_curve`)."""
+        from .plots import band_accuracy_curve
+
+        return band_accuracy_curve(self, ax=ax)
 
 
 @dataclass(frozen=True)
@@ -219,120 +370,88 @@ def exact_coverage(n: int, population: int | None, margin: float) -> float:
 
     Finite population: X ~ Hypergeometric(N, K, n) for every K = 0..N, and the coverage is
     ``min_K P(|X/n - K/N| <= margin)``. Unlimited population: X ~ Binomial(n, P), and the
-    infimum over P in [0, 1].
+    infimum over P in [0, 1]. This is the raw criterion of ``sample_size(method="exact")``; it is
+    not monotone in n (see ``methodology/sample-size.md`` section 3).
 
     The acceptance set {x : |x/n - P| <= margin} is constant between break points, and within
     such a stretch P(X in set) is unimodal in the parameter (the hypergeometric and binomial
     families are totally positive; Karlin 1968, *Total Positivity*, ch. 3), so the minimum lies
-    at a stretch's ends and only those parameters are evaluated. ``tests/test_size.py`` checks
-    this against every K with scipy.stats.hypergeom, and against a plain enumeration for N <= 60.
+    at a stretch's ends: about 2n values of K whatever N, so N = 10**9 costs what N = 1000 does.
+    ``tests/test_size.py`` checks this against every K with scipy.stats.hypergeom, and against a
+    plain enumeration in integers.
 
     Essex's 43 of 57 miss 80 per cent for some population proportions; 45 of 57 do not:
 
     >>> round(exact_coverage(43, 57, 0.05), 4), round(exact_coverage(45, 57, 0.05), 4)
     (0.7815, 0.8047)
     """
+    population = _check_population(population)
+    n = _check_n(n, population)
+    margin = _check_probability(margin, "margin", "0.05")
     if population is not None and n >= population:
         return 1.0
     if population is None:
-        return _binomial_coverage(n, margin)
-    big_n = population
-    k = np.arange(big_n // 2 + 1)  # coverage(K) = coverage(N - K) by symmetry (X -> n - X)
-    share = k / big_n
-    low = np.maximum(np.ceil(n * (share - margin) - _TOL), 0).astype(np.int64)
-    high = np.minimum(np.floor(n * (share + margin) + _TOL), n).astype(np.int64)
-    change = np.flatnonzero((np.diff(low) != 0) | (np.diff(high) != 0))
-    candidates = np.unique(np.concatenate(([0, k[-1]], change, change + 1)))
-    return float(_hypergeom_window(big_n, k[candidates], n, low[candidates], high[candidates]).min())
+        return _engine.binomial_margin_coverage(n, margin)
+    return float(_engine.margin_coverage(n, [population], margin)[0])
 
 
 def _hypergeom_window(big_n: int, k, n: int, low, high):
     """P(low <= X <= high) for X ~ Hypergeometric(N, K, n), vectorised over K, low, high.
 
-    Sums the probability mass over the window from log-gamma terms, which is fast for
-    N = 100,000 where scipy's cdf is slow; tests compare it with scipy.stats.hypergeom.
+    Sums the probability mass over the window from log-binomial terms and term ratios, which is
+    fast for N = 100,000 where scipy's cdf is slow; tests compare it with scipy.stats.hypergeom.
     """
-    from scipy.special import gammaln
-
-    k = np.asarray(k, dtype=np.int64)[:, None]
-    width = int(max(np.max(high - low) + 1, 1))
-    x = np.asarray(low, dtype=np.int64)[:, None] + np.arange(width)[None, :]
-    valid = (x <= np.asarray(high)[:, None]) & (x >= 0) & (x <= k) & (n - x <= big_n - k) & (x <= n)
-    xs = np.where(valid, x, 0)
-    ks = np.broadcast_to(k, xs.shape)
-
-    def log_comb(a, b):
-        return gammaln(a + 1) - gammaln(b + 1) - gammaln(a - b + 1)
-
-    log_p = (log_comb(ks, np.minimum(xs, ks)) + log_comb(big_n - ks, np.clip(n - xs, 0, big_n - ks))
-             - log_comb(big_n, n))
-    return np.where(valid, np.exp(log_p), 0.0).sum(axis=1)
+    return _engine.hypergeom_interval(big_n, np.asarray(k), n, np.asarray(low), np.asarray(high))
 
 
-def _binomial_coverage(n: int, margin: float) -> float:
-    """inf over P of P(|X/n - P| <= margin), X ~ Binomial(n, P), from the break points."""
-    from scipy.stats import binom
-
-    x = np.arange(n + 1)
-    ps, lows, highs = [], [], []
-    # P just above x/n + margin: x has just left the set
-    p = x / n + margin
-    keep = p <= 1 + _TOL
-    p = np.clip(p[keep], 0, 1)
-    ps.append(p)
-    lows.append(x[keep] + 1)
-    highs.append(np.floor(n * (p + margin) + _TOL))
-    # P just below x/n - margin: x has not yet entered the set
-    p = x / n - margin
-    keep = p >= -_TOL
-    p = np.clip(p[keep], 0, 1)
-    ps.append(p)
-    lows.append(np.ceil(n * (p - margin) - _TOL))
-    highs.append(x[keep] - 1)
-    p, low, high = (np.concatenate(a) for a in (ps, lows, highs))
-    low, high = np.maximum(low, 0), np.minimum(high, n)
-    cover = np.where(high >= low, binom.cdf(high, n, p) - binom.cdf(low - 1, n, p), 0.0)
-    return float(cover.min(initial=1.0))
+#: A design not in the generated tables is searched on first use, over populations up to the
+#: power of two above N but at most this; above it the binomial limit stands in (and says so).
+_SCAN_LIMIT = 256
 
 
-def _exact_size(population: int | None, confidence: float, margin: float) -> int:
-    """Scan n upwards; a cheap necessary test at P = 1/2 skips most n before the full minimum."""
-    n = 1
-    while True:
-        if population is not None and n >= population:
-            return population
-        if _half_coverage(n, population, margin) >= confidence - 1e-12 and \
-                exact_coverage(n, population, margin) >= confidence - 1e-12:
-            return n
-        n += 1
+@lru_cache(maxsize=64)
+def _searched_steps(criterion, upto: int):
+    return _engine.compute_steps(criterion, upto=upto)
 
 
-def _half_coverage(n: int, population: int | None, margin: float) -> float:
-    """Coverage at the single parameter K = floor(N / 2) (or P = 1/2): an upper bound."""
+def _steps(criterion, entry, population: int) -> tuple[tuple, int | None]:
+    """The steps of a design valid for ``population``, and the population above which they are
+    the binomial limit's stand-ins rather than searched (None: searched everywhere)."""
+    if entry is not None:
+        return entry["steps"], None
+    upto = min(_SCAN_LIMIT, max(64, 1 << (population - 1).bit_length()))
+    steps, bounded = _searched_steps(criterion, upto)
+    return steps, (upto if bounded and population > upto else None)
+
+
+def _exact_size(population: int | None, confidence: float, margin: float) -> tuple[int, str]:
+    """The exact size and a sentence saying what it guarantees (see :func:`sample_size`)."""
+    from ._exact_tables import MARGIN_TABLES
+
+    criterion = _engine.Criterion("margin", confidence, margin)
+    entry = MARGIN_TABLES.get((confidence, margin))
+    target = f"{confidence:.0%} coverage of +-{margin * 100:g} points for every population proportion"
     if population is None:
-        from scipy.stats import binom
-
-        low = max(math.ceil(n * (0.5 - margin) - _TOL), 0)
-        high = min(math.floor(n * (0.5 + margin) + _TOL), n)
-        return float(binom.cdf(high, n, 0.5) - binom.cdf(low - 1, n, 0.5))
-    k = population // 2
-    share = k / population
-    low = max(math.ceil(n * (share - margin) - _TOL), 0)
-    high = min(math.floor(n * (share + margin) + _TOL), n)
-    return float(_hypergeom_window(population, [k], n, np.array([low]), np.array([high]))[0])
+        unlimited = entry["unlimited"] if entry else _engine.process_failures(criterion)[0]
+        return unlimited, (f"exact (binomial): every sample of {unlimited} cases or more has at least "
+                           f"{target}")
+    steps, limit = _steps(criterion, entry, population)
+    n = _engine.lookup(steps, population)
+    if not (entry and entry["certified"]):  # a certified table needs no check at N
+        n = _engine.stable_size(criterion, population, n)
+    note = (f"exact (hypergeometric): every sample of {n} to {population} of the {population} cases has "
+            f"at least {target}, and no smaller population needs more")
+    if entry and population >= steps[-1][0] and n == entry["unlimited"]:
+        note += f"; from {steps[-1][0]:,} cases up this is the unlimited-population size"
+    if limit is not None:
+        note += (f"; populations from {limit:,} to {population:,} were not searched for a larger size: "
+                 "there a size short of the target for an unlimited population is taken to fail only "
+                 "from where the binomial limit (Ehm's bound) says it must")
+    return n, note
 
 
 def _exact_margin(n: int, population: int | None, confidence: float) -> float:
-    if population is not None and n >= population:
-        return 0.0
-    low, high = 0.0, 1.0
-    for _ in range(50):  # bisection to about 1e-15: coverage is non-decreasing in the margin
-        mid = (low + high) / 2
-        if exact_coverage(n, population, mid) >= confidence - 1e-12:
-            high = mid
-        else:
-            low = mid
-    return high
+    return _engine.exact_margin(n, population, confidence)
 
 
 # --------------------------------------------------------------------------------------------
@@ -347,13 +466,14 @@ def sample_size(
     proportion: float = 0.5,
     method: str = "normal",
     correction: str = "cochran",
+    policy: str | None = None,
 ) -> SampleSize:
     """The sample size for estimating a proportion within ``margin`` at ``confidence``.
 
     Parameters
     ----------
     population : int or None
-        N, the number of eligible cases; None for an unlimited population.
+        N, the number of eligible cases; None (or ``math.inf``) for an unlimited population.
     confidence : float
         Two-sided confidence level as a proportion (0.80 for the reports' 80 per cent).
     margin : float
@@ -361,22 +481,28 @@ def sample_size(
     proportion : float
         The anticipated proportion p; 0.5 gives the largest n.
     method : {"normal", "exact"}
-        "normal": the normal approximation with a finite-population correction. "exact": the
-        smallest n for which, drawing n of N without replacement, P(|p-hat - P| <= margin) >=
-        confidence for *every* population proportion P = K/N (hypergeometric; binomial when the
-        population is unlimited). ``proportion`` does not enter the exact method.
+        "normal": the normal approximation with a finite-population correction. "exact": a size
+        that cannot go backwards, defined in the Notes. ``proportion`` does not enter it.
     correction : {"cochran", "simple"}
         The finite-population correction of the normal method (ignored by "exact").
+    policy : str, optional
+        A bundled sampling policy (:func:`list_policies`), e.g. ``"hmip-2025-children"``: the
+        normal size of the policy's design kept within its minimum and maximum number of cases,
+        a population below the minimum taken whole. The policy fixes the design, so the other
+        arguments must be left at (or equal to) its values.
 
     Returns
     -------
     SampleSize
+        With ``achieved_margin`` (a proportion) and ``within_margin``; under a policy, ``note``
+        says whether a limit applied and how the achieved margin compares with ``margin``.
 
     Raises
     ------
     SamplingError
-        For a population below 1, a confidence or margin outside (0, 1) (a margin of 5 instead of
-        0.05 is named as such), or an unknown method or correction.
+        For a population below 1 or not a whole number (NaN included), a confidence, margin or
+        proportion outside (0, 1) (a margin of 5 instead of 0.05 is named as such), an unknown
+        method, correction or policy, or a policy with a different design.
 
     Notes
     -----
@@ -391,12 +517,35 @@ def sample_size(
     rounded n: e = z sqrt(p (1 - p) / n x (N - n) / (N - 1)) for "cochran", (N - n) / N for
     "simple".
 
+    Exact method. The criterion at n cases of N is the worst-case coverage
+    ``C(n, N) = min over K = 0..N of P(|X/n - K/N| <= e)``, X ~ Hypergeometric(N, K, n): the
+    probability that the sample proportion is within e of the population proportion, at the
+    population count K where it is lowest (the binomial infimum over P in [0, 1] for an
+    unlimited population). It is a coverage, not an interval: the interval is p-hat +- e and
+    the guarantee is that it covers K/N with probability at least ``confidence`` whatever K is.
+    C(n, N) is not monotone in n (a saw-tooth: 68 of 102 meets 80 %, 69 does not), so
+
+    1. s(N) = the smallest n such that C(n', N) >= confidence for *every* n' from n to N;
+    2. the exact size is max(s(M) for M = 1..N): non-decreasing in N, and s(N) <= it, so every
+       n' from it up to N meets the criterion at N. For an unlimited population it is s with
+       the binomial criterion (180 at 80 %, 5 points: 176 to 179 fail).
+
+    n' above the bound of Serfling (1974; Hoeffding 1963 for an unlimited population) meet the
+    criterion without computation; below it C is computed exactly. The maximum over smaller
+    populations comes from tables made by ``scripts/make_exact_tables.py`` for the common
+    designs (other designs are searched on first use). Every population costs the same:
+    N = 10**9 is exact, with no binomial approximation.
+
     References
     ----------
     .. [1] Cochran, W. G. (1977). Sampling Techniques, 3rd ed. Wiley, section 4.4.
     .. [2] Manitz, J. et al. R package samplingbook, ``sample.size.prop``.
     .. [3] Calderdale (2022), Annexe 1: "The sample size was set to achieve a confidence level of
            80 per cent (with a margin of error of five)".
+    .. [4] Serfling, R. J. (1974). Probability inequalities for the sum in sampling without
+           replacement. Annals of Statistics 2(1), 39-48.
+    .. [5] Ehm, W. (1991). Binomial approximation to the Polya distribution. Statistics &
+           Probability Letters 11, 7-16.
 
     Examples
     --------
@@ -409,6 +558,14 @@ def sample_size(
     (165, 164.2374)
     >>> sample_size(60, correction="simple").n, sample_size(60).n, sample_size(60, method="exact").n
     (44, 45, 48)
+    >>> sample_size(102, method="exact").n, sample_size(None, method="exact").n
+    (70, 180)
+
+    Under the 2025 children's policy 1,000 cases give the maximum of 91, about 6.4 points:
+
+    >>> capped = sample_size(1000, policy="hmip-2025-children")
+    >>> capped.n, round(capped.achieved_margin * 100, 2), capped.within_margin
+    (91, 6.41, False)
     """
     population = _check_population(population)
     confidence = _check_probability(confidence, "confidence", "0.80")
@@ -416,6 +573,11 @@ def sample_size(
     proportion = _check_probability(proportion, "proportion", "0.5")
     method = _check_choice(method, "method", _METHODS)
     correction = _check_choice(correction, "correction", _CORRECTIONS)
+    if policy is not None:
+        return _policy_size(population, get_policy(policy),
+                            dict(confidence=confidence, margin=margin, proportion=proportion,
+                                 method=method, correction=correction))
+    note = ""
     if method == "normal":
         z = _z(confidence)
         raw = _corrected(_n0(z, margin, proportion), population, correction)
@@ -424,10 +586,67 @@ def sample_size(
             n = min(n, population)
         achieved = _normal_margin(n, population, z, proportion, correction)
     else:
-        n = _exact_size(population, confidence, margin)
+        n, note = _exact_size(population, confidence, margin)
         raw = float(n)
         achieved = _exact_margin(n, population, confidence)
-    return SampleSize(n, raw, population, confidence, margin, proportion, method, correction, achieved)
+    return SampleSize(n, raw, population, confidence, margin, proportion, method, correction, achieved,
+                      within_margin=achieved <= margin + _TOL, note=note)
+
+
+def _policy_size(population: int | None, policy: SamplingPolicy, given: dict) -> SampleSize:
+    """A policy's size: its design's normal size within its limits, with the margin achieved."""
+    design = dict(confidence=policy.confidence, margin=policy.margin, proportion=policy.proportion,
+                  method="normal", correction=policy.correction)
+    for key, value in given.items():
+        if value != design[key]:
+            raise SamplingError(f"policy {policy.name!r} fixes {key} at {design[key]!r}; leave {key} out "
+                                f"(got {value!r}) or leave out the policy")
+    base = sample_size(population, **design)
+    if population is not None and population < policy.minimum:
+        n, how = population, (f"fewer cases than the minimum of {policy.minimum}, so all {population} "
+                               "are taken")
+    elif base.n > policy.maximum:
+        n, how = policy.maximum, f"the formula's {base.n} capped at the maximum of {policy.maximum}"
+    elif base.n < policy.minimum:
+        n, how = policy.minimum, f"the formula's {base.n} raised to the minimum of {policy.minimum}"
+    else:
+        n, how = base.n, f"the formula's {base.n}, within the limits {policy.minimum} to {policy.maximum}"
+    achieved = margin_of_error(n, population, confidence=policy.confidence, proportion=policy.proportion,
+                               correction=policy.correction)
+    within = achieved <= policy.margin + _TOL
+    verdict = "within" if within else "wider than"
+    note = (f"{policy.name}: {how}; the margin achieved is {achieved * 100:.2f} points, {verdict} the "
+            f"{policy.margin * 100:g}-point target")
+    return SampleSize(n, base.n_unrounded, population, policy.confidence, policy.margin, policy.proportion,
+                      "normal", policy.correction, achieved, policy=policy.name, within_margin=within,
+                      note=note)
+
+
+def compare_sample_sizes(
+    population: int | None,
+    *,
+    confidence: float = 0.80,
+    margin: float = 0.05,
+    proportion: float = 0.5,
+) -> SizeComparison:
+    """The Cochran, simple and exact sample sizes for one population, side by side.
+
+    Each is :func:`sample_size` with that method; see there for the formulas.
+
+    Examples
+    --------
+    >>> sizes = compare_sample_sizes(57)
+    >>> str(sizes)
+    'cochran 43, simple 43, exact 45'
+    >>> compare_sample_sizes(102).to_dict()["n_exact"]
+    70
+    """
+    common = dict(confidence=confidence, margin=margin, proportion=proportion)
+    cochran = sample_size(population, correction="cochran", **common)
+    simple = sample_size(population, correction="simple", **common)
+    exact = sample_size(population, method="exact", **common)
+    return SizeComparison(cochran.population, cochran.confidence, cochran.margin, cochran.proportion,
+                          cochran=cochran, simple=simple, exact=exact)
 
 
 def margin_of_error(
@@ -676,6 +895,9 @@ def implied_populations(samples: Mapping[str, int], *, confidence: float = 0.80,
     """
     import pandas as pd
 
+    if not isinstance(samples, Mapping):
+        raise SamplingError(f"samples must map each sample to its number of cases, such as "
+                            f"{{'court': 43, 'out_of_court': 28}}, got {samples!r}")
     rows = []
     for name, n in samples.items():
         cochran = populations_for_sample_size(n, confidence=confidence, margin=margin)
@@ -692,3 +914,207 @@ def implied_populations(samples: Mapping[str, int], *, confidence: float = 0.80,
                                                                        method="exact"),
         })
     return pd.DataFrame(rows).set_index("sample")
+
+
+# --------------------------------------------------------------------------------------------
+# the size that gets the band right
+
+
+_MODELS = ("finite", "process")
+
+
+def _band_design(accuracy: float, distance: Fraction):
+    """(criterion, table entry or None) of a band-accuracy design."""
+    from ._exact_tables import BAND_TABLES
+
+    entry = BAND_TABLES.get((accuracy, float(distance)))
+    return _engine.Criterion("bands", accuracy, distance=distance), entry
+
+
+def _band_args(population, accuracy, distance, model):
+    population = _check_population(population)
+    accuracy = _check_probability(accuracy, "accuracy", "0.8")
+    exact_distance = _check_distance(distance)
+    model = "finite" if model is None and population is not None else "process" if model is None else model
+    model = _check_choice(model, "model", _MODELS)
+    if model == "finite" and population is None:
+        raise SamplingError("model 'finite' needs a population: give population=N, or use model='process'")
+    return population, accuracy, exact_distance, model
+
+
+def sample_size_for_bands(
+    population: int | None = None,
+    accuracy: float = 0.8,
+    distance: float = 5,
+    model: str | None = None,
+) -> BandSampleSize:
+    """The smallest sample that prints the true rate's band with probability ``accuracy``.
+
+    For every true rate at least ``distance`` points from the nearest band boundary (the
+    framework's 50, 65 and 80), the printed percentage of the sample (rounded half up, as the
+    reports print it) must fall in the true rate's band with probability at least ``accuracy``.
+
+    Parameters
+    ----------
+    population : int, optional
+        N, the eligible cases. None: an unlimited population (the process view).
+    accuracy : float
+        The probability of the right band, a proportion (0.8).
+    distance : float
+        Points from a boundary beyond which a rate must be rated right, inclusive: 45 % is 5
+        points from 50 (compared in whole cases, never in floating point). More than 0.5.
+    model : {"finite", "process"}, optional
+        "finite" (default with a population): the true rate is the share of the N eligible cases
+        that meet the question, X ~ Hypergeometric(N, K, n), K eligible when
+        |100 K - b N| >= distance x N for each boundary b. "process" (default without one): the
+        true rate is the service's underlying rate P, X ~ Binomial(n, P), for every eligible P.
+
+    Returns
+    -------
+    BandSampleSize
+        ``n`` (None when the process view cannot reach ``accuracy`` within the population: the
+        result then gives what all of the population achieves), the worst eligible true rate at
+        that n and its accuracy, and a sentence saying what the size promises.
+
+    Raises
+    ------
+    SamplingError
+        For a bad population, an accuracy outside (0, 1), a distance not above 0.5 points or
+        above 50, or an unknown model (or "finite" without a population).
+
+    Notes
+    -----
+    Stable in the sense of :func:`sample_size`'s exact method: the smallest n such that every
+    n' from n up to N meets the criterion, raised to the largest such n over smaller
+    populations, so that adding a case, or an eligible case, never loses the guarantee. The
+    worst true rate of each band lies at an end of its eligible stretch, because the
+    probability of a fixed set of printed counts is unimodal in the rate (Karlin 1968); above
+    the bound of Serfling (1974) with deviation distance - 0.5 points every n' meets it.
+
+    Examples
+    --------
+    Essex's 57 eligible court cases: 38 give 80 % accuracy at 5 points (the +-5 rule asks 43);
+    the process view asks 111, more than there are:
+
+    >>> sample_size_for_bands(57).n, sample_size_for_bands().n
+    (38, 111)
+    >>> process = sample_size_for_bands(57, model="process")
+    >>> process.n, process.reachable, round(process.worst_accuracy, 3)
+    (None, False, 0.668)
+    """
+    population, accuracy, exact_distance, model = _band_args(population, accuracy, distance, model)
+    criterion, entry = _band_design(accuracy, exact_distance)
+    if model == "process":
+        return _process_band_size(criterion, population, float(exact_distance))
+    steps, limit = _steps(criterion, entry, population)
+    n = _engine.lookup(steps, population)
+    if not (entry and entry["certified"]):  # a certified table needs no check at N
+        n = _engine.stable_size(criterion, population, n)
+    worst, k = _engine.band_accuracy_finite(n, [population], exact_distance)
+    rate = None if k[0] < 0 else int(k[0]) / population
+    where = ("" if rate is None
+             else f" (worst {worst[0]:.1%} when {int(k[0])} of {population} meet the question)")
+    note = (f"finite view: {n} of the {population} eligible cases print the band of the share of all "
+            f"{population} with at least {accuracy:.0%} probability, for every share at least "
+            f"{float(exact_distance):g} points from a band boundary{where}; every larger sample does too")
+    if limit is not None:
+        note += (f" (populations from {limit:,} to {population:,} were not searched for a larger size: "
+                 "there a size short of the target for an unlimited population is taken to fail only "
+                 "from where the binomial limit, Ehm's bound, says it must)")
+    return BandSampleSize(n, population, model, accuracy, float(exact_distance), rate, float(worst[0]),
+                          True, note)
+
+
+def _process_band_size(criterion, population: int | None, distance: float) -> BandSampleSize:
+    n = _engine.stable_size(criterion, None)
+    promise = (f"at least {criterion.target:.0%} probability, for every underlying rate at least "
+               f"{distance:g} points from a band boundary")
+    if population is not None and population < n:
+        worst, rate = _engine.band_accuracy_process(population, criterion.distance)
+        note = (f"process view: no sample from {population} cases prints the service's band with {promise}: "
+                f"{n} cases are needed, and all {population} reach only {worst:.1%} (at a rate of "
+                f"{rate:.0%})")
+        return BandSampleSize(None, population, "process", criterion.target, distance, rate, worst, False,
+                              note)
+    worst, rate = _engine.band_accuracy_process(n, criterion.distance)
+    note = (f"process view: {n} cases print the band of the service's underlying rate with {promise} "
+            f"(worst {worst:.1%} at {rate:.0%}), whatever the population; every larger sample does too")
+    return BandSampleSize(n, population, "process", criterion.target, distance, rate, worst, True, note)
+
+
+def _check_rates(rates) -> np.ndarray:
+    if isinstance(rates, str | bytes) or not hasattr(rates, "__iter__"):
+        raise SamplingError(f"rates must be a list of proportions between 0 and 1, got {rates!r}")
+    values = list(rates)
+    if not values or any(isinstance(r, bool) or not isinstance(r, numbers.Real) for r in values):
+        raise SamplingError(f"rates must be a non-empty list of proportions between 0 and 1, got {values!r}")
+    array = np.asarray(values, dtype=float)
+    if not np.all(np.isfinite(array)) or np.any((array < 0) | (array > 1)):
+        raise SamplingError(f"rates must be proportions between 0 and 1 (e.g. 0.65), got {values!r}")
+    return array
+
+
+def band_accuracy(n: int, population: int | None = None, *, distance: float = 5, rates=None) -> BandAccuracy:
+    """The probability of the right band for each true rate: the rating's operating characteristic.
+
+    Parameters
+    ----------
+    n : int
+        Cases in the sample.
+    population : int, optional
+        N: the finite view (the true rate is a share K/N of the eligible cases, hypergeometric).
+        None: the process view (binomial).
+    distance : float
+        For ``worst_rate`` and ``worst_accuracy``: the lowest accuracy over the true rates at
+        least this many points from a boundary (inclusive, exact).
+    rates : sequence of proportions, optional
+        The true rates of the table's rows. By default every 0.001 from 0 to 1, or with a
+        population of at most 2,000 every share K/N (above, the grid's rates as the nearest
+        share, K = floor(rate x N + 1/2)).
+
+    Returns
+    -------
+    BandAccuracy
+        ``to_frame()``: ``rate``, ``band`` (of the true rate, :func:`sampling.framework.band_of_proportion`)
+        and ``accuracy``; ``plot()`` draws it.
+
+    Notes
+    -----
+    accuracy(rate) = P(band(percent(X, n)) = band(rate)), X ~ Binomial(n, rate) or
+    Hypergeometric(N, K, n); the printed percentage is rounded half up (``framework.percents``).
+
+    Examples
+    --------
+    >>> table = band_accuracy(43, 57).to_frame()
+    >>> list(table.columns), len(table)
+    (['rate', 'band', 'accuracy'], 58)
+    >>> round(band_accuracy(43, 57).worst_accuracy, 3), round(band_accuracy(43).worst_accuracy, 3)
+    (0.874, 0.607)
+    """
+    from .framework import band_of_proportion
+
+    population = _check_population(population)
+    n = _check_n(n, population)
+    exact_distance = _check_distance(distance)
+    if rates is None:
+        grid = np.arange(1001) / 1000
+        rates = (np.arange(population + 1) / population if population is not None and population <= 2000
+                 else grid)
+    rates = _check_rates(rates)
+    if population is not None:
+        counts = np.unique(np.floor(rates * population + 0.5).astype(np.int64))
+        rates = counts / population
+    ranges = _engine.band_x_ranges(n)
+    bands = [band_of_proportion(float(r)) for r in rates]
+    low = np.array([ranges[int(b)][0] for b in bands])
+    high = np.array([ranges[int(b)][1] for b in bands])
+    if population is None:
+        values = _engine.binom_interval(n, rates, low, high)
+        worst, worst_rate = _engine.band_accuracy_process(n, exact_distance)
+    else:
+        values = _engine.hypergeom_interval(population, counts, n, low, high)
+        worst_arr, k = _engine.band_accuracy_finite(n, [population], exact_distance)
+        worst, worst_rate = float(worst_arr[0]), (int(k[0]) / population if k[0] >= 0 else float("nan"))
+    return BandAccuracy(n, population, "process" if population is None else "finite", float(exact_distance),
+                        tuple(float(r) for r in rates), tuple(b.label for b in bands),
+                        tuple(float(v) for v in values), float(worst_rate), float(worst))

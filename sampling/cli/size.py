@@ -15,21 +15,66 @@ _TABLE_MARGINS = (0.05, 0.10)
 
 
 def _cmd_size(args) -> int:
-    from ..size import sample_size
-
+    if args.list_policies:
+        return _list_policies(args)
     if args.table:
         return _size_table(args)
     if args.population is MISSING:
         raise SamplingError("size: give --population N (or inf), or --table for a grid")
-    result = sample_size(args.population, confidence=args.confidence, margin=args.margin,
-                         method=args.method, correction=args.correction)
+    if args.criterion == "bands":
+        return _band_size(args)
+    if args.policy is not None:
+        return _policy_size(args)
+    from ..size import compare_sample_sizes
+
+    sizes = compare_sample_sizes(args.population, confidence=args.confidence, margin=args.margin)
+    result = sizes.pick(args.method, args.correction)
     if args.json:
-        print_json({"n": result.n, "population": result.population,
-                     "confidence": result.confidence, "margin": result.margin,
-                     "method": result.method, "correction": result.correction,
-                     "achieved_margin": result.achieved_margin})
+        print_json({**result.to_dict(), **sizes.to_dict(), "population": result.population})
+    else:
+        print(f"{result}; side by side: {sizes} cases")
+    return 0
+
+
+
+def _policy_size(args) -> int:
+    from ..size import get_policy, sample_size
+
+    result = sample_size(args.population, confidence=args.confidence, margin=args.margin,
+                         method=args.method, correction=args.correction, policy=args.policy)
+    if args.json:
+        policy = get_policy(args.policy)
+        print_json({**result.to_dict(), "minimum": policy.minimum, "maximum": policy.maximum,
+                    "cases": policy.cases, "source": policy.source})
     else:
         print(result)
+    return 0
+
+
+
+def _band_size(args) -> int:
+    from ..size import sample_size_for_bands
+
+    result = sample_size_for_bands(args.population, accuracy=args.accuracy, distance=args.distance,
+                                   model=args.model)
+    if args.json:
+        print_json(result.to_dict())
+    else:
+        print(result)
+    return 0
+
+
+
+def _list_policies(args) -> int:
+    from ..size import get_policy, list_policies
+
+    policies = [get_policy(name) for name in list_policies()]
+    if args.json:
+        print_json([p.to_dict() for p in policies])
+        return 0
+    for p in policies:
+        print(f"{p.name}: {p.cases}' cases, {p.minimum} to {p.maximum} ({p.confidence:.0%}, "
+              f"{p.margin * 100:g} points, {p.correction}); {p.title}")
     return 0
 
 
@@ -82,8 +127,10 @@ def _reproduce_samples(report):
 def register(sub) -> None:
     p = sub.add_parser("size", help="sample size from the number of eligible cases",
                        description="Sample size for a proportion at a confidence level and margin, "
-                                   "from the number of eligible cases N (the reports' 80%% and 5 "
-                                   "points by default).")
+                                   "from the number of eligible cases N (the reports' 80% and 5 "
+                                   "points by default), with the Cochran, simple and exact sizes side "
+                                   "by side; or the size a sampling policy gives (--policy); or the "
+                                   "size that prints the right rating band (--criterion bands).")
     p.add_argument("--population", type=population_arg, default=MISSING, metavar="N",
                    help="eligible cases N, or 'inf' for an unlimited population")
     p.add_argument("--confidence", type=float_arg, default=0.80, metavar="C",
@@ -91,9 +138,24 @@ def register(sub) -> None:
     p.add_argument("--margin", type=float_arg, default=0.05, metavar="E",
                    help="margin of error as a proportion (default 0.05 for 5 points)")
     p.add_argument("--method", choices=("normal", "exact"), default="normal",
-                   help="normal approximation (default) or exact hypergeometric")
+                   help="normal approximation (default) or exact hypergeometric, the size that never "
+                        "goes backwards")
     p.add_argument("--correction", choices=("cochran", "simple"), default="cochran",
                    help="finite-population correction of the normal method (default cochran)")
+    p.add_argument("--policy", metavar="NAME", default=None,
+                   help="a bundled sampling policy, e.g. hmip-2025-children (see --list-policies): the "
+                        "formula's size within the policy's minimum and maximum, with the margin achieved")
+    p.add_argument("--list-policies", action="store_true", help="list the bundled sampling policies")
+    p.add_argument("--criterion", choices=("margin", "bands"), default="margin",
+                   help="margin: a margin of error (default); bands: the printed band right with "
+                        "probability --accuracy for true rates --distance points from a boundary")
+    p.add_argument("--accuracy", type=float_arg, default=0.8, metavar="A",
+                   help="with --criterion bands: probability of the right band (default 0.8)")
+    p.add_argument("--distance", type=float_arg, default=5.0, metavar="D",
+                   help="with --criterion bands: points from a band boundary, inclusive (default 5)")
+    p.add_argument("--model", choices=("finite", "process"), default=None,
+                   help="with --criterion bands: finite (the eligible cases; default with a population) "
+                        "or process (the service's underlying rate; default for 'inf')")
     p.add_argument("--table", action="store_true", help="print a grid of N by confidence and margin")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=_cmd_size)
