@@ -8,6 +8,8 @@ import stat
 from collections.abc import Callable
 from pathlib import Path
 
+from ._errors import SamplingError
+
 
 def atomic_write(path, write: Callable[[str], None]) -> None:
     """Call ``write(temporary)`` then rename the temporary file onto ``path``.
@@ -30,3 +32,22 @@ def atomic_write(path, write: Callable[[str], None]) -> None:
     finally:
         if temporary.exists():
             temporary.unlink()
+
+
+def output_path(path, *, option: str = "--out", suffixes=(".csv",), force: bool = False,
+                kind: str | None = None) -> Path:
+    """Check where an output goes, before any work: the right suffix, a folder that exists, and
+    no file overwritten without ``--force``. One place for every command's output files.
+
+    >>> output_path("plan.xlsx", suffixes=(".xlsx",)).name
+    'plan.xlsx'
+    """
+    out = Path(path)
+    if out.suffix.lower() not in suffixes:
+        words = suffixes[0] if len(suffixes) == 1 else ", ".join(suffixes[:-1]) + " or " + suffixes[-1]
+        raise SamplingError(f"{option}: {str(path)!r} must end in {words}" + (f" ({kind})" if kind else ""))
+    if out.exists() and not force:
+        raise SamplingError(f"{option}: {out} exists; choose another name or add --force to overwrite")
+    if not out.resolve().parent.exists():
+        raise SamplingError(f"{option}: the folder {out.parent} does not exist")
+    return out

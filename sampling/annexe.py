@@ -715,14 +715,9 @@ class AnnexeResult:
 def _check_target(path, suffix: str, option: str, force: bool) -> Path | None:
     if path is None:
         return None
-    out = Path(path)
-    if out.suffix.lower() != suffix:
-        raise SamplingError(f"{option}: {str(path)!r} must end in {suffix}")
-    if out.exists() and not force:
-        raise SamplingError(f"{option}: {out} exists; choose another name or add --force to overwrite")
-    if not out.parent.exists():
-        raise SamplingError(f"{option}: the folder {out.parent} does not exist")
-    return out
+    from ._files import output_path
+
+    return output_path(path, option=option, suffixes=(suffix,), force=force)
 
 
 def _write_text(path: Path, text: str) -> None:

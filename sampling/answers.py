@@ -110,14 +110,9 @@ def key_question_wording(framework: str = "youth-2021") -> dict[str, str]:
 
 
 def _check_out(out, force: bool) -> Path:
-    path = Path(out)
-    if path.suffix.lower() != ".xlsx":
-        raise SamplingError(f"--out: {str(out)!r} must end in .xlsx (an Excel workbook)")
-    if path.exists() and not force:
-        raise SamplingError(f"--out: {path} exists; choose another name or add --force to overwrite")
-    if not path.parent.exists():
-        raise SamplingError(f"--out: the folder {path.parent} does not exist")
-    return path
+    from ._files import output_path
+
+    return output_path(out, suffixes=(".xlsx",), force=force, kind="an Excel workbook")
 
 
 def _read_sheets(path: Path, what: str) -> dict:

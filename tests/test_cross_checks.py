@@ -155,6 +155,7 @@ def test_finite_band_probabilities_beyond_the_case_by_case_sum():
 
 def test_beta_binomial_tail_against_mpmath():
     import mpmath
+
     from sampling.uncertainty import _beta_binomial_at_least
 
     mpmath.mp.dps = 30

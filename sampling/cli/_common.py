@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from .._errors import SamplingError
+from .._files import output_path
 
 #: The default of an option that must be given unless another option replaces it.
 MISSING = object()
@@ -45,15 +45,8 @@ def print_json(payload) -> None:
 
 
 def check_out(path: str, force: bool) -> None:
-    from pathlib import Path
-
-    out = Path(path)
-    if out.suffix.lower() not in (".csv", ".xlsx"):
-        raise SamplingError(f"--out: {path!r} must end in .csv or .xlsx")
-    if out.exists() and not force:
-        raise SamplingError(f"--out: {path} exists; choose another name or add --force to overwrite")
-    if not out.parent.exists():
-        raise SamplingError(f"--out: the folder {out.parent} does not exist")
+    """A table's path: .csv or .xlsx, in a folder that exists, not overwritten without --force."""
+    output_path(path, suffixes=(".csv", ".xlsx"), force=force)
 
 
 def write_table(frame, path: str) -> None:
@@ -79,13 +72,5 @@ def seed_arg(text: str) -> int:
 
 def check_plot_path(path: str | None, force: bool = False) -> None:
     """A figure's path: .png, .pdf or .svg, in a folder that exists, not overwritten without --force."""
-    from pathlib import Path
-
-    if path is None:
-        return
-    if not path.lower().endswith((".png", ".pdf", ".svg")):
-        raise SamplingError(f"--plot: {path!r} must end in .png, .pdf or .svg")
-    if Path(path).exists() and not force:
-        raise SamplingError(f"--plot: {path} exists; choose another name or add --force to overwrite")
-    if not Path(path).resolve().parent.exists():
-        raise SamplingError(f"--plot: the folder {Path(path).parent} does not exist")
+    if path is not None:
+        output_path(path, option="--plot", suffixes=(".png", ".pdf", ".svg"), force=force)
