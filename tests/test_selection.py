@@ -89,7 +89,7 @@ def test_awkward_small_cases(n):
     [(57, 43, 1), (33, 28, 2)],
 )
 def test_inclusion_frequencies_close_to_n_over_N(population, n, seed):
-    # Every case's inclusion frequency over many seeds is within 10 % of n / N (issue 3's bar).
+    # Every case's inclusion frequency over many seeds is within 10 % of n / N (the toolkit's stated bar).
     # 2,000 draws: the Monte Carlo standard error of a frequency near 0.8 is about 1 % of it.
     cases = case_list(population, rng=seed)
     reps = 2000

@@ -25,8 +25,9 @@ from sampling.size import (
 
 DATA = Path(__file__).parent / "data"
 
-# The issue's table for the defaults (80 %, 5 points, p = 0.5, Cochran's correction); n0 = 164.2374
-# (statsmodels samplesize_confint_proportion(0.5, 0.05, alpha=0.2) = 164.237442, anchors.md 7.2-A).
+# Sizes for the defaults (80 %, 5 points, p = 0.5, Cochran's correction), the samples the reports
+# published (Essex 2018 Annex 1: 43 court cases); n0 = 164.2374 (statsmodels 0.15.0
+# samplesize_confint_proportion(0.5, 0.05, alpha=0.2) = 164.237442).
 COCHRAN_TABLE = {8: 8, 11: 11, 12: 12, 17: 16, 18: 17, 22: 20, 33: 28, 36: 30, 57: 43, 100: 63,
                  1000: 142, None: 165}
 
@@ -49,7 +50,7 @@ def test_agrees_with_samplics_for_every_population_up_to_1000():
 
 @pytest.mark.parametrize(
     ("population", "simple", "cochran"),
-    # anchors.md 7.2-A (recomputed with scipy 1.17.1): form A = "simple", form C = "cochran"
+    # recomputed with scipy 1.17.1 from each form: form A = "simple", form C = "cochran"
     [(24, 21, 22), (28, 24, 25), (38, 31, 32), (46, 36, 37), (58, 43, 44), (60, 44, 45),
      (300, 107, 107), (10000, 162, 162)],
 )
@@ -59,13 +60,13 @@ def test_two_corrections_differ_near_the_boundary(population, simple, cochran):
 
 
 def test_documented_calculators():
-    # Raosoft (anchors.md 7.1 A4): 95 %, 5 %, N = 20,000 -> 377; N = 50,000 -> 382
+    # Raosoft's published calculator: 95 %, 5 %, N = 20,000 -> 377; N = 50,000 -> 382
     assert sample_size(20_000, confidence=0.95).n == 377
     assert sample_size(50_000, confidence=0.95).n == 382
     # samplingbook sample.size.prop(e=0.05, P=0.5, N=300) -> 169; e = 0.01, N = Inf -> 9604
     assert sample_size(300, confidence=0.95, correction="simple").n == 169
     assert sample_size(None, confidence=0.95, margin=0.01).n == 9604
-    # OpenEpi (anchors.md 7.1 A3): N = 10,000,000, p = 6 %, d = 5 %: 80 % -> 38, 95 % -> 87
+    # OpenEpi's published table (Dean, Sullivan and Soe): N = 10,000,000, p = 6 %, d = 5 %: 80 % -> 38, 95 % -> 87
     assert sample_size(10_000_000, proportion=0.06).n == 38
     assert sample_size(10_000_000, confidence=0.95, proportion=0.06).n == 87
 
@@ -187,7 +188,7 @@ def test_census_has_no_margin():
 @pytest.mark.parametrize(
     ("n", "correction", "text"),
     [
-        (43, "cochran", "57"), (43, "simple", "57 to 58"),  # the issue's two examples
+        (43, "cochran", "57"), (43, "simple", "57 to 58"),  # Essex 2018's court sample, both forms
         # each published sample (the reports' Annexe 1 and chapter texts)
         (28, "cochran", "33"), (30, "cochran", "36"), (20, "cochran", "22"),
         (17, "cochran", "18"), (16, "cochran", "17"), (11, "cochran", "11"),
@@ -213,7 +214,7 @@ def test_populations_round_trip(n, correction):
 
 
 def test_allocate_largest_remainder():
-    assert allocate(39, [38, 12]) == [30, 9]  # anchors.md 7.2-K: 29.64 / 9.36 -> 30 / 9
+    assert allocate(39, [38, 12]) == [30, 9]  # largest remainder by hand: 29.64 / 9.36 -> 30 / 9
     assert allocate(10, [1, 1, 1]) == [4, 3, 3]  # ties: earlier part first
     assert allocate(0, [5, 5]) == [0, 0]
     assert allocate(28, {"court": 11, "out_of_court": 17}) == {"court": 11, "out_of_court": 17}
