@@ -377,3 +377,27 @@ def test_select_bad_input_one_line_nothing_written(capsys, tmp_path, case_file, 
     assert len(err.strip().splitlines()) == 1 and fragment in err, err
     after = {p: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()}
     assert after == before  # nothing written, nothing modified
+
+
+@pytest.mark.parametrize(
+    "argv, first, last",
+    [
+        # (command, the table's header starts with, the line after the table starts with)
+        (["reports"], None, None),
+        (["rate", "calderdale-2022"], "std ", "score:"),
+        (["rate", "essex-2018"], "std ", "score:"),
+        (["discretion", "calderdale-2022"], "std ", "key:"),
+        (["uncertainty", "essex-2018", "--mode", "finite"], "kq ", "overall:"),
+        (["size", "--table"], "Sample size", None),
+        (["compare", "nottingham-city-2020", "calderdale-2022"], "kq ", "(q)"),
+    ],
+)
+def test_tables_fit_a_hundred_columns(capsys, argv, first, last):
+    code, out, err = run(capsys, *argv)
+    assert code == 0, err
+    lines = out.splitlines()
+    start = 0 if first is None else next(i for i, line in enumerate(lines) if line.startswith(first))
+    stop = len(lines) if last is None else next(i for i, line in enumerate(lines) if i > start and line.startswith(last))
+    table = lines[start:stop]
+    assert len(table) > 2
+    assert max(len(line) for line in table) <= 100, max(table, key=len)

@@ -74,3 +74,4 @@ def check_plot_path(path: str | None, force: bool = False) -> None:
     """A figure's path: .png, .pdf or .svg, in a folder that exists, not overwritten without --force."""
     if path is not None:
         output_path(path, option="--plot", suffixes=(".png", ".pdf", ".svg"), force=force)
+

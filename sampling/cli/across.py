@@ -60,9 +60,10 @@ def _compare_lines(result) -> list[str]:
             f"{_SHORT[row.before_band]} -> {_SHORT[row.after_band]}{flag}")
     lines.append(f"{'std':<7} {'before':<21} {'after':<21} P(changed) P(higher) P(lower)")
     for sid, row in result.standards.iterrows():
-        note = "  (qualitative: as published)" if row.qualitative else ""
+        note = "  (q)" if row.qualitative else ""
         lines.append(f"{sid:<7} {row.before:<21} {row.after:<21} {row.p_changed:>10.2f} "
                      f"{row.p_higher:>9.2f} {row.p_lower:>8.2f}{note}")
+    lines.append("(q): a qualitative standard, rated as published")
     overall = result.overall
     lines.append(f"overall: published {overall['before']} -> {overall['after']}; for the underlying "
                  f"rates P(after higher) = {overall['p_higher']:.3f}, P(same) = {overall['p_same']:.3f}, "

@@ -19,13 +19,17 @@ def _cmd_discretion(args) -> int:
     print(f"{result.report}: professional discretion ({args.mode} uncertainty for P(higher))")
     names = list(result.rules)
     print(f"{'std':<5} {'rule':<21} {'published':<21} {'cases':>5} {'P(higher)':>9}  "
-          + " ".join(f"{n:>17}" for n in names) + "  applied")
+          + " ".join(f"{f'R{i}':>3}" for i in range(1, len(names) + 1)) + "  applied")
     for row in result.rows:
         cases = "" if row.cases_to_next is None else str(row.cases_to_next)
         print(f"{row.id:<5} {row.rule_rating.label:<21} {row.published_rating.label:<21} {cases:>5} "
               f"{row.p_higher:>9.3f}  "
-              + " ".join(f"{('yes' if row.eligible[n] else '-'):>17}" for n in names)
+              + " ".join(f"{('yes' if row.eligible[n] else '-'):>3}" for n in names)
               + f"  {'YES' if row.applied else ''}")
+    print("key: " + "; ".join(f"R{i} {name}" for i, name in enumerate(names, 1))
+          + " (yes: the rule would allow one band up). cases: changed case judgements to the next band; "
+          "P(higher): the probability that the true band is above the rule's (Bayesian, Jeffreys prior; "
+          "methodology/professional-discretion.md)")
     for fact in result.facts():
         print("  " + fact)
     return 0

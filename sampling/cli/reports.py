@@ -12,8 +12,8 @@ def _cmd_reports(args) -> int:
         r = load_report(report_id)
         score = r.published_score
         samples = ", ".join(f"{k.replace('_', '-')} {v}" for k, v in r.samples.items())
-        print(f"{r.id:<22} {r.service:<42} {r.published:<14} {r.framework.name:<10} "
-              f"{score:>2}/{r.framework.max_score} {r.overall.label:<20} samples: {samples}")
+        scored = f"{score}/{r.framework.max_score}" if r.framework.max_score else "no score"
+        print(f"{r.id:<21} {scored:>6} {r.overall.label:<20} samples: {samples}")
     return 0
 
 
@@ -30,20 +30,26 @@ def _cmd_rate(args) -> int:
 
 
 
+def _short(name: str, width: int = 25) -> str:
+    """A standard's name cut to fit its column (the full names are in --json and to_frame)."""
+    return name if len(name) <= width else name[: width - 1] + "…"
+
+
 def _format_rating_table(table) -> str:
-    lines = [f"{'std':<5} {'name':<44} {'key questions':<16} {'lowest':>6}  "
-             f"{'rule':<21} {'published':<21}"]
+    report = table.report
+    lines = [f"{report.service} ({report.published}, {report.framework.name})",
+             f"{'std':<5} {'name':<25} {'key questions':<16} {'lowest':>6}  {'rule':<20} published"]
     for row in table.rows:
         kqs = " ".join(f"{v}" for v in row.key_question_percents.values()) or "qualitative"
         lowest = "" if row.lowest_percent is None else f"{row.lowest_percent}%"
-        mark = "  *" if row.differs else ""
-        lines.append(f"{row.id:<5} {row.name:<44} {kqs:<16} {lowest:>6}  "
-                     f"{row.rule_rating.label:<21} {row.published_rating.label:<21}{mark}")
+        mark = " *" if row.differs else ""
+        lines.append(f"{row.id:<5} {_short(row.name):<25} {kqs:<16} {lowest:>6}  "
+                     f"{row.rule_rating.label:<20} {row.published_rating.label}{mark}")
     for sid, name, reason in table.not_rated:
-        lines.append(f"{sid:<5} {name:<44} not rated: {reason}")
+        lines.append(f"{sid:<5} {_short(name):<25} not rated: {reason}")
     top = table.report.framework.max_score
-    lines.append(f"score: rule {table.rule_score}/{top}, published {table.published_score}/{top}; "
-                 f"overall: rule {table.rule_overall.label}, published {table.published_overall.label}")
+    lines.append(f"score: rule {table.rule_score}/{top}, published {table.published_score}/{top}")
+    lines.append(f"overall: rule {table.rule_overall.label}, published {table.published_overall.label}")
     for row in table.differences:
         lines.append(f"  * {row.id} {row.rule_rating.label} -> {row.published_rating.label}: "
                      f"{row.reason or 'NO REASON STATED IN THE REPORT'}")

@@ -101,6 +101,9 @@ def _size_table(args) -> int:
     for population, sizes in rows:
         label = "unlimited" if population is None else f"{population:,}"
         print(f"{label:>9}" + "".join(f"{n:>11}" for n in sizes))
+    print("key: cochran = n0 / (1 + (n0 - 1) / N), the reports' correction; simple = n0 / (1 + n0 / N);")
+    print("     exact = the smallest n from which every larger sample keeps the hypergeometric chance of")
+    print("     landing within the margin at the confidence (methodology/sample-size.md)")
     return 0
 
 
