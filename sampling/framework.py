@@ -629,9 +629,10 @@ def cases_to_band(k: int, n: int, target: Rating | int, direction: int) -> int |
     """Fewest changed judgements for k of n to print in band ``target`` or beyond.
 
     ``direction`` +1 turns "no" into "yes" until the band is at least ``target``; -1 turns "yes"
-    into "no" until it is at most ``target``. None when no number of changes reaches it. Already
-    there counts as 0 only when called by :func:`standard_cases_to_band` (here one change is the
-    least: this is the distance to a band *other* than the current one).
+    into "no" until it is at most ``target``. None when no number of changes reaches it. At least
+    one change is counted even when k of n already prints in ``target``: this is the distance to
+    a band other than the current one (:func:`standard_cases_to_band` counts 0 for a key question
+    already there).
 
     >>> cases_to_band(5, 11, Rating.REQUIRES_IMPROVEMENT, +1)   # Calderdale 2.3.2: 45 % -> 55 %
     1
