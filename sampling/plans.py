@@ -198,6 +198,7 @@ def plan(
     n: Mapping[str, int] | None = None,
     reserves: int | None = None,
     method: str = "cochran",
+    policy: str | None = None,
     confidence: float | None = None,
     margin: float | None = None,
     fieldwork_date=None,
@@ -229,6 +230,10 @@ def plan(
         How each domain is sized from its population (:data:`METHODS`): the reports' normal
         approximation with the Cochran correction, the simple correction, or the exact
         hypergeometric size (:func:`sampling.sample_size`).
+    policy : str, optional
+        A sampling policy (:func:`sampling.list_policies`, e.g. "hmip-2025-children"): each domain's
+        size is the method's size clamped to the policy's floor and cap, a population below the
+        floor taken whole (:func:`sampling.sample_size` with ``policy=``).
     confidence, margin : float, optional
         Passed to :func:`sampling.sample_size` (its defaults, the reports' 80 % and 5 points).
     fieldwork_date : str or date, optional
@@ -283,7 +288,8 @@ def plan(
     fieldwork = _check_date(fieldwork_date)
     cases = _case_list(cases, columns, sheet, disposal_domains, strata, fieldwork is not None)
     sizes = _check_sizes(n, cases.domains())
-    options = {k: v for k, v in (("confidence", confidence), ("margin", margin)) if v is not None}
+    options = {k: v for k, v in (("confidence", confidence), ("margin", margin), ("policy", policy))
+               if v is not None}
     windows = dict(RECENCY)
     windows.update({DOMAIN_WORDS.get(normalise_heading(k), k): v for k, v in (recency or {}).items()})
     if reserves is not None and (isinstance(reserves, bool) or not isinstance(reserves, numbers.Integral)
@@ -349,7 +355,8 @@ def _plan_domain(frame, name, population, given, reserves, method, options, wind
         warnings.warn(said[-1], ReserveWarning, stacklevel=3)
     for warning in caught:
         warnings.warn(f"{name}: {warning.message}", warning.category, stacklevel=3)
-    part = DomainPlan(name, population, n, "given" if given is not None else method, float(margin),
+    how = method if "policy" not in options else f"{method}, {options['policy']}"
+    part = DomainPlan(name, population, n, "given" if given is not None else how, float(margin),
                       None if given is not None else float(size.n_unrounded), asked, recency,
                       _with_seed(selection, seed))
     return part, said

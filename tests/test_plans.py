@@ -489,3 +489,18 @@ def test_export_text_is_written_as_text_never_as_a_formula(tmp_path):
     cells = [row[header.index("Team")] for row in book["sample"].iter_rows(min_row=2)]
     assert all(c.data_type == "s" for c in cells)
     assert {c.value for c in cells} <= {"=HYPERLINK(\"http://example.invalid\")", "North"}
+
+
+def test_a_policy_clamps_each_domain_to_its_floor_and_cap():
+    # the programme's rule (sampling/data/policies.toml): the cochran size clamped to 14-91 for
+    # children's cases, a population below the floor taken whole; each domain from its own population
+    export = messy_case_list(1200, rng=11, domain_column=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = sampling.plan(export, seed=5, policy="hmip-2025-children")
+    for part in result.domains:
+        expected = min(91, max(14, sampling.sample_size(part.population).n), part.population)
+        assert part.n == expected == sampling.sample_size(part.population, policy="hmip-2025-children").n
+        assert part.method == "cochran, hmip-2025-children"
+    with pytest.raises(sampling.SamplingError, match="policy"):
+        sampling.plan(export, seed=5, policy="hmip-1999-children")

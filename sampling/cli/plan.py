@@ -53,7 +53,7 @@ def _cmd_plan(args) -> int:
     _check_out(args.out, args.force)
     strata = tuple(s.strip() for s in args.strata.split(",") if s.strip())
     result = plan(args.cases, seed=args.seed, n=_parse_sizes(args.n), reserves=args.reserves,
-                  method=args.method,
+                  method=args.method, policy=args.policy,
                   confidence=args.confidence, margin=args.margin, fieldwork_date=args.fieldwork_date,
                   strata=strata, columns=_columns(args), sheet=args.sheet,
                   disposal_domains=parse_disposal_domains(args.disposal_domain),
@@ -111,6 +111,9 @@ def register(sub) -> None:
     p.add_argument("--method", choices=("cochran", "simple", "exact"), default="cochran",
                    help="sizing: normal approximation with the cochran (default) or simple "
                         "correction, or exact")
+    p.add_argument("--policy", default=None, metavar="NAME",
+                   help="a sampling policy: the method's size clamped to its floor and cap, e.g. "
+                        "hmip-2025-children (python -m sampling size --list-policies)")
     p.add_argument("--confidence", type=float_arg, default=None, metavar="C",
                    help="confidence (default 0.80)")
     p.add_argument("--margin", type=float_arg, default=None, metavar="E",
