@@ -555,7 +555,8 @@ def _discretion_margin_facts(report, populations) -> list[str]:
                   f"the {_display(sample_name)} sample is a census of the {big_n} eligible cases it implies")
         lines.append(f"{standard.id} was raised from {standard.rule_rating.label} to "
                      f"{standard.rating.label}. Its lowest key question, {kq.id} ({kq.k} of {kq.n}), has "
-                     f"a {found.method.capitalize()} interval at {found.confidence:.0%} confidence from "
+                     f"a {found.method.capitalize()} interval at {found.confidence:.0%} confidence"
+                     f"{' on average' if found.method == 'wilson' else ''} from "
                      f"{100 * found.low:.1f} to {100 * found.high:.1f} %, "
                      f"{100 * (found.high - found.low):.1f} points wide, for the service's practice; "
                      f"{design}.")
