@@ -124,8 +124,24 @@ def _z(confidence: float) -> float:
 # results
 
 
+class _OneRow:
+    """A result that is one record: its fields as a dict (``--json``), a one-row table, and that
+    table in Jupyter."""
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    def to_frame(self):
+        import pandas as pd
+
+        return pd.DataFrame([self.to_dict()])
+
+    def _repr_html_(self) -> str:
+        return self.to_frame()._repr_html_()
+
+
 @dataclass(frozen=True)
-class SampleSize:
+class SampleSize(_OneRow):
     """A sample size and the inputs that produced it.
 
     ``n`` is the whole number of cases (rounded up, never above the population);
@@ -148,17 +164,6 @@ class SampleSize:
     policy: str | None = None
     within_margin: bool = True
     note: str = ""
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-    def to_frame(self):
-        import pandas as pd
-
-        return pd.DataFrame([self.to_dict()])
-
-    def _repr_html_(self) -> str:
-        return self.to_frame()._repr_html_()
 
     def __str__(self) -> str:
         pop = "an unlimited population" if self.population is None else f"{self.population} cases"
@@ -210,7 +215,7 @@ class SizeComparison:
 
 
 @dataclass(frozen=True)
-class BandSampleSize:
+class BandSampleSize(_OneRow):
     """The sample size that gives the right rating band, and what it guarantees.
 
     ``n`` is None when the ``model`` cannot reach ``accuracy`` within the population (the
@@ -228,17 +233,6 @@ class BandSampleSize:
     worst_accuracy: float | None
     reachable: bool
     note: str
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-    def to_frame(self):
-        import pandas as pd
-
-        return pd.DataFrame([self.to_dict()])
-
-    def _repr_html_(self) -> str:
-        return self.to_frame()._repr_html_()
 
     def __str__(self) -> str:
         return self.note
