@@ -27,7 +27,46 @@ class SamplingPolicy:
 
     The size for N eligible cases is the normal-approximation size at ``confidence`` and
     ``margin`` (``correction``), kept between ``minimum`` and ``maximum``; a population below
-    ``minimum`` is taken whole. ``assumed`` lists what the published source does not say.
+    ``minimum`` is taken whole. The bundled policies are read from ``data/policies.toml``, each
+    with the published source it comes from (``source`` and ``quote``); get one with
+    :func:`get_policy`. Each parameter is also an attribute.
+
+    Parameters
+    ----------
+    name : str
+        The policy's name, e.g. ``"hmip-2025-children"``.
+    title : str
+        A one-line title.
+    year : int
+        The year the policy applies from.
+    cases : str
+        The kind of case it sizes (``"children"``, ``"victims"``).
+    confidence : float
+        The two-sided confidence level, a proportion.
+    margin : float
+        The target margin of error, a proportion.
+    proportion : float
+        The anticipated proportion p.
+    correction : {"cochran", "simple"}
+        The finite-population correction of the normal size.
+    minimum : int
+        The fewest cases sampled; a smaller population is taken whole.
+    maximum : int
+        The most cases sampled.
+    below_minimum : {"whole"}
+        What happens below the minimum (the population is taken whole).
+    source : str
+        The published document the policy comes from.
+    quote : str
+        The document's words.
+    assumed : tuple of str
+        What the published source does not say and the toolkit assumes.
+
+    Examples
+    --------
+    >>> policy = get_policy("hmip-2025-children")
+    >>> policy.confidence, policy.margin, policy.correction, policy.year
+    (0.8, 0.05, 'cochran', 2025)
     """
 
     name: str
@@ -46,6 +85,18 @@ class SamplingPolicy:
     assumed: tuple[str, ...]
 
     def to_dict(self) -> dict:
+        """The policy as a dict, as ``--json`` prints it.
+
+        Returns
+        -------
+        dict
+            One entry per field; ``assumed`` as a list.
+
+        Examples
+        --------
+        >>> get_policy("hmip-2025-children").to_dict()["maximum"]
+        91
+        """
         data = asdict(self)
         data["assumed"] = list(self.assumed)
         return data
@@ -92,6 +143,19 @@ def _policies() -> dict[str, SamplingPolicy]:
 def list_policies() -> list[str]:
     """The names of the bundled sampling policies, sorted.
 
+    Returns
+    -------
+    list of str
+        The names :func:`get_policy` and ``sample_size(policy=...)`` accept.
+
+    Raises
+    ------
+    SamplingError
+        If the bundled ``data/policies.toml`` has been edited into a bad shape (each problem
+        named by policy and field).
+
+    Examples
+    --------
     >>> list_policies()
     ['hmip-2024-children', 'hmip-2024-victims', 'hmip-2025-children', 'hmip-2025-victims']
     """
@@ -101,6 +165,23 @@ def list_policies() -> list[str]:
 def get_policy(name: object) -> SamplingPolicy:
     """The bundled sampling policy called ``name`` (see :func:`list_policies`).
 
+    Parameters
+    ----------
+    name : str or SamplingPolicy
+        A policy's name; a :class:`SamplingPolicy` is returned as it is.
+
+    Returns
+    -------
+    SamplingPolicy
+        The policy.
+
+    Raises
+    ------
+    SamplingError
+        For an unknown name (with the nearest name, if one is close, and the list of names).
+
+    Examples
+    --------
     >>> policy = get_policy("hmip-2025-children")
     >>> policy.minimum, policy.maximum, policy.cases
     (14, 91, 'children')

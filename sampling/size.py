@@ -129,9 +129,34 @@ class _OneRow:
     table in Jupyter."""
 
     def to_dict(self) -> dict:
+        """The result's fields as a dict, as ``--json`` prints them.
+
+        Returns
+        -------
+        dict
+            One entry per field, in the order of the class's Parameters.
+
+        Examples
+        --------
+        >>> sample_size(57).to_dict()["n"]
+        43
+        """
         return asdict(self)
 
     def to_frame(self):
+        """The result as a one-row table, one column per field.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row; the columns are the keys of :meth:`to_dict`.
+
+        Examples
+        --------
+        >>> sample_size(57).to_frame()[["n", "population", "method"]]
+            n  population  method
+        0  43          57  normal
+        """
         import pandas as pd
 
         return pd.DataFrame([self.to_dict()])
@@ -144,12 +169,45 @@ class _OneRow:
 class SampleSize(_OneRow):
     """A sample size and the inputs that produced it.
 
-    ``n`` is the whole number of cases (rounded up, never above the population);
-    ``n_unrounded`` the formula's value before rounding (for ``method="exact"``, equal to ``n``;
-    under a policy, the formula's value before the limits); ``achieved_margin`` the margin of
-    error that ``n`` achieves by the same method, and ``within_margin`` whether it is within
-    ``margin``; ``policy`` the sampling policy applied (or None) and ``note`` a sentence on what
-    was guaranteed, limited or assumed.
+    Made by :func:`sample_size`; each parameter is also an attribute of the same name.
+    ``to_dict()`` and ``to_frame()`` give the fields as a dict (``--json``) and a one-row table.
+
+    Parameters
+    ----------
+    n : int
+        The whole number of cases (rounded up, never above the population).
+    n_unrounded : float
+        The formula's value before rounding (for ``method="exact"``, equal to ``n``; under a
+        policy, the formula's value before the limits).
+    population : int or None
+        N, the eligible cases; None for an unlimited population.
+    confidence : float
+        The two-sided confidence level, a proportion (0.80).
+    margin : float
+        The target margin of error, a proportion (0.05).
+    proportion : float
+        The anticipated proportion p (0.5).
+    method : {"normal", "exact"}
+        How ``n`` was found (see :func:`sample_size`).
+    correction : {"cochran", "simple"}
+        The finite-population correction of the normal method.
+    achieved_margin : float
+        The margin of error that ``n`` achieves by the same method, a proportion.
+    policy : str or None, default None
+        The sampling policy applied (:func:`get_policy`), or None.
+    within_margin : bool, default True
+        Whether ``achieved_margin`` is within ``margin``.
+    note : str, default ""
+        A sentence on what was guaranteed, limited or assumed.
+
+    Examples
+    --------
+    >>> result = sample_size(57)
+    >>> result.n, round(result.n_unrounded, 2), round(result.achieved_margin, 4), result.within_margin
+    (43, 42.51, 0.0489, True)
+    >>> print(result)  # doctest: +NORMALIZE_WHITESPACE
+    n = 43 from 57 cases at 80% confidence and a 5-point margin (normal approximation,
+    cochran correction; achieved margin 4.89 points)
     """
 
     n: int
@@ -178,7 +236,33 @@ class SampleSize(_OneRow):
 
 @dataclass(frozen=True)
 class SizeComparison:
-    """The normal (Cochran and simple corrections) and exact sizes for one population, side by side."""
+    """The normal (Cochran and simple corrections) and exact sizes for one population, side by side.
+
+    Made by :func:`compare_sample_sizes`; each parameter is also an attribute.
+
+    Parameters
+    ----------
+    population : int or None
+        N, the eligible cases; None for an unlimited population.
+    confidence : float
+        The two-sided confidence level, a proportion.
+    margin : float
+        The target margin of error, a proportion.
+    proportion : float
+        The anticipated proportion p.
+    cochran : SampleSize
+        The normal method with the Cochran correction.
+    simple : SampleSize
+        The normal method with the simple correction.
+    exact : SampleSize
+        The exact hypergeometric method (binomial for an unlimited population).
+
+    Examples
+    --------
+    >>> sizes = compare_sample_sizes(60)
+    >>> sizes.cochran.n, sizes.simple.n, sizes.exact.n
+    (45, 44, 48)
+    """
 
     population: int | None
     confidence: float
@@ -189,18 +273,67 @@ class SizeComparison:
     exact: SampleSize
 
     def pick(self, method: str = "normal", correction: str = "cochran") -> SampleSize:
-        """The size of one method (``correction`` chooses between the normal forms)."""
+        """The size of one method.
+
+        Parameters
+        ----------
+        method : {"normal", "exact"}, default "normal"
+            The method, as in :func:`sample_size`.
+        correction : {"cochran", "simple"}, default "cochran"
+            Chooses between the normal forms (ignored by "exact").
+
+        Returns
+        -------
+        SampleSize
+            ``exact``, ``cochran`` or ``simple``.
+
+        Raises
+        ------
+        SamplingError
+            For an unknown method or correction.
+
+        Examples
+        --------
+        >>> compare_sample_sizes(60).pick("normal", "simple").n
+        44
+        """
         method = _check_choice(method, "method", _METHODS)
         correction = _check_choice(correction, "correction", _CORRECTIONS)
         return self.exact if method == "exact" else getattr(self, correction)
 
     def to_dict(self) -> dict:
+        """The three sizes and their achieved margins as a flat dict, as ``--json`` prints them.
+
+        Returns
+        -------
+        dict
+            ``population``, ``confidence``, ``margin``, then ``n_cochran``, ``n_simple``,
+            ``n_exact`` and ``margin_cochran``, ``margin_simple``, ``margin_exact`` (proportions).
+
+        Examples
+        --------
+        >>> compare_sample_sizes(57).to_dict()["n_exact"]
+        45
+        """
         return {"population": self.population, "confidence": self.confidence, "margin": self.margin,
                 "n_cochran": self.cochran.n, "n_simple": self.simple.n, "n_exact": self.exact.n,
                 "margin_cochran": self.cochran.achieved_margin, "margin_simple": self.simple.achieved_margin,
                 "margin_exact": self.exact.achieved_margin}
 
     def to_frame(self):
+        """The three sizes as a table, one row per method.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by method (``cochran``, ``simple``, ``exact``), with columns ``n``,
+            ``achieved_margin`` (a proportion) and ``note``.
+
+        Examples
+        --------
+        >>> compare_sample_sizes(57).to_frame()["n"].to_dict()
+        {'cochran': 43, 'simple': 43, 'exact': 45}
+        """
         import pandas as pd
 
         rows = [{"method": name, "n": r.n, "achieved_margin": r.achieved_margin, "note": r.note}
@@ -218,10 +351,38 @@ class SizeComparison:
 class BandSampleSize(_OneRow):
     """The sample size that gives the right rating band, and what it guarantees.
 
-    ``n`` is None when the ``model`` cannot reach ``accuracy`` within the population (the
-    process view of a small population); ``worst_rate`` and ``worst_accuracy`` are then what
-    all of the population achieves, otherwise what ``n`` achieves, at the eligible true rate
-    (a proportion, at least ``distance`` points from every band boundary) where it is lowest.
+    Made by :func:`sample_size_for_bands`; each parameter is also an attribute, and
+    ``to_dict()`` and ``to_frame()`` give them as a dict and a one-row table.
+
+    Parameters
+    ----------
+    n : int or None
+        The sample size; None when the ``model`` cannot reach ``accuracy`` within the
+        population (the process view of a small population).
+    population : int or None
+        N, the eligible cases; None for an unlimited population.
+    model : {"finite", "process"}
+        The view of the true rate (see :func:`sample_size_for_bands`).
+    accuracy : float
+        The probability of the right band asked for, a proportion.
+    distance : float
+        Points from a band boundary beyond which a true rate must be rated right.
+    worst_rate : float or None
+        The eligible true rate (a proportion, at least ``distance`` points from every band
+        boundary) where the accuracy is lowest: at ``n``, or with all of the population when
+        ``n`` is None.
+    worst_accuracy : float or None
+        The accuracy at ``worst_rate``.
+    reachable : bool
+        Whether ``accuracy`` can be reached (``n`` is not None).
+    note : str
+        A sentence saying what the size promises; also ``str()`` of the result.
+
+    Examples
+    --------
+    >>> result = sample_size_for_bands(57)
+    >>> result.n, result.model, result.reachable, round(result.worst_accuracy, 3)
+    (38, 'finite', True, 0.846)
     """
 
     n: int | None
@@ -242,9 +403,37 @@ class BandSampleSize(_OneRow):
 class BandAccuracy:
     """The probability that the printed band is the true rate's band, for each true rate.
 
-    ``to_frame()`` has one row per true rate: ``rate`` (a proportion), ``band`` (the true rate's
-    band) and ``accuracy``. ``worst_rate`` and ``worst_accuracy`` are the lowest accuracy over
-    every true rate at least ``distance`` points from a band boundary (not only the rows).
+    Made by :func:`band_accuracy`; each parameter is also an attribute. ``to_frame()`` has one
+    row per true rate: ``rate`` (a proportion), ``band`` (the true rate's band) and
+    ``accuracy``.
+
+    Parameters
+    ----------
+    n : int
+        Cases in the sample.
+    population : int or None
+        N, the eligible cases; None for the process view.
+    model : {"finite", "process"}
+        "finite" (hypergeometric) with a population, "process" (binomial) without.
+    distance : float
+        Points from a band boundary that ``worst_rate`` is at least.
+    rates : tuple of float
+        The true rates of the rows, proportions.
+    bands : tuple of str
+        The band of each true rate, as printed ("Good").
+    accuracy : tuple of float
+        The probability of the right band at each true rate.
+    worst_rate : float
+        The true rate, at least ``distance`` points from every band boundary, where the
+        accuracy is lowest (over every such rate, not only the rows).
+    worst_accuracy : float
+        The accuracy at ``worst_rate``.
+
+    Examples
+    --------
+    >>> result = band_accuracy(43, 57)
+    >>> result.model, len(result.rates), round(result.worst_accuracy, 3)
+    ('finite', 58, 0.874)
     """
 
     n: int
@@ -258,11 +447,38 @@ class BandAccuracy:
     worst_accuracy: float
 
     def to_frame(self):
+        """The accuracy at each true rate, one row per rate.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``rate`` (a proportion), ``band`` (the true rate's band) and ``accuracy``.
+
+        Examples
+        --------
+        >>> row = band_accuracy(43, 57).to_frame().iloc[40]
+        >>> round(float(row["rate"]), 3), row["band"], round(float(row["accuracy"]), 3)
+        (0.702, 'Good', 0.968)
+        """
         import pandas as pd
 
         return pd.DataFrame({"rate": self.rates, "band": self.bands, "accuracy": self.accuracy})
 
     def to_dict(self) -> dict:
+        """The result as a dict, as ``--json`` prints it.
+
+        Returns
+        -------
+        dict
+            ``n``, ``population``, ``model``, ``distance``, ``worst_rate``, ``worst_accuracy``
+            and ``rows``, a list of ``{"rate", "band", "accuracy"}`` dicts.
+
+        Examples
+        --------
+        >>> data = band_accuracy(43, 57).to_dict()
+        >>> data["model"], len(data["rows"]), data["rows"][0]
+        ('finite', 58, {'rate': 0.0, 'band': 'Inadequate', 'accuracy': 1.0})
+        """
         return {"n": self.n, "population": self.population, "model": self.model, "distance": self.distance,
                 "worst_rate": self.worst_rate, "worst_accuracy": self.worst_accuracy,
                 "rows": [{"rate": r, "band": b, "accuracy": a}
@@ -272,7 +488,26 @@ class BandAccuracy:
         return self.to_frame()._repr_html_()
 
     def plot(self, ax=None):
-        """The accuracy against the true rate over the bands (:func:`sampling.plots.band_accuracy_curve`)."""
+        """Draw the accuracy against the true rate over the bands.
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes, optional
+            The axes to draw on; a new figure by default.
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+            The figure drawn on (:func:`sampling.plots.band_accuracy_curve`).
+
+        Examples
+        --------
+        >>> import matplotlib.pyplot as plt
+        >>> fig = band_accuracy(43, 57).plot()
+        >>> fig.axes[0].get_ylabel()
+        'P(printed band = true band)'
+        >>> plt.close(fig)
+        """
         from .plots import band_accuracy_curve
 
         return band_accuracy_curve(self, ax=ax)
@@ -282,8 +517,33 @@ class BandAccuracy:
 class PopulationRange:
     """The eligible populations N whose sample size is exactly ``n``: ``low`` to ``high``.
 
-    ``high`` is None when every N from ``low`` up gives ``n`` (the unlimited-population size);
-    ``low`` is None when no N gives ``n``.
+    Made by :func:`populations_for_sample_size`; each parameter is also an attribute. ``N in
+    result`` tests a population, ``list(result)`` lists them (an error if unbounded), and
+    ``str(result)`` reads "57", "57 to 58", "112748 or more" or "none".
+
+    Parameters
+    ----------
+    n : int
+        The sample size.
+    low : int or None
+        The smallest population giving ``n``; None when no N gives ``n``.
+    high : int or None
+        The largest; None when every N from ``low`` up gives ``n`` (the unlimited-population
+        size), or when ``low`` is None.
+    confidence : float
+        The two-sided confidence level, a proportion.
+    margin : float
+        The margin of error, a proportion.
+    proportion : float
+        The anticipated proportion p.
+    correction : {"cochran", "simple"}
+        The finite-population correction.
+
+    Examples
+    --------
+    >>> found = populations_for_sample_size(43, correction="simple")
+    >>> found.low, found.high, 58 in found, list(found)
+    (57, 58, True, [57, 58])
     """
 
     n: int
@@ -296,6 +556,13 @@ class PopulationRange:
 
     @property
     def empty(self) -> bool:
+        """True when no population gives ``n``.
+
+        Examples
+        --------
+        >>> populations_for_sample_size(166).empty, populations_for_sample_size(43).empty
+        (True, False)
+        """
         return self.low is None
 
     def __contains__(self, population: object) -> bool:
@@ -321,6 +588,18 @@ class PopulationRange:
         return f"{self.low} to {self.high}"
 
     def to_dict(self) -> dict:
+        """The fields as a dict, as ``--json`` prints them.
+
+        Returns
+        -------
+        dict
+            One entry per field, in the order of the class's Parameters.
+
+        Examples
+        --------
+        >>> populations_for_sample_size(43).to_dict()["low"]
+        57
+        """
         return asdict(self)
 
 
@@ -374,6 +653,28 @@ def exact_coverage(n: int, population: int | None, margin: float) -> float:
     ``tests/test_size.py`` checks this against every K with scipy.stats.hypergeom, and against a
     plain enumeration in integers.
 
+    Parameters
+    ----------
+    n : int
+        Cases in the sample, at least 1 and at most ``population``.
+    population : int or None
+        N, the eligible cases; None for an unlimited population.
+    margin : float
+        The margin of error e, a proportion (0.05).
+
+    Returns
+    -------
+    float
+        The worst-case coverage, a probability (1.0 for a census).
+
+    Raises
+    ------
+    SamplingError
+        For a population or n that is not a whole number of at least 1, n above the
+        population, or a margin outside (0, 1).
+
+    Examples
+    --------
     Essex's 43 of 57 miss 80 per cent for some population proportions; 45 of 57 do not:
 
     >>> round(exact_coverage(43, 57, 0.05), 4), round(exact_coverage(45, 57, 0.05), 4)
@@ -625,7 +926,29 @@ def compare_sample_sizes(
 ) -> SizeComparison:
     """The Cochran, simple and exact sample sizes for one population, side by side.
 
-    Each is :func:`sample_size` with that method; see there for the formulas.
+    Each is :func:`sample_size` with that method; see there for the formulas and their sources
+    (Cochran 1977, section 4.4; R samplingbook's ``sample.size.prop`` for the simple form).
+
+    Parameters
+    ----------
+    population : int or None
+        N, the number of eligible cases; None (or ``math.inf``) for an unlimited population.
+    confidence : float, default 0.80
+        Two-sided confidence level as a proportion.
+    margin : float, default 0.05
+        Margin of error as a proportion.
+    proportion : float, default 0.5
+        The anticipated proportion p (not used by the exact method).
+
+    Returns
+    -------
+    SizeComparison
+        The three :class:`SampleSize` results, as ``cochran``, ``simple`` and ``exact``.
+
+    Raises
+    ------
+    SamplingError
+        As :func:`sample_size`: a bad population, confidence, margin or proportion.
 
     Examples
     --------
@@ -656,9 +979,36 @@ def margin_of_error(
 
     The inverse of :func:`sample_size`. "normal": e = z sqrt(p (1 - p) / n x f) with the finite
     population factor f = (N - n) / (N - 1) ("cochran") or (N - n) / N ("simple") (Cochran 1977,
-    section 4.4). "exact": the smallest margin e at which P(|p-hat - P| <= e) >= confidence for
+    section 4.4). "exact": the smallest margin e at which P(``|p-hat - P|`` <= e) >= confidence for
     every population proportion (found by bisection on e; the coverage is non-decreasing in e).
     A census (n = N) has margin 0.
+
+    Parameters
+    ----------
+    n : int
+        Cases in the sample, at least 1 and at most ``population``.
+    population : int or None, default None
+        N, the eligible cases; None (or ``math.inf``) for an unlimited population.
+    confidence : float, default 0.80
+        Two-sided confidence level as a proportion.
+    proportion : float, default 0.5
+        The anticipated proportion p (not used by the exact method).
+    method : {"normal", "exact"}, default "normal"
+        As in :func:`sample_size`.
+    correction : {"cochran", "simple"}, default "cochran"
+        The finite-population factor of the normal method.
+
+    Returns
+    -------
+    float
+        The margin of error, a proportion (0.05 for 5 points).
+
+    Raises
+    ------
+    SamplingError
+        For an n or population that is not a whole number of at least 1, n above the
+        population, a confidence or proportion outside (0, 1), or an unknown method or
+        correction.
 
     Examples
     --------
@@ -693,7 +1043,32 @@ def populations_for_sample_size(
 
     The corrected size is increasing in N (its derivative n0 (n0 - 1) / (N + n0 - 1)^2 is
     positive), so the answer is one run of consecutive N, found by bisection; every N from
-    some point up gives the unlimited-population size ceil(n0).
+    some point up gives the unlimited-population size ceil(n0). The formulas are those of
+    :func:`sample_size` (Cochran 1977, section 4.4).
+
+    Parameters
+    ----------
+    n : int
+        A published sample size, at least 1.
+    confidence : float, default 0.80
+        Two-sided confidence level as a proportion.
+    margin : float, default 0.05
+        Margin of error as a proportion.
+    proportion : float, default 0.5
+        The anticipated proportion p.
+    correction : {"cochran", "simple"}, default "cochran"
+        The finite-population correction.
+
+    Returns
+    -------
+    PopulationRange
+        ``low`` to ``high`` (``high`` None: every N from ``low`` up; ``low`` None: no N).
+
+    Raises
+    ------
+    SamplingError
+        For an n that is not a whole number of at least 1, a confidence, margin or proportion
+        outside (0, 1), or an unknown correction.
 
     Examples
     --------
@@ -752,7 +1127,15 @@ def allocate(total: int, sizes):
 
     Returns
     -------
-    list of int, or dict / Series keyed as ``sizes``
+    list of int, dict or pandas.Series
+        The parts, in the order of ``sizes``: a list for a sequence, a dict or Series with the
+        same keys for a mapping or Series.
+
+    Raises
+    ------
+    SamplingError
+        For a total that is not a whole number of at least 0, or sizes that are empty, not
+        numbers, negative, not finite or all zero.
 
     Examples
     --------
@@ -822,14 +1205,34 @@ def subgroup_margins(
 
     Parameters
     ----------
-    sample : mapping of subgroup -> n, or a pandas Series of category labels (one per case)
-    population : mapping of subgroup -> N, a Series of labels, or None (unlimited)
+    sample : mapping or pandas.Series
+        Each subgroup's number of cases in the sample ({"male": 37, "female": 6}), or a Series
+        of category labels, one per sampled case.
+    population : mapping, pandas.Series or None, default None
+        Each subgroup's eligible cases N, as a mapping or a Series of labels (one per eligible
+        case); None for unlimited populations.
+    confidence : float, default 0.80
+        Two-sided confidence level as a proportion.
+    margin : float, default 0.05
+        The target margin, a proportion: ``within_target`` compares each margin with it.
+    proportion : float, default 0.5
+        The anticipated proportion p.
+    method : {"normal", "exact"}, default "normal"
+        As in :func:`margin_of_error`.
+    correction : {"cochran", "simple"}, default "cochran"
+        As in :func:`margin_of_error`.
 
     Returns
     -------
     pandas.DataFrame
         Indexed by subgroup, with columns ``n``, ``population``, ``margin`` (a proportion),
         ``target`` and ``within_target``.
+
+    Raises
+    ------
+    SamplingError
+        For a sample or population that is not a mapping or Series, a subgroup of the sample
+        with no population, or any bad argument of :func:`margin_of_error`.
 
     Examples
     --------
@@ -869,10 +1272,18 @@ def subgroup_margins(
 def implied_populations(samples: Mapping[str, int], *, confidence: float = 0.80, margin: float = 0.05):
     """For each published sample: the populations it implies and the margins it achieves there.
 
+    The populations come from :func:`populations_for_sample_size` and the margins from
+    :func:`margin_of_error` (Cochran 1977, section 4.4; the exact method of :func:`sample_size`).
+
     Parameters
     ----------
-    samples : mapping of name -> n
-        For example a report's ``samples`` ({"court": 43, "out_of_court": 28}).
+    samples : mapping of str to int
+        Each sample's number of cases, for example a report's ``samples``
+        ({"court": 43, "out_of_court": 28}).
+    confidence : float, default 0.80
+        Two-sided confidence level as a proportion.
+    margin : float, default 0.05
+        Margin of error as a proportion.
 
     Returns
     -------
@@ -880,6 +1291,12 @@ def implied_populations(samples: Mapping[str, int], *, confidence: float = 0.80,
         Indexed by sample: ``n``, ``population`` (the range as text, Cochran form),
         ``population_simple`` (simple form), ``N`` (the smallest such population), and at that N
         the ``margin`` (normal) and ``margin_exact`` (exact hypergeometric), as proportions.
+
+    Raises
+    ------
+    SamplingError
+        For samples that are not a mapping, or a sample size or design that
+        :func:`populations_for_sample_size` refuses.
 
     Examples
     --------
@@ -960,7 +1377,7 @@ def sample_size_for_bands(
     model : {"finite", "process"}, optional
         "finite" (default with a population): the true rate is the share of the N eligible cases
         that meet the question, X ~ Hypergeometric(N, K, n), K eligible when
-        |100 K - b N| >= distance x N for each boundary b. "process" (default without one): the
+        ``|100 K - b N| >= distance x N`` for each boundary b. "process" (default without one): the
         true rate is the service's underlying rate P, X ~ Binomial(n, P), for every eligible P.
 
     Returns
@@ -1075,7 +1492,15 @@ def band_accuracy(n: int, population: int | None = None, *, distance: float = 5,
     Notes
     -----
     accuracy(rate) = P(band(percent(X, n)) = band(rate)), X ~ Binomial(n, rate) or
-    Hypergeometric(N, K, n); the printed percentage is rounded half up (``framework.percents``).
+    Hypergeometric(N, K, n); the printed percentage is rounded half up (``framework.percents``),
+    and the bands are the framework's (Calderdale 2022, Annexe 2: 50, 65 and 80 per cent).
+
+    Raises
+    ------
+    SamplingError
+        For an n or population that is not a whole number of at least 1, n above the
+        population, a distance not above 0.5 or above 50 points, or rates that are not
+        proportions.
 
     Examples
     --------
