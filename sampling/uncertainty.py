@@ -75,8 +75,30 @@ _LABELS = Rating.labels()
 class Interval:
     """A confidence interval for a proportion, with the inputs that produced it.
 
-    ``kind`` is "finite" for the hypergeometric interval (the proportion among the N eligible
-    cases) and "process" for the binomial ones (the service's underlying rate).
+    Made by :func:`interval`; each parameter is also an attribute. ``kind`` is "finite" for the
+    hypergeometric interval (the proportion among the N eligible cases) and "process" for the
+    binomial ones (the service's underlying rate); ``p in result`` tests a proportion.
+
+    Parameters
+    ----------
+    low, high : float
+        The bounds, proportions.
+    method : str
+        One of :data:`INTERVAL_METHODS`.
+    k : int
+        "Yes" judgements.
+    n : int
+        Cases judged.
+    population : int or None
+        N, the eligible cases (for the hypergeometric interval), or None.
+    confidence : float
+        The confidence level, a proportion.
+
+    Examples
+    --------
+    >>> result = interval(5, 11)
+    >>> round(result.low, 3), round(result.high, 3), result.kind, 0.5 in result
+    (0.281, 0.64, 'process', True)
     """
 
     low: float
@@ -89,19 +111,60 @@ class Interval:
 
     @property
     def estimate(self) -> float:
+        """The sample proportion k / n.
+
+        Examples
+        --------
+        >>> round(interval(5, 11).estimate, 4)
+        0.4545
+        """
         return self.k / self.n
 
     @property
     def kind(self) -> str:
+        """"finite" for the hypergeometric interval, "process" for the binomial ones.
+
+        Examples
+        --------
+        >>> interval(13, 20, population=40).kind, interval(13, 20).kind
+        ('finite', 'process')
+        """
         return "finite" if self.method == "hypergeometric" else "process"
 
     def __contains__(self, proportion: float) -> bool:
         return self.low - 1e-12 <= proportion <= self.high + 1e-12
 
     def to_dict(self) -> dict:
+        """The fields, the estimate and the kind as a dict, as ``--json`` prints them.
+
+        Returns
+        -------
+        dict
+            ``low``, ``high``, ``method``, ``k``, ``n``, ``population``, ``confidence``,
+            ``estimate`` and ``kind``.
+
+        Examples
+        --------
+        >>> data = interval(13, 20, population=40).to_dict()
+        >>> data["low"], data["high"], data["kind"]
+        (0.525, 0.75, 'finite')
+        """
         return {**asdict(self), "estimate": self.estimate, "kind": self.kind}
 
     def to_frame(self):
+        """The interval as a one-row table.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row; the columns are the keys of :meth:`to_dict`.
+
+        Examples
+        --------
+        >>> interval(5, 11).to_frame()[["low", "high", "kind"]].round(3)
+             low  high     kind
+        0  0.281  0.64  process
+        """
         import pandas as pd
 
         return pd.DataFrame([self.to_dict()])
@@ -127,7 +190,7 @@ def interval(
         "Yes" judgements and cases judged.
     population : int, optional
         N, the eligible cases the n were drawn from (for the finite interval).
-    confidence : float
+    confidence : float, default 0.80
         0.80 by default, as the reports' sample sizes. For the hypergeometric and Clopper-Pearson
         intervals it is a floor on the coverage at every true value; for Wilson, Jeffreys and
         Agresti-Coull it is the coverage *on average* over true rates (at some rates it is well
@@ -140,12 +203,14 @@ def interval(
     Returns
     -------
     Interval
+        The bounds as proportions, with the inputs and the method used.
 
     Raises
     ------
     SamplingError
         For counts that are not whole numbers (or k > n), a population below n, a confidence
-        not strictly between 0 and 1, or an unknown method.
+        not strictly between 0 and 1, or an unknown method (or "hypergeometric" without a
+        population).
 
     Notes
     -----
@@ -214,12 +279,29 @@ def interval_table(n: int, *, population: int | None = None, confidence: float =
     The same definitions as :func:`interval` (and the same numbers), computed together: the
     discretion rule ``interval(0.8)`` reads this table, and a lesson can show how the interval
     moves one case at a time. Like :func:`interval` it assumes a simple random sample (and a Wilson
-    "80 %" interval covers 80 % on average over true rates, not at each).
+    "80 %" interval covers 80 % on average over true rates, not at each). The sources of each
+    method are in :func:`interval`'s References (Brown, Cai and DasGupta 2001; Wright 1991).
+
+    Parameters
+    ----------
+    n : int
+        Cases judged, at least 1.
+    population : int, optional
+        N, the eligible cases (for the hypergeometric interval), at least n.
+    confidence : float, default 0.80
+        The confidence level, a proportion.
+    method : str, optional
+        As in :func:`interval`; default "hypergeometric" with a population, else "wilson".
 
     Returns
     -------
     pandas.DataFrame
         Indexed by ``k``; columns ``low``, ``high`` (proportions) and ``method``.
+
+    Raises
+    ------
+    SamplingError
+        As :func:`interval`: a bad n, population, confidence or method.
 
     Examples
     --------
@@ -282,8 +364,30 @@ def hypergeometric_pmf(n: int, good, population: int) -> np.ndarray:
     P(X = x) = C(n, x) K_(x) (N - K)_(n - x) / N_(n), with the falling factorials
     m_(j) = m (m - 1) ... (m - j + 1) added up as logarithms: accurate to about n x 1e-15
     relative for any N (scipy's ``hypergeom`` loses digits and time as N grows: at N = 10^9 it
-    is off by about 1e-7 and takes seconds a value).
+    is off by about 1e-7 and takes seconds a value). The pmf is the textbook one (Johnson, Kemp
+    and Kotz 2005, *Univariate Discrete Distributions*, 3rd ed., section 6.2).
 
+    Parameters
+    ----------
+    n : int
+        Cases drawn, at least 1.
+    good : int or sequence of int
+        K, the "yes" among the N cases; one row of the result per value.
+    population : int
+        N, the cases drawn from, at least n.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape (len(good), n + 1): row i is P(X = 0), ..., P(X = n) for K = good[i].
+
+    Raises
+    ------
+    SamplingError
+        For an n or population that is not a whole number, n below 1, or a population below n.
+
+    Examples
+    --------
     >>> hypergeometric_pmf(3, [2], 5).round(3).tolist()    # 2 "yes" of 5, 3 drawn
     [[0.1, 0.6, 0.3, 0.0]]
     """
@@ -479,10 +583,11 @@ def band_probabilities(k: int, n: int, *, population: int | None = None, prior="
     Parameters
     ----------
     k, n : int
+        "Yes" judgements and cases judged.
     population : int, optional
         N. Given: **finite** uncertainty about the proportion K/N among the eligible cases.
         Omitted: **process** uncertainty about the underlying rate.
-    prior : "jeffreys", "uniform" or (a, b)
+    prior : {"jeffreys", "uniform"} or tuple of float, default "jeffreys"
         Beta prior for the rate: Jeffreys Beta(1/2, 1/2) by default, uniform Beta(1, 1), or any
         pair of positive numbers.
 
@@ -537,10 +642,33 @@ def band_probabilities(k: int, n: int, *, population: int | None = None, prior="
 class CasesToBoundary:
     """How many case judgements must change to move a key question or a standard one band.
 
-    ``up`` is the number of "no" judgements that must become "yes" for the band above (None at
-    Outstanding or when no change of cases reaches it); ``down`` the number of "yes" that must
-    become "no" for the band below. For a standard, the counts are summed over the key questions
-    that must move (up) or taken from the nearest one (down).
+    Made by :func:`cases_to_boundary`; each parameter is also an attribute. For a standard, the
+    counts are summed over the key questions that must move (up) or taken from the nearest one
+    (down).
+
+    Parameters
+    ----------
+    id : str or None
+        The key question's or standard's id (None for bare counts).
+    rating : Rating
+        The band now (for a standard, its rating by the lowest-key-question rule).
+    up : int or None
+        The "no" judgements that must become "yes" for the band above (None at Outstanding or
+        when no change of cases reaches it).
+    down : int or None
+        The "yes" judgements that must become "no" for the band below (None at Inadequate).
+    k, n : int or None, default None
+        A key question's "yes" and cases judged (None for a standard).
+    percent : int or None, default None
+        A key question's printed percentage (None for a standard).
+    key_questions : tuple of CasesToBoundary, default ()
+        For a standard, one result per key question.
+
+    Examples
+    --------
+    >>> result = cases_to_boundary(5, 11)
+    >>> result.rating.label, result.percent, result.up, result.down
+    ('Inadequate', 45, 1, None)
     """
 
     id: str | None
@@ -554,13 +682,39 @@ class CasesToBoundary:
 
     @property
     def up_rating(self) -> Rating | None:
+        """The band ``up`` cases reach (None when ``up`` is None).
+
+        Examples
+        --------
+        >>> cases_to_boundary(5, 11).up_rating
+        <Rating.REQUIRES_IMPROVEMENT: 1>
+        """
         return None if self.up is None else Rating(self.rating + 1)
 
     @property
     def down_rating(self) -> Rating | None:
+        """The band ``down`` cases reach (None when ``down`` is None).
+
+        Examples
+        --------
+        >>> cases_to_boundary(7, 11).down_rating
+        <Rating.INADEQUATE: 0>
+        """
         return None if self.down is None else Rating(self.rating - 1)
 
     def to_dict(self) -> dict:
+        """The result as a dict, as ``--json`` prints it (without the per-key-question parts).
+
+        Returns
+        -------
+        dict
+            ``id``, ``rating`` (its label), ``up``, ``down``, ``k``, ``n`` and ``percent``.
+
+        Examples
+        --------
+        >>> cases_to_boundary(5, 11).to_dict()
+        {'id': None, 'rating': 'Inadequate', 'up': 1, 'down': None, 'k': 5, 'n': 11, 'percent': 45}
+        """
         return {"id": self.id, "rating": self.rating.label, "up": self.up, "down": self.down,
                 "k": self.k, "n": self.n, "percent": self.percent}
 
@@ -574,11 +728,19 @@ def cases_to_boundary(k, n: int | None = None) -> CasesToBoundary:
         With ``n``: k of n "yes". A :class:`~sampling.reports.KeyQuestion` uses its k and n. A
         :class:`~sampling.reports.Standard` (from a report) is assessed as a whole under the
         lowest-key-question rule.
+    n : int, optional
+        Cases judged, with ``k`` a count; leave it out for a key question or a standard.
+
+    Returns
+    -------
+    CasesToBoundary
+        ``up`` and ``down``, the cases to the bands either side (None where there is none).
 
     Raises
     ------
     SamplingError
-        For counts that are not whole numbers (or k > n), a qualitative standard, or more than
+        For counts that are not whole numbers (or k > n), ``k`` a count without ``n``, a
+        qualitative standard, or more than
         :data:`sampling._validation.MAX_CASES_JUDGED` cases judged in a key question (the count
         walks one case at a time; a larger sample is not a plausible inspection).
 
@@ -644,7 +806,38 @@ class RatingDistribution:
     The probability is that of the rating the rules would give *if the true rates were known*
     (process) or *if every eligible case were inspected* (finite), given what was seen. Key
     questions are treated as independent; qualitative standards are fixed at their published
-    rating.
+    rating. Made by :func:`rating_distribution` (where the method and its sources are); each
+    parameter is also an attribute.
+
+    Parameters
+    ----------
+    report : str
+        The report's id.
+    mode : {"process", "finite"}
+        The kind of uncertainty.
+    prior : str
+        The beta prior's name ("jeffreys", "uniform", or "beta(a, b)").
+    populations : mapping of str to int or None
+        The eligible cases per sample used by the finite view (None for process).
+    key_questions : pandas.DataFrame
+        One row per key question: ``k``, ``n``, ``percent``, ``population``, then P(each band),
+        one column per rating.
+    standards : pandas.DataFrame
+        One row per standard: P(each rating), one column per rating, and ``published``.
+    score : pandas.Series
+        P(each score), indexed 0 to the framework's maximum (36).
+    overall : pandas.Series
+        P(each overall rating), indexed by the four ratings.
+    published_overall : Rating
+        The report's published overall rating.
+    populations_source : {"given", "implied"} or None, default None
+        Where the finite view's populations came from (None for process).
+
+    Examples
+    --------
+    >>> dist = rating_distribution("calderdale-2022")
+    >>> dist.mode, dist.prior, round(float(dist.standards.loc["2.4", "Inadequate"]), 3)
+    ('process', 'jeffreys', 0.901)
     """
 
     report: str
@@ -660,9 +853,31 @@ class RatingDistribution:
 
     @property
     def p_published_overall(self) -> float:
+        """The probability of the published overall rating.
+
+        Examples
+        --------
+        >>> round(rating_distribution("calderdale-2022").p_published_overall, 3)
+        0.99
+        """
         return float(self.overall[self.published_overall.label])
 
     def to_dict(self) -> dict:
+        """The distributions as a dict of plain numbers, as ``--json`` prints them.
+
+        Returns
+        -------
+        dict
+            ``report``, ``mode``, ``prior``, ``populations``, ``populations_source``,
+            ``standards`` (a list of ``{"id", "probabilities"}``), ``score`` (keyed by the
+            score as text) and ``overall`` (keyed by rating).
+
+        Examples
+        --------
+        >>> data = rating_distribution("calderdale-2022").to_dict()
+        >>> data["standards"][0]["id"], round(data["overall"]["Requires improvement"], 3)
+        ('1.1', 0.99)
+        """
         return {
             "report": self.report,
             "mode": self.mode,
@@ -685,6 +900,26 @@ def default_populations(report: Report) -> dict[str, int]:
     Uses :func:`sampling.size.populations_for_sample_size` with the reports' 80 % and 5 points;
     a sample the formula cannot give (above 165) is taken as drawn from an unlimited population
     and left out. (The same as :func:`sampling.evidence.implied_populations_of`.)
+
+    Parameters
+    ----------
+    report : Report, str or path
+        A report, a bundled report's id or a report file.
+
+    Returns
+    -------
+    dict of str to int
+        The smallest eligible population per sample.
+
+    Raises
+    ------
+    ReportError
+        For an unknown id or a bad report file.
+
+    Examples
+    --------
+    >>> default_populations("calderdale-2022")
+    {'court': 11, 'out_of_court': 18, 'resettlement': 2}
     """
     return implied_populations_of(load_report(report))
 
@@ -693,6 +928,31 @@ def key_question_population(kq: KeyQuestion, report: Report, populations: Mappin
     """N for one key question: its n plus the unseen cases, in the share its n is of the sample.
 
     See :func:`sampling.evidence.key_question_population`, the one place this share is computed.
+
+    Parameters
+    ----------
+    kq : KeyQuestion
+        The key question (its id's domain names its sample).
+    report : Report
+        The report it belongs to (for the sample's size).
+    populations : mapping of str to int
+        Eligible cases per sample.
+
+    Returns
+    -------
+    int
+        The key question's eligible population.
+
+    Raises
+    ------
+    SamplingError
+        If ``populations`` has no entry for the key question's sample.
+
+    Examples
+    --------
+    >>> report = load_report("calderdale-2022")
+    >>> key_question_population(report.key_question("2.3.2"), report, {"court": 30, "out_of_court": 40})
+    30
     """
     sample_name = DOMAIN_SAMPLES[kq.id.split(".")[0]]
     if sample_name not in populations:
@@ -713,8 +973,9 @@ def rating_distribution(report, *, mode: str = "process", populations=None, prio
 
     Parameters
     ----------
-    report : Report, bundled id or path
-    mode : {"process", "finite"}
+    report : Report, str or path
+        A report, a bundled report's id or a report file.
+    mode : {"process", "finite"}, default "process"
         The kind of uncertainty (see the module docstring).
     populations : mapping, optional
         For "finite": eligible cases per sample, e.g. ``{"court": 57, "out_of_court": 33}``.
@@ -722,11 +983,21 @@ def rating_distribution(report, *, mode: str = "process", populations=None, prio
         the result says so (``populations_source`` is "implied" rather than "given"). A key
         question with fewer relevant cases than its sample is given unseen relevant cases in the
         same share (:func:`sampling.evidence.key_question_population`).
-    prior : "jeffreys", "uniform" or (a, b)
+    prior : {"jeffreys", "uniform"} or tuple of float, default "jeffreys"
+        The beta prior of each key question's rate, as in :func:`band_probabilities`.
 
     Returns
     -------
     RatingDistribution
+        P(each rating) per standard, the score's distribution and P(each overall rating).
+
+    Raises
+    ------
+    ReportError
+        For an unknown report id or a bad report file.
+    SamplingError
+        For an unknown mode, a bad prior, or populations that are not whole numbers per sample
+        (or miss a sample).
 
     Notes
     -----
@@ -838,6 +1109,35 @@ def monte_carlo_score(report, *, reps: int = 100_000, rng=None, prior="jeffreys"
     (``benchmarks/bench_uncertainty.py``); use :func:`rating_distribution` for answers. Like it,
     it assumes simple random samples and independent key questions.
 
+    Parameters
+    ----------
+    report : Report, str or path
+        A report, a bundled report's id or a report file.
+    reps : int, default 100_000
+        Posterior draws.
+    rng : int or numpy.random.Generator, optional
+        The seed or generator of the draws.
+    prior : {"jeffreys", "uniform"} or tuple of float, default "jeffreys"
+        As in :func:`rating_distribution`.
+    mode : {"process", "finite"}, default "process"
+        As in :func:`rating_distribution`.
+    populations : mapping of str to int, optional
+        As in :func:`rating_distribution`.
+
+    Returns
+    -------
+    pandas.Series
+        The share of draws at each score, indexed 0 to the framework's maximum.
+
+    Raises
+    ------
+    ReportError
+        For an unknown report id or a bad report file.
+    SamplingError
+        For reps below 1, a bad rng, prior, mode or populations.
+
+    Examples
+    --------
     >>> estimate = monte_carlo_score("calderdale-2022", reps=20_000, rng=1)
     >>> abs(float(estimate.sum()) - 1.0) < 1e-12
     True
@@ -900,9 +1200,38 @@ class Explanation:
     """Why a published rating has a low probability: the rule score, the discretion behind it and
     the key questions it rests on, in figures and in one paragraph (``text``).
 
-    ``id`` is "overall" or a standard's id; ``probability`` is P(published) under the chosen
-    view (``mode``) and ``process_probability`` under the process view; ``at_risk`` the standards
-    most likely to be truly in another band (overall only).
+    One of :attr:`ReportUncertainty.explanations`; each parameter is also an attribute.
+
+    Parameters
+    ----------
+    id : str
+        "overall" or a standard's id.
+    published : Rating
+        The published rating.
+    mode : {"process", "finite"}
+        The chosen view.
+    probability : float
+        P(published rating) under the chosen view.
+    process_probability : float
+        P(published rating) under the process view.
+    rule_rating : Rating
+        The rating the rules give (for "overall", from the rule score).
+    rule_score : int or None
+        The score by the rules (overall only).
+    published_score : int or None
+        The published score (overall only).
+    discretion : tuple of str
+        The standards raised or lowered by professional discretion that the rating rests on.
+    at_risk : tuple of str
+        The standards most likely to be truly in another band (overall only).
+    text : str
+        The explanation in one paragraph.
+
+    Examples
+    --------
+    >>> first = report_uncertainty("cambridgeshire-2023").explanations[0]
+    >>> first.id, first.published.label, round(first.probability, 3), first.at_risk
+    ('overall', 'Good', 0.106, ('2.1', '2.2', '3.1'))
     """
 
     id: str
@@ -918,6 +1247,18 @@ class Explanation:
     text: str
 
     def to_dict(self) -> dict:
+        """The explanation as a dict, ratings by label, as ``--json`` prints it.
+
+        Returns
+        -------
+        dict
+            One entry per field; ``discretion`` and ``at_risk`` as lists.
+
+        Examples
+        --------
+        >>> report_uncertainty("cambridgeshire-2023").explanations[0].to_dict()["rule_score"]
+        19
+        """
         return {"id": self.id, "published": self.published.label, "mode": self.mode,
                 "probability": self.probability, "process_probability": self.process_probability,
                 "rule_rating": self.rule_rating.label, "rule_score": self.rule_score,
@@ -936,7 +1277,35 @@ class ReportUncertainty:
     reports' sample-size formula maps to that sample size
     (:func:`sampling.size.populations_for_sample_size`); ``explanations`` says in words why a
     published rating has a probability below :data:`LOW_PROBABILITY` under either view, and why a
-    standard raised by professional discretion is less likely than its rule's rating.
+    standard raised by professional discretion is less likely than its rule's rating. Made by
+    :func:`report_uncertainty`; each parameter is also an attribute.
+
+    Parameters
+    ----------
+    report : str
+        The report's id.
+    mode : {"process", "finite"}
+        The chosen view.
+    method : str
+        The interval method (:data:`INTERVAL_METHODS`).
+    confidence : float
+        The intervals' confidence level.
+    intervals : mapping of str to Interval
+        One interval per key question.
+    distribution : RatingDistribution
+        The rating distributions of ``mode``.
+    process : RatingDistribution
+        The process view's (``distribution`` itself when ``mode`` is "process").
+    population_ranges : mapping of str to PopulationRange or None, default None
+        Finite view: per sample, the populations the sample-size formula maps to its size.
+    explanations : tuple of Explanation, default ()
+        Why each unlikely published rating is unlikely, in words.
+
+    Examples
+    --------
+    >>> result = report_uncertainty("calderdale-2022")
+    >>> result.method, len(result.intervals), result.distribution is result.process
+    ('wilson', 21, True)
     """
 
     report: str
@@ -951,15 +1320,39 @@ class ReportUncertainty:
 
     @property
     def populations(self) -> Mapping[str, int] | None:
+        """The eligible cases per sample of the finite view (None for process).
+
+        Examples
+        --------
+        >>> report_uncertainty("calderdale-2022", mode="finite").populations["court"]
+        11
+        """
         return self.distribution.populations
 
     @property
     def populations_source(self) -> str | None:
+        """Where the finite view's populations came from: "given" or "implied" (None for process).
+
+        Examples
+        --------
+        >>> report_uncertainty("calderdale-2022", mode="finite").populations_source
+        'implied'
+        """
         return self.distribution.populations_source
 
     @property
     def caption(self) -> str:
-        """One sentence on what each view means, for the caption of a table of these figures."""
+        """One sentence on what each view means, for the caption of a table of these figures.
+
+        Examples
+        --------
+        >>> print(report_uncertainty("calderdale-2022").caption)  # doctest: +NORMALIZE_WHITESPACE
+        finite = the band of all eligible cases in the period, as if every one were inspected
+        (from the populations the samples imply); process = the band of the service's practice,
+        of which the period's cases are one sample; probabilities are Bayesian (jeffreys prior)
+        and assume a simple random sample; Wilson intervals cover 80% on average over true
+        rates, lower at some.
+        """
         avg = (f"{self.confidence:.0%} on average over true rates, lower at some"
                if self.method in _AVERAGE_METHODS else f"at least {self.confidence:.0%} at every true value")
         where = "given" if self.populations_source == "given" else "the samples imply"
@@ -970,7 +1363,20 @@ class ReportUncertainty:
                 f"random sample; {_METHOD_NAMES[self.method]} intervals cover {avg}.")
 
     def published_probabilities(self) -> list[dict]:
-        """P(published rating) of the overall rating and each standard, in both views."""
+        """P(published rating) of the overall rating and each standard, in both views.
+
+        Returns
+        -------
+        list of dict
+            One ``{"id", "published", "probability", "process_probability"}`` per rating, the
+            overall rating first.
+
+        Examples
+        --------
+        >>> row = report_uncertainty("cambridgeshire-2023").published_probabilities()[0]
+        >>> row["id"], row["published"], round(row["probability"], 3)
+        ('overall', 'Good', 0.106)
+        """
         rows = [{"id": "overall", "published": self.distribution.published_overall.label,
                  "probability": self.distribution.p_published_overall,
                  "process_probability": self.process.p_published_overall}]
@@ -981,7 +1387,20 @@ class ReportUncertainty:
         return rows
 
     def to_frame(self):
-        """One row per key question: k, n, percent, population, interval, P(each band)."""
+        """One row per key question: k, n, percent, population, interval, P(each band).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by key question; columns ``k``, ``n``, ``percent``, ``population``, one per
+            rating, then ``low``, ``high`` and ``method``.
+
+        Examples
+        --------
+        >>> table = report_uncertainty("calderdale-2022").to_frame()
+        >>> table.loc["2.3.2", ["k", "n", "percent", "method"]].to_dict()
+        {'k': 5, 'n': 11, 'percent': 45, 'method': 'wilson'}
+        """
         import pandas as pd
 
         table = self.distribution.key_questions.copy()
@@ -991,7 +1410,22 @@ class ReportUncertainty:
         return pd.DataFrame(table)
 
     def to_dict(self) -> dict:
-        """The JSON shape of ``python -m sampling uncertainty --json`` (keys fixed; context added)."""
+        """The JSON shape of ``python -m sampling uncertainty --json`` (keys fixed; context added).
+
+        Returns
+        -------
+        dict
+            ``report``, ``mode``, ``method``, ``confidence``, ``prior``, ``populations``,
+            ``populations_source``, ``population_ranges``, ``caption``, ``key_questions``,
+            ``standards``, ``standards_process``, ``published_probabilities``, ``score``,
+            ``overall``, ``overall_process`` and ``explanations``.
+
+        Examples
+        --------
+        >>> data = report_uncertainty("calderdale-2022").to_dict()
+        >>> data["key_questions"][0]["id"], data["populations"]
+        ('2.1.1', None)
+        """
         bands = self.distribution.key_questions
         data = self.distribution.to_dict()
         return {
@@ -1034,22 +1468,32 @@ def report_uncertainty(report, *, mode: str = "process", confidence: float = 0.8
 
     Parameters
     ----------
-    report : Report, bundled id or path
-    mode : {"process", "finite"}
+    report : Report, str or path
+        A report, a bundled report's id or a report file.
+    mode : {"process", "finite"}, default "process"
         The view: the service's underlying practice (binomial), or all eligible cases in the
         period (hypergeometric, from ``populations`` or the ones the samples imply, and said so).
-    confidence : float
-        Of the intervals (0.80 by default).
+    confidence : float, default 0.80
+        Of the intervals.
     method : str, optional
         Interval method (:func:`interval`); default Wilson for process, hypergeometric for finite.
     populations : mapping, optional
         Eligible cases per sample, for the finite view.
-    prior : "jeffreys", "uniform" or (a, b)
+    prior : {"jeffreys", "uniform"} or tuple of float, default "jeffreys"
         The beta prior of the band probabilities.
 
     Returns
     -------
     ReportUncertainty
+        The intervals, both views' rating distributions, the population ranges (finite view)
+        and the explanations.
+
+    Raises
+    ------
+    ReportError
+        For an unknown report id or a bad report file.
+    SamplingError
+        For a bad mode, confidence, method, populations or prior.
 
     Notes
     -----
