@@ -72,11 +72,26 @@ class Recency:
         The date column (e.g. "start_date").
     fieldwork : str or date
         The fieldwork start date.
-    months : (int, int)
+    months : tuple of (int, int), default (6, 9)
         The window, in whole months before fieldwork, both ends included: (6, 9) means from nine
         months before fieldwork up to six months before.
-    share : float
+    share : float, default 0.6
         The share of the sample to come from the window.
+
+    Raises
+    ------
+    SamplingError
+        For months that are not two whole numbers from 0, nearer first, or a share outside
+        [0, 1].
+
+    Examples
+    --------
+    >>> from sampling.synthetic import case_list
+    >>> recency = Recency("start_date", "2023-06-01", months=(6, 9), share=0.6)
+    >>> chosen = select(case_list(200, rng=1), 43, recency=recency, rng=2023)
+    >>> recent = chosen.balance[chosen.balance["variable"] == "recent"]
+    >>> recent[["category", "target", "sample"]].to_dict("records")
+    [{'category': False, 'target': 17.2, 'sample': 17}, {'category': True, 'target': 25.8, 'sample': 26}]
     """
 
     column: str
@@ -94,7 +109,34 @@ class Recency:
             raise SamplingError(f"recency share must be a proportion from 0 to 1, e.g. 0.6, got {share!r}")
 
     def flags(self, frame, column: str):
-        """True for each case whose date lies in the window."""
+        """True for each case whose date lies in the window.
+
+        Parameters
+        ----------
+        frame : pandas.DataFrame
+            The case list.
+        column : str
+            The frame's date column (the case list's own heading for ``self.column``).
+
+        Returns
+        -------
+        numpy.ndarray of bool
+            One flag per row of ``frame``.
+
+        Raises
+        ------
+        SamplingError
+            If the fieldwork date does not parse.
+        CaseListError
+            For a date in ``column`` that does not parse, or a blank one.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> frame = pd.DataFrame({"start_date": ["2022-09-01", "2023-05-01", "2022-12-15"]})
+        >>> Recency("start_date", "2023-06-01").flags(frame, "start_date").tolist()
+        [True, False, False]
+        """
         import pandas as pd
 
         try:
@@ -123,10 +165,34 @@ def read_cases(path, *, sheet=None) -> object:
     case columns (or ``sheet``); rows with no value at all (an Excel export's trailing ",,,,") left
     out. The file's SHA-256 is kept in ``frame.attrs["sha256"]`` for the selection's audit.
 
+    Parameters
+    ----------
+    path : str or path
+        A ``.csv`` or ``.xlsx`` file.
+    sheet : str, optional
+        The workbook's sheet; by default the one with the case columns.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per case, every cell as text, under the file's own headings.
+
     Raises
     ------
     CaseListError
         For a missing, empty or unreadable file, an unknown file type or a file with no rows.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from sampling.synthetic import case_list
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = Path(folder) / "cases.csv"
+    ...     case_list(20, rng=1).to_csv(path, index=False)
+    ...     cases = read_cases(path)
+    >>> len(cases), cases.loc[0, "case_id"], len(cases.attrs["sha256"])
+    (20, 'S00001', 64)
     """
     from .caselists import read_table
 
@@ -160,13 +226,56 @@ def _resolve_columns(frame, wanted: Sequence[str], what: str, fixes: Mapping[str
 class Selection:
     """A balanced random sample with its reserves, balance table and audit fields.
 
-    ``sample`` holds the chosen rows with every input column; ``reserves`` the ordered
-    replacement list (column ``reserve_rank``, 1 first, and ``replaces``, the sampled case each
-    stands in for); ``balance`` one row per variable and category; ``misses`` the categories
-    outside [floor, ceiling] of their target (empty when the guarantee holds). ``input_sha256``
-    is the SHA-256 given to :func:`select` (the case list file's), else that of the frame's
-    headings and cells; ``input_hash`` its first 16 digits. ``reserves_asked`` is the length of
-    reserve list asked for; fewer cases left give fewer (``short_of_reserves`` says so).
+    Made by :func:`select`; each parameter is also an attribute. ``misses`` lists the categories
+    outside [floor, ceiling] of their target (empty when the guarantee holds).
+
+    Parameters
+    ----------
+    sample : pandas.DataFrame
+        The chosen rows with every input column.
+    reserves : pandas.DataFrame
+        The ordered replacement list: the input columns, ``reserve_rank`` (1 first) and
+        ``replaces`` (the sampled case each stands in for).
+    balance : pandas.DataFrame
+        One row per variable and category: ``population``, ``population_share``, ``target``,
+        ``sample``, ``deviation`` (sample - target), ``within`` and ``miss``.
+    strata : tuple of str
+        The balancing variables, as the case list names them.
+    id_column : str
+        The case id column.
+    n : int
+        Cases sampled.
+    population : int
+        Cases in the list.
+    seed : int or None
+        The seed given (None for a generator or no seed).
+    input_hash : str
+        The first 16 hex digits of ``input_sha256``.
+    version : str
+        The package version that drew the sample.
+    recency : Recency or None, default None
+        The recency balance, if any.
+    replaced : tuple of (str, str), default ()
+        (case out, reserve in) for each replacement made with :meth:`replace`.
+    input_sha256 : str, default ""
+        The SHA-256 given to :func:`select` (the case list file's), else that of the frame's
+        headings and cells.
+    reserves_asked : int, default 0
+        The length of reserve list asked for; fewer cases left give fewer
+        (``short_of_reserves`` says so).
+    _frame : pandas.DataFrame, optional
+        The prepared case list, kept for recounting the balance after a replacement (internal).
+
+    Examples
+    --------
+    >>> from sampling.synthetic import case_list
+    >>> chosen = select(case_list(200, rng=1), 43, reserves=5, rng=2023)
+    >>> chosen.n, chosen.population, chosen.seed, chosen.input_hash
+    (43, 200, 2023, '8a1522c689ea32ca')
+    >>> chosen.reserves[["case_id", "reserve_rank"]].head(2)
+      case_id  reserve_rank
+    0  S00078             1
+    1  S00052             2
     """
 
     sample: object
@@ -187,7 +296,16 @@ class Selection:
 
     @property
     def short_of_reserves(self) -> str | None:
-        """What to say when fewer cases were left than reserves asked for (None when not)."""
+        """What to say when fewer cases were left than reserves asked for (None when not).
+
+        Examples
+        --------
+        >>> from sampling.synthetic import case_list
+        >>> chosen = select(case_list(30, rng=1), 25, reserves=10, rng=1)
+        >>> print(chosen.short_of_reserves)  # doctest: +NORMALIZE_WHITESPACE
+        10 reserves asked for but only 5 case(s) are left outside the sample of 25 from 30;
+        all of them are reserves
+        """
         if self.reserves_asked <= len(self.reserves):
             return None
         return (f"{self.reserves_asked} reserves asked for but only {len(self.reserves)} case(s) are left "
@@ -195,19 +313,56 @@ class Selection:
 
     @property
     def misses(self):
+        """The rows of ``balance`` outside [floor, ceiling] of their target (none when balanced).
+
+        Examples
+        --------
+        >>> from sampling.synthetic import case_list
+        >>> len(select(case_list(200, rng=1), 43, rng=2023).misses)
+        0
+        """
         return self.balance[~self.balance["within"]]
 
     @property
     def balanced(self) -> bool:
+        """Whether every category is within [floor, ceiling] of its target.
+
+        Examples
+        --------
+        >>> from sampling.synthetic import case_list
+        >>> select(case_list(200, rng=1), 43, rng=2023).balanced
+        True
+        """
         return bool(self.balance["within"].all())
 
     @property
     def largest_deviation(self) -> float:
-        """The largest |sample - target| over every variable and category."""
+        """The largest ``|sample - target|`` over every variable and category, in cases.
+
+        Examples
+        --------
+        >>> from sampling.synthetic import case_list
+        >>> round(select(case_list(200, rng=1), 43, rng=2023).largest_deviation, 2)
+        0.97
+        """
         return float(self.balance["deviation"].abs().max())
 
     def to_frame(self):
-        """Sample and reserves in one table with ``role`` (sample / reserve) and ``reserve_rank``."""
+        """Sample and reserves in one table with ``role`` (sample / reserve) and ``reserve_rank``.
+
+        Returns
+        -------
+        pandas.DataFrame
+            The sample's rows, then the reserves' in rank order, with every input column,
+            ``role``, ``reserve_rank`` (blank for the sample) and ``replaces``.
+
+        Examples
+        --------
+        >>> from sampling.synthetic import case_list
+        >>> table = select(case_list(200, rng=1), 43, reserves=5, rng=2023).to_frame()
+        >>> table["role"].value_counts().to_dict()
+        {'sample': 43, 'reserve': 5}
+        """
         import pandas as pd
 
         sample = self.sample.assign(role="sample", reserve_rank=pd.NA)
@@ -218,13 +373,43 @@ class Selection:
         return self.balance._repr_html_()
 
     def audit(self) -> dict:
+        """What is needed to draw the same sample again, for the audit record.
+
+        Returns
+        -------
+        dict
+            ``package_version``, ``seed``, ``n``, ``population``, ``input_sha256_16``, ``strata``
+            and ``replaced`` (a list of [case out, reserve in]).
+
+        Examples
+        --------
+        >>> from sampling.synthetic import case_list
+        >>> record = select(case_list(200, rng=1), 43, rng=2023).audit()
+        >>> record["seed"], record["input_sha256_16"], record["strata"]
+        (2023, '8a1522c689ea32ca', ['gender', 'disposal_type', 'rosh', 'safety_wellbeing'])
+        """
         return {"package_version": self.version, "seed": self.seed, "n": self.n,
                 "population": self.population,
                 "input_sha256_16": self.input_hash, "strata": list(self.strata),
                 "replaced": [list(pair) for pair in self.replaced]}
 
     def to_dict(self) -> dict:
-        """The JSON shape of ``python -m sampling select --json`` (keys fixed)."""
+        """The JSON shape of ``python -m sampling select --json`` (keys fixed).
+
+        Returns
+        -------
+        dict
+            ``n``, ``population``, ``seed``, ``input_sha256``, ``sample`` (case ids),
+            ``reserves`` (``{"case_id", "replaces"}`` in rank order), ``balance`` (one row per
+            category) and ``misses``.
+
+        Examples
+        --------
+        >>> from sampling.synthetic import case_list
+        >>> data = select(case_list(200, rng=1), 43, reserves=5, rng=2023).to_dict()
+        >>> len(data["sample"]), data["reserves"][0]["case_id"], data["misses"]
+        (43, 'S00078', [])
+        """
         rows = [{"variable": r.variable, "category": _plain(r.category), "population": int(r.population),
                  "target": float(r.target), "sample": int(r.sample)} for r in self.balance.itertuples()]
         misses = [{"variable": r.variable, "category": _plain(r.category), "target": float(r.target),
@@ -237,7 +422,19 @@ class Selection:
                 "reserves": reserves, "balance": rows, "misses": misses}
 
     def replaceable(self) -> list:
-        """Sampled case ids that have a reserve in the same cell: replacing them keeps every count."""
+        """Sampled case ids that have a reserve in the same cell: replacing them keeps every count.
+
+        Returns
+        -------
+        list
+            The case ids, in the sample's order.
+
+        Examples
+        --------
+        >>> from sampling.synthetic import case_list
+        >>> select(case_list(200, rng=1), 43, reserves=5, rng=2023).replaceable()
+        ['S00003', 'S00028', 'S00042', 'S00105']
+        """
         variables = self._variables()
         reserve_cells = {tuple(row) for row in self.reserves[variables].astype(str).to_numpy()}
         cells = self.sample[variables].astype(str).to_numpy()
@@ -249,7 +446,35 @@ class Selection:
 
         The reserve is the one whose ``replaces`` names the case, else the best remaining, as
         :func:`choose_reserve` chooses (a ``BalanceWarning`` when no swap keeps every variable
-        within its limits).
+        within its limits). The balance table is recounted and the swap added to ``replaced``.
+
+        Parameters
+        ----------
+        case_id : str
+            A sampled case's id.
+
+        Returns
+        -------
+        Selection
+            A new selection; this one is unchanged.
+
+        Raises
+        ------
+        SamplingError
+            If the case is not in the sample, or no reserves are left.
+
+        Warns
+        -----
+        BalanceWarning
+            When no reserve keeps every variable within its limits.
+
+        Examples
+        --------
+        >>> from sampling.synthetic import case_list
+        >>> chosen = select(case_list(200, rng=1), 43, reserves=5, rng=2023)
+        >>> after = chosen.replace("S00003")
+        >>> after.replaced, len(after.sample), len(after.reserves), after.balanced
+        ((('S00003', 'S00195'),), 43, 4, True)
         """
         import pandas as pd
 
@@ -761,14 +986,14 @@ def select(
         regardless of case and spacing ("Case ID" is ``case_id``).
     n : int
         Cases to sample.
-    strata : sequence of str
+    strata : sequence of str, default DEFAULT_STRATA
         Balancing variables (default gender, disposal type, risk of serious harm, safety and
         wellbeing).
-    id_column : str
+    id_column : str, default "case_id"
         The case id column; ids must be unique.
     recency : Recency, optional
         Also balance "sentenced within the window" at the given share of the sample.
-    reserves : int
+    reserves : int, default 0
         Length of the ordered replacement list.
     rng : int, numpy.random.Generator or None
         A seed (a whole number from 0) or a generator.
@@ -779,6 +1004,16 @@ def select(
     Returns
     -------
     Selection
+        The sample, the reserves, the balance table and the audit fields.
+
+    Raises
+    ------
+    CaseListError
+        For missing columns (each named, with the columns found), blank or repeated case ids, or
+        blank categories.
+    SamplingError
+        For an n that is not a whole number from 1 to the number of cases, reserves that are not
+        a whole number from 0, or an rng that is not a seed, a generator or None.
 
     Warns
     -----
@@ -1025,6 +1260,35 @@ def select_by_domain(
     selection records that seed (``selection.seed``, ``selection.audit()["seed"]``): redrawing
     needs the same seed, the same case list and the same sizes.
 
+    Parameters
+    ----------
+    cases : pandas.DataFrame
+        The eligible case list, with a domain column.
+    n : int
+        The total sample, split by caseload when ``sizes`` is not given.
+    domain_column : str, default "domain"
+        The column naming each case's domain ("court", "out_of_court").
+    sizes : mapping of str to int, optional
+        Each domain's sample size (then ``n`` is not used); a domain of size 0 is left out.
+    **options
+        Passed on to :func:`select` (``strata``, ``id_column``, ``recency``, ``reserves``,
+        ``rng``, ``input_sha256``).
+
+    Returns
+    -------
+    dict of str to Selection
+        One selection per domain.
+
+    Raises
+    ------
+    CaseListError
+        For a missing domain column, a domain in ``sizes`` with no cases, or any case-list
+        problem :func:`select` finds.
+    SamplingError
+        For a bad n, rng or option, as :func:`select` and :func:`sampling.size.allocate`.
+
+    Examples
+    --------
     >>> from sampling.synthetic import case_list
     >>> cases = case_list(300, rng=4)
     >>> int((cases.domain == "court").sum())      # 28 x 104 / 300 = 9.7 court cases
@@ -1068,7 +1332,40 @@ class SelectionSimulation:
 
     ``counts[i]`` is the number of draws that included case ``case_ids[i]``; ``outside[d]`` the
     number of categories (of the ``balance_on`` variables) outside [floor, ceiling] of their
-    target in draw d, and ``deviation[d]`` that draw's largest |sample - target|, in cases.
+    target in draw d, and ``deviation[d]`` that draw's largest ``|sample - target|``, in cases.
+    Made by :func:`simulate_selection`; each parameter is also an attribute.
+
+    Parameters
+    ----------
+    design : {"balanced", "simple"}
+        The design simulated.
+    n : int
+        Cases in each sample.
+    population : int
+        Cases in the list.
+    draws : int
+        Samples drawn.
+    strata : tuple of str
+        The variables the balanced design balances on.
+    balance_on : tuple of str
+        The variables each draw's balance is measured on.
+    seed : int or None
+        The seed given (None for a generator or no seed).
+    case_ids : tuple
+        The case ids, in the list's order.
+    counts : numpy.ndarray
+        Per case, the draws that included it.
+    outside : numpy.ndarray
+        Per draw, the categories outside [floor, ceiling] of their target.
+    deviation : numpy.ndarray
+        Per draw, the largest ``|sample - target|``, in cases.
+
+    Examples
+    --------
+    >>> from sampling.synthetic import case_list
+    >>> result = simulate_selection(case_list(40, rng=3), 12, draws=20, rng=5)
+    >>> result.design, result.draws, result.case_ids[:2], result.counts[:3].tolist()
+    ('balanced', 20, ('S00001', 'S00002'), [5, 8, 9])
     """
 
     design: str
@@ -1085,35 +1382,99 @@ class SelectionSimulation:
 
     @property
     def expected(self) -> float:
-        """n / N: every case's inclusion probability under an exactly fair design."""
+        """n / N: every case's inclusion probability under an exactly fair design.
+
+        Examples
+        --------
+        >>> from sampling.synthetic import case_list
+        >>> simulate_selection(case_list(40, rng=3), 12, draws=20, rng=5).expected
+        0.3
+        """
         return self.n / self.population
 
     @property
     def standard_error(self) -> float:
-        """Monte Carlo standard error of one case's frequency if its probability is n / N."""
+        """Monte Carlo standard error of one case's frequency if its probability is n / N.
+
+        sqrt(p (1 - p) / R) for p = n / N and R draws (the binomial standard error).
+
+        Examples
+        --------
+        >>> from sampling.synthetic import case_list
+        >>> round(simulate_selection(case_list(40, rng=3), 12, draws=20, rng=5).standard_error, 4)
+        0.1025
+        """
         p = self.expected
         return math.sqrt(p * (1 - p) / self.draws)
 
     @property
     def frequencies(self) -> np.ndarray:
+        """Per case, the share of draws that included it.
+
+        Examples
+        --------
+        >>> from sampling.synthetic import case_list
+        >>> simulate_selection(case_list(40, rng=3), 12, draws=20, rng=5).frequencies[:3].tolist()
+        [0.25, 0.4, 0.45]
+        """
         return self.counts / self.draws
 
     @property
     def smallest_ratio(self) -> float:
+        """The lowest frequency over every case, as a ratio to n / N.
+
+        Examples
+        --------
+        >>> from sampling.synthetic import case_list
+        >>> round(simulate_selection(case_list(40, rng=3), 12, draws=20, rng=5).smallest_ratio, 3)
+        0.333
+        """
         return float(self.frequencies.min() / self.expected)
 
     @property
     def largest_ratio(self) -> float:
+        """The highest frequency over every case, as a ratio to n / N.
+
+        Examples
+        --------
+        >>> from sampling.synthetic import case_list
+        >>> round(simulate_selection(case_list(40, rng=3), 12, draws=20, rng=5).largest_ratio, 3)
+        1.833
+        """
         return float(self.frequencies.max() / self.expected)
 
     @property
     def balanced_share(self) -> float:
-        """The share of draws with every category within [floor, ceiling] of its target."""
+        """The share of draws with every category within [floor, ceiling] of its target.
+
+        Examples
+        --------
+        >>> from sampling.synthetic import case_list
+        >>> cases = case_list(40, rng=3)
+        >>> simulate_selection(cases, 12, draws=20, rng=5).balanced_share
+        1.0
+        >>> simulate_selection(cases, 12, draws=20, design="simple", rng=5).balanced_share
+        0.05
+        """
         return float(np.mean(self.outside == 0))
 
     def to_frame(self):
-        """One row per case: ``case_id``, ``count``, ``frequency``, ``expected`` (n / N),
-        ``ratio`` (frequency / expected) and ``z`` ((frequency - expected) / standard error)."""
+        """One row per case: how often it was drawn, against n / N.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``case_id``, ``count``, ``frequency``, ``expected`` (n / N), ``ratio``
+            (frequency / expected) and ``z`` ((frequency - expected) / standard error).
+
+        Examples
+        --------
+        >>> from sampling.synthetic import case_list
+        >>> simulate_selection(case_list(40, rng=3), 12, draws=20, rng=5).to_frame().head(2).round(3)
+          case_id  count  frequency  expected  ratio      z
+        0  S00001      5       0.25       0.3  0.833 -0.488
+        1  S00002      8       0.40       0.3  1.333  0.976
+        """
         import pandas as pd
 
         frequency = self.frequencies
@@ -1123,13 +1484,43 @@ class SelectionSimulation:
                              "ratio": frequency / self.expected, "z": z})
 
     def draws_frame(self):
-        """One row per draw: ``draw`` (from 1), ``outside``, ``deviation`` and ``balanced``."""
+        """One row per draw: how far its category counts were from their targets.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``draw`` (from 1), ``outside`` (categories outside their limits), ``deviation``
+            (the largest ``|sample - target|``, in cases) and ``balanced`` (``outside`` is 0).
+
+        Examples
+        --------
+        >>> from sampling.synthetic import case_list
+        >>> simulate_selection(case_list(40, rng=3), 12, draws=20, rng=5).draws_frame().head(2)
+           draw  outside  deviation  balanced
+        0     1        0        0.8      True
+        1     2        0        0.9      True
+        """
         import pandas as pd
 
         return pd.DataFrame({"draw": np.arange(1, self.draws + 1), "outside": self.outside.astype(int),
                              "deviation": self.deviation, "balanced": self.outside == 0})
 
     def to_dict(self) -> dict:
+        """The simulation as a dict, as ``--json`` prints it.
+
+        Returns
+        -------
+        dict
+            The fields but the arrays, ``expected``, ``standard_error``, ``smallest_ratio``,
+            ``largest_ratio``, ``balanced_share`` and ``cases`` (the rows of :meth:`to_frame`).
+
+        Examples
+        --------
+        >>> from sampling.synthetic import case_list
+        >>> data = simulate_selection(case_list(40, rng=3), 12, draws=20, rng=5).to_dict()
+        >>> data["design"], data["balanced_share"], data["cases"][0]["count"]
+        ('balanced', 1.0, 5)
+        """
         return {"design": self.design, "n": self.n, "population": self.population, "draws": self.draws,
                 "strata": list(self.strata), "balance_on": list(self.balance_on), "seed": self.seed,
                 "expected": self.expected, "standard_error": self.standard_error,
@@ -1197,17 +1588,18 @@ def simulate_selection(
         The case list, as for :func:`select`.
     n : int
         Cases in each sample.
-    draws : int
+    draws : int, default 1000
         How many samples to draw (at least 1).
-    design : {"balanced", "simple"}
+    design : {"balanced", "simple"}, default "balanced"
         "balanced": the sampler of :func:`select` (balanced on ``strata``, and ``recency`` if
         given); "simple": a simple random sample of n (what ``DataFrame.sample`` draws).
-    strata : sequence of str
+    strata : sequence of str, default DEFAULT_STRATA
         The variables the balanced design balances on.
     balance_on : sequence of str, optional
         The variables each draw's balance is measured on (default ``strata``), e.g. all four
         when the design balances on gender only.
-    id_column : str
+    id_column : str, default "case_id"
+        The case id column.
     recency : Recency, optional
         Passed to the balanced design, and its window measured as a variable.
     rng : int, numpy.random.Generator or None
@@ -1217,11 +1609,14 @@ def simulate_selection(
     Returns
     -------
     SelectionSimulation
+        Per case, the draws that included it; per draw, its balance.
 
     Raises
     ------
     SamplingError
-        For a bad ``n``, ``draws`` or ``design``, or columns missing from the case list.
+        For a bad ``n``, ``draws``, ``design``, ``strata`` or ``balance_on``.
+    CaseListError
+        For columns missing from the case list, or blank or repeated case ids.
 
     Notes
     -----
@@ -1237,9 +1632,9 @@ def simulate_selection(
     Examples
     --------
     >>> from sampling.synthetic import case_list
-    >>> result = simulate_selection(case_list(40, rng=3), 12, draws=200, rng=5)
+    >>> result = simulate_selection(case_list(40, rng=3), 12, draws=100, rng=5)
     >>> int(result.counts.sum()), result.expected, result.balanced_share
-    (2400, 0.3, 1.0)
+    (1200, 0.3, 1.0)
     """
     strata = _as_names(strata, "strata")
     balance_on = strata if balance_on is None else _as_names(balance_on, "balance_on")
