@@ -157,8 +157,36 @@ def _lookup(text: str, table: Mapping[str, str]) -> str | None:
 class CaseListProblem:
     """One problem in a case list: its kind, the field, the message and how to fix it.
 
-    ``rows`` are the spreadsheet's row numbers (the heading row is row 1 in a plain export).
-    ``str(problem)`` is the message.
+    :func:`read_case_list` collects every problem it finds and raises them together in one
+    :class:`CaseListError` (its ``problems``). ``str(problem)`` is the message. Each parameter
+    is also an attribute.
+
+    Parameters
+    ----------
+    kind : str
+        What is wrong, e.g. "missing column", "blank cells", "duplicate case ids".
+    field : str
+        The toolkit's field it concerns (``case_id``, ``gender``, ...).
+    message : str
+        The problem in a sentence, naming the export's heading and the rows.
+    fix : str
+        How to fix it (the command-line option or the change to the export).
+    rows : tuple of int, default ()
+        The spreadsheet's row numbers (the heading row is row 1 in a plain export).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> export = pd.DataFrame({"Case ID": ["A1", "A1"], "Sex": ["m", "f"], "Disposal": ["YRO", "YRO"],
+    ...                        "RoSH": ["low", "high"], "Safety": ["low", "low"]})
+    >>> try:
+    ...     read_case_list(export, strata=("gender", "rosh"))
+    ... except CaseListError as error:
+    ...     problem = error.problems[0]
+    >>> problem.kind, problem.field, problem.rows
+    ('duplicate case ids', 'case_id', (2, 3))
+    >>> problem.fix
+    'list each case once, or name the right id column with --id-column HEADING'
     """
 
     kind: str
@@ -671,7 +699,44 @@ class CaseList:
     balancing variable and every other column of the export under its own heading. ``mapping``
     gives each field's heading (None when absent); ``domain_from`` says whether the domain came
     from a column or from the disposal type, and ``disposal_domains`` which domain each disposal
-    type found was placed in.
+    type found was placed in. Made by :func:`read_case_list`; each parameter is also an
+    attribute.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        One row per case, in the columns above.
+    source : str
+        The file read ("(DataFrame)" for a frame).
+    sha256 : str
+        The SHA-256 of the file's bytes (of the frame's headings and cells for a frame).
+    description : str
+        The format found, e.g. "CSV, UTF-8, comma separated".
+    sheet : str or None
+        The workbook's sheet read (None for CSV and frames).
+    heading_row : int
+        The row number of the heading row.
+    mapping : dict
+        Field to the export's heading (None when absent).
+    domain_from : {"column", "disposal_type"}
+        Where each case's domain came from.
+    disposal_domains : dict
+        Disposal type to domain, for the types found (when the domain came from them).
+    strata : tuple of str
+        The balancing variables.
+    skipped_rows : tuple of int, default ()
+        Rows with no value at all, left out.
+    extras : tuple of str, default ()
+        The export's other headings, kept as columns under their own names.
+
+    Examples
+    --------
+    >>> from sampling.synthetic import messy_case_list
+    >>> cases = read_case_list(messy_case_list(300, rng=1))
+    >>> cases.rows, cases.domain_from, cases.heading_row, cases.extras
+    (300, 'column', 1, ('Team',))
+    >>> cases.frame.columns.tolist()[:6]
+    ['case_id', 'domain', 'gender', 'disposal_type', 'rosh', 'safety_wellbeing']
     """
 
     frame: object
@@ -689,16 +754,47 @@ class CaseList:
 
     @property
     def rows(self) -> int:
-        """The number of cases (empty rows skipped)."""
+        """The number of cases (empty rows skipped).
+
+        Examples
+        --------
+        >>> from sampling.synthetic import messy_case_list
+        >>> read_case_list(messy_case_list(300, rng=1)).rows
+        300
+        """
         return len(self.frame)
 
     def domains(self) -> dict[str, int]:
-        """Cases per domain, in the order court, out_of_court, resettlement (absent ones left out)."""
+        """Cases per domain, in the order court, out_of_court, resettlement (absent ones left out).
+
+        Returns
+        -------
+        dict of str to int
+            The number of cases in each domain present.
+
+        Examples
+        --------
+        >>> from sampling.synthetic import messy_case_list
+        >>> read_case_list(messy_case_list(300, rng=1)).domains()
+        {'court': 127, 'out_of_court': 173}
+        """
         counts = self.frame["domain"].value_counts()
         return {name: int(counts[name]) for name in DOMAIN_NAMES if name in counts.index}
 
     def categories(self) -> dict[str, dict[str, int]]:
-        """Each balancing variable's categories (as shown) with their counts, in sorted order."""
+        """Each balancing variable's categories (as shown) with their counts, in sorted order.
+
+        Returns
+        -------
+        dict of str to dict of str to int
+            Per balancing variable, each category's number of cases.
+
+        Examples
+        --------
+        >>> from sampling.synthetic import messy_case_list
+        >>> read_case_list(messy_case_list(300, rng=1)).categories()["gender"]
+        {'Female': 43, 'Male': 257}
+        """
         result = {}
         for name in self.strata:
             counts = self.frame[name].value_counts()
@@ -706,12 +802,40 @@ class CaseList:
         return result
 
     def to_frame(self):
+        """A copy of the cases, one row per case.
+
+        Returns
+        -------
+        pandas.DataFrame
+            A copy of ``frame``, safe to change.
+
+        Examples
+        --------
+        >>> from sampling.synthetic import messy_case_list
+        >>> read_case_list(messy_case_list(300, rng=1)).to_frame().loc[0, "case_id"]
+        'YJ-00040'
+        """
         return self.frame.copy()
 
     def _repr_html_(self) -> str:
         return self.frame.head(20)._repr_html_()
 
     def to_dict(self) -> dict:
+        """What was read, as ``--json`` prints it (without the cases themselves).
+
+        Returns
+        -------
+        dict
+            ``source``, ``sha256``, ``rows``, ``description``, ``mapping``, ``domain_from``,
+            ``disposal_domains``, ``domains``, ``categories`` and ``skipped_rows``.
+
+        Examples
+        --------
+        >>> from sampling.synthetic import messy_case_list
+        >>> data = read_case_list(messy_case_list(300, rng=1)).to_dict()
+        >>> data["rows"], data["mapping"]["case_id"], data["domains"]
+        (300, 'Case Ref', {'court': 127, 'out_of_court': 173})
+        """
         return {"source": self.source, "sha256": self.sha256, "rows": self.rows,
                 "description": self.description, "mapping": dict(self.mapping),
                 "domain_from": self.domain_from,
@@ -719,7 +843,22 @@ class CaseList:
                 "categories": self.categories(), "skipped_rows": list(self.skipped_rows)}
 
     def audit_rows(self) -> list[tuple[str, object]]:
-        """(field, value) rows describing what was read, for a plan's audit sheet."""
+        """(field, value) rows describing what was read, for a plan's audit sheet.
+
+        Returns
+        -------
+        list of tuple
+            (field, value) pairs: the file, its SHA-256, format and heading row, the rows read
+            and skipped, each field's heading, where the domain came from and each balancing
+            variable's categories.
+
+        Examples
+        --------
+        >>> from sampling.synthetic import messy_case_list
+        >>> rows = read_case_list(messy_case_list(300, rng=1)).audit_rows()
+        >>> rows[0], rows[4], rows[6]
+        (('input file', '(DataFrame)'), ('input rows', 300), ('column case_id', 'Case Ref'))
+        """
         rows: list[tuple[str, object]] = [
             ("input file", self.source), ("input SHA-256", self.sha256), ("input format", self.description),
             ("heading row", self.heading_row), ("input rows", self.rows),
@@ -768,25 +907,30 @@ def read_case_list(
         semicolon or tab separated, found from the headings), an ``.xlsx`` workbook, or a
         DataFrame whose column names are the headings. The heading row may follow a few title
         rows.
-    columns : mapping, optional
+    columns : mapping of str to str, optional
         Field to heading, overriding the recognised headings, e.g. ``{"case_id": "Ref"}``.
     sheet : str or int, optional
         The workbook's sheet (its name, or its number from 1). By default, the sheet whose
         headings name the most fields (the first if none does).
-    disposal_domains : mapping, optional
+    disposal_domains : mapping of str to str, optional
         Disposal type to domain, added to (and overriding) :data:`DISPOSAL_DOMAINS`, e.g.
         ``{"Triage": "out-of-court"}``; used when there is no domain column.
-    strata : sequence of str
+    strata : sequence of str, default DEFAULT_STRATA
         The balancing variables; each must have a column with no blank cell.
-    dates_required : bool
+    dates_required : bool, default False
         Whether every case needs a date (for recency); otherwise blank dates are allowed.
 
     Returns
     -------
     CaseList
+        The cases under the toolkit's field names, with the mapping and checks that produced
+        them.
 
     Raises
     ------
+    SamplingError
+        For a source that is neither a path nor a DataFrame, a disposal domain that is neither
+        court nor out-of-court, or bad strata.
     CaseListError
         With every problem found in ``problems``: missing, unknown or ambiguous headings, blank
         cells (count and first rows per column), case ids repeated (surrounding spaces ignored),
