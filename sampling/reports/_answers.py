@@ -44,13 +44,14 @@ def report_from_answers(
         Columns ``case_id``, ``key_question`` (e.g. "2.1.1") and ``answer`` ("yes", "no" or
         "not relevant"; read trimmed and in any case, "y", "n" and "n/a" too). A key question's
         denominator is its yes and no answers.
-    framework : str
-        'youth-2018' or 'youth-2021'.
-    qualitative : mapping
+    framework : str, default "youth-2021"
+        A framework's name (:func:`sampling.get_framework`), e.g. "youth-2018".
+    qualitative : mapping of str to str, optional
         The ratings of the qualitative standards (domain one, and 2021's 3.4 and optional 4.1),
         which case answers cannot give.
     id, service, published : str
-        The report's identification.
+        The report's identification (defaults "answers", "Case-level answers",
+        "unpublished").
 
     Returns
     -------
@@ -62,7 +63,8 @@ def report_from_answers(
     ------
     SamplingError
         Listing every unknown answer word (with its row), unknown key question and duplicated
-        answer at once; or a missing qualitative rating.
+        answer at once; a frame that is not a DataFrame or lacks a column; a key question with
+        no yes or no answer; or a missing or unknown qualitative rating.
 
     Examples
     --------

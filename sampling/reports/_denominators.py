@@ -17,6 +17,23 @@ def feasible_denominators(printed_percent: int, max_n: int) -> list[int]:
     ``percent(k, n) == p`` (half-up rounding), i.e. when the interval
     [n (p - 0.5) / 100, n (p + 0.5) / 100) holds an integer k in 0..n.
 
+    Parameters
+    ----------
+    printed_percent : int
+        A percentage as printed, a whole number from 0 to 100.
+    max_n : int
+        The largest denominator to try, at least 1.
+
+    Returns
+    -------
+    list of int
+        The denominators, smallest first.
+
+    Raises
+    ------
+    SamplingError
+        For a percentage that is not a whole number from 0 to 100, or a max_n below 1.
+
     Examples
     --------
     Nottingham City 2.4.3 prints 45 %; 30 cases cannot give it (13/30 = 43 %, 14/30 = 47 %),

@@ -40,6 +40,13 @@ def _bundled_ids() -> tuple[str, ...]:
 def list_reports() -> list[str]:
     """The ids of the bundled reports.
 
+    Returns
+    -------
+    list of str
+        The ids :func:`load_report` accepts, sorted.
+
+    Examples
+    --------
     >>> list_reports()
     ['calderdale-2022', 'cambridgeshire-2023', 'essex-2018', 'nottingham-city-2020', 'sunderland-2022']
     """
@@ -49,13 +56,27 @@ def list_reports() -> list[str]:
 def load_report(id_or_path: str | Path) -> Report:
     """Load a bundled report by id, or a user's TOML file by path, and validate it.
 
+    The file format is documented in ``methodology/report-format.md``.
+
+    Parameters
+    ----------
+    id_or_path : str, path or Report
+        A bundled report's id (:func:`list_reports`), the path of a ``.toml`` report, or a
+        :class:`Report` (returned as it is).
+
+    Returns
+    -------
+    Report
+        The validated report (a bundled one is read once per process).
+
     Raises
     ------
     ReportError
-        Naming the file and the field: unknown keys, misspelled ratings, percentages outside
-        0-100, standards or key questions the framework requires but the file lacks (or has but
-        should not), denominators larger than their domain's sample, unknown discretion rules, a
-        printed score the published ratings do not sum to.
+        For a name that is neither a bundled id nor a ``.toml`` file, a missing file, a file that
+        is not UTF-8 TOML, or, naming the file and the field: unknown keys, misspelled ratings,
+        percentages outside 0-100, standards or key questions the framework requires but the file
+        lacks (or has but should not), denominators larger than their domain's sample, unknown
+        discretion rules, a printed score the published ratings do not sum to.
 
     Warns
     -----

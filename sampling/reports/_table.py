@@ -14,7 +14,33 @@ __all__ = ["RatingRow", "RatingTable", "rate_report"]
 
 @dataclass(frozen=True)
 class RatingRow:
-    """One standard of a rating table."""
+    """One standard of a rating table.
+
+    Each parameter is also an attribute.
+
+    Parameters
+    ----------
+    id : str
+        The standard's id.
+    name : str
+        Its name.
+    key_question_percents : dict of str to int
+        Each key question's printed percentage.
+    lowest_percent : int or None
+        The lowest of them (None when qualitative).
+    rule_rating : Rating
+        The rating the lowest-band rule gives (the published one when qualitative).
+    published_rating : Rating
+        The published rating.
+    reason : str or None
+        The report's reason for a rating that differs from the rule's (professional discretion).
+
+    Examples
+    --------
+    >>> row = rate_report("calderdale-2022").differences[0]
+    >>> row.id, row.lowest_percent, row.rule_rating.label, row.published_rating.label
+    ('2.3', 45, 'Inadequate', 'Requires improvement')
+    """
 
     id: str
     name: str
@@ -26,16 +52,56 @@ class RatingRow:
 
     @property
     def differs(self) -> bool:
+        """Whether the published rating differs from the rule's.
+
+        Examples
+        --------
+        >>> {row.id: row.differs for row in rate_report("calderdale-2022").rows if row.id.startswith("2.")}
+        {'2.1': False, '2.2': False, '2.3': True, '2.4': False}
+        """
         return self.rule_rating is not self.published_rating
 
     @property
     def qualitative(self) -> bool:
+        """True for a standard without key questions.
+
+        Examples
+        --------
+        >>> rate_report("calderdale-2022").rows[0].qualitative
+        True
+        """
         return self.lowest_percent is None
 
 
 @dataclass(frozen=True)
 class RatingTable:
-    """A report's ratings recomputed by the rules beside the published ones."""
+    """A report's ratings recomputed by the rules beside the published ones.
+
+    Made by :func:`rate_report`; each parameter is also an attribute.
+
+    Parameters
+    ----------
+    report : Report
+        The report rated.
+    rows : tuple of RatingRow
+        One per standard, in the report's order.
+    rule_score : int
+        The score of the rule's ratings.
+    published_score : int
+        The score of the published ratings.
+    rule_overall : Rating
+        The overall rating the rule's ratings give.
+    published_overall : Rating
+        The published overall rating.
+    not_rated : tuple of (str, str, str), default ()
+        (id, name, reason) of each of the framework's standards the report does not rate.
+
+    Examples
+    --------
+    >>> table = rate_report("calderdale-2022")
+    >>> table.rule_score, table.published_score, table.published_overall.label
+    (17, 18, 'Requires improvement')
+    """
 
     report: Report
     rows: tuple[RatingRow, ...]
@@ -47,6 +113,13 @@ class RatingTable:
 
     @property
     def differences(self) -> tuple[RatingRow, ...]:
+        """The rows whose published rating differs from the rule's.
+
+        Examples
+        --------
+        >>> [row.id for row in rate_report("calderdale-2022").differences]
+        ['2.3']
+        """
         return tuple(r for r in self.rows if r.differs)
 
     @property
@@ -56,11 +129,30 @@ class RatingTable:
         The printed score (where printed) and overall rating agree with the published ratings
         (checked when the report was loaded), and each standard whose published rating differs
         from the rule's carries the report's stated reason, and no other standard claims one.
+
+        Examples
+        --------
+        >>> rate_report("calderdale-2022").reproduced
+        True
         """
         return all(bool(r.reason) == r.differs for r in self.rows)
 
     def to_frame(self):
-        """One row per standard: percentages, lowest, rule and published ratings, reason."""
+        """One row per standard: percentages, lowest, rule and published ratings, reason.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by standard; columns ``name``, ``key_questions`` (the percentages as text),
+            ``lowest_percent``, ``rule_rating``, ``published_rating``, ``differs`` and
+            ``reason``.
+
+        Examples
+        --------
+        >>> table = rate_report("calderdale-2022").to_frame()
+        >>> table.loc["2.3", ["key_questions", "rule_rating", "published_rating"]].tolist()
+        ['55%, 45%, 64%', 'Inadequate', 'Requires improvement']
+        """
         import pandas as pd
 
         return pd.DataFrame(
@@ -90,7 +182,21 @@ class RatingTable:
         return rows
 
     def to_dict(self) -> dict:
-        """The JSON shape of ``python -m sampling rate --json`` (keys fixed)."""
+        """The JSON shape of ``python -m sampling rate --json`` (keys fixed).
+
+        Returns
+        -------
+        dict
+            ``report``, ``standards`` (per standard its ratings, ``differs``, ``reason`` and
+            its key questions' evidence), ``score`` and ``overall`` (each ``{"rule",
+            "published"}``) and ``not_rated``.
+
+        Examples
+        --------
+        >>> data = rate_report("calderdale-2022").to_dict()
+        >>> data["score"], data["overall"]["rule"]
+        ({'rule': 17, 'published': 18}, 'Requires improvement')
+        """
         return {
             "report": self.report.id,
             "standards": [
@@ -118,7 +224,23 @@ def rate_report(report: Report | str | Path) -> RatingTable:
     Per standard: the key-question percentages, the lowest, the rating the lowest-band rule
     gives, the published rating, whether they differ and the report's stated reason; then the
     0-36 score and overall rating under the rule and as published. Qualitative standards (domain
-    one, 2021's 3.4 and 4.1) are taken as published.
+    one, 2021's 3.4 and 4.1) are taken as published. The rules are the framework's (the reports'
+    ratings annexe, e.g. Calderdale 2022, Annexe 2; ``sampling.framework``).
+
+    Parameters
+    ----------
+    report : Report, str or path
+        A report, a bundled report's id or a report file.
+
+    Returns
+    -------
+    RatingTable
+        The rule's ratings beside the published ones.
+
+    Raises
+    ------
+    ReportError
+        For an unknown report id or a bad report file.
 
     Examples
     --------
