@@ -365,7 +365,7 @@ def hypergeometric_pmf(n: int, good, population: int) -> np.ndarray:
     m_(j) = m (m - 1) ... (m - j + 1) added up as logarithms: accurate to about n x 1e-15
     relative for any N (scipy's ``hypergeom`` loses digits and time as N grows: at N = 10^9 it
     is off by about 1e-7 and takes seconds a value). The pmf is the textbook one (Johnson, Kemp
-    and Kotz 2005, *Univariate Discrete Distributions*, 3rd ed., section 6.2).
+    and Kotz 2005, *Univariate Discrete Distributions*, 3rd ed., ch. 6).
 
     Parameters
     ----------

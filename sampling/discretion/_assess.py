@@ -16,7 +16,35 @@ __all__ = ["DiscretionRow", "DiscretionAssessment", "assess_discretion"]
 
 @dataclass(frozen=True)
 class DiscretionRow:
-    """One quantitative standard of a discretion assessment."""
+    """One quantitative standard of a discretion assessment.
+
+    Each parameter is also an attribute.
+
+    Parameters
+    ----------
+    id : str
+        The standard's id.
+    rule_rating : Rating
+        The lowest-key-question rule's rating.
+    published_rating : Rating
+        The published rating.
+    cases_to_next : int or None
+        Case judgements that would take the standard to the band above (None at the top).
+    p_higher : float
+        P(true band above the rule's rating), a Bayesian probability.
+    eligible : dict of str to bool
+        Per rule, whether it would allow the rating to move up.
+    cited_rule : str or None
+        The candidate rule the report's reason matches.
+    reason : str or None
+        The report's reason for using discretion.
+
+    Examples
+    --------
+    >>> row = assess_discretion("calderdale-2022").rows[2]
+    >>> row.id, row.rule_rating.label, row.published_rating.label, round(row.p_higher, 3)
+    ('2.3', 'Inadequate', 'Requires improvement', 0.206)
+    """
 
     id: str
     rule_rating: Rating
@@ -29,13 +57,45 @@ class DiscretionRow:
 
     @property
     def applied(self) -> bool:
-        """The report published a rating above the rule's: discretion was used (upwards)."""
+        """The report published a rating above the rule's: discretion was used (upwards).
+
+        Examples
+        --------
+        >>> assess_discretion("calderdale-2022").rows[2].applied
+        True
+        """
         return self.published_rating > self.rule_rating
 
 
 @dataclass(frozen=True)
 class DiscretionAssessment:
-    """Per standard: rule and published ratings, reach of the next band, each rule's verdict."""
+    """Per standard: rule and published ratings, reach of the next band, each rule's verdict.
+
+    Made by :func:`assess_discretion`; each parameter is also an attribute.
+
+    Parameters
+    ----------
+    report : str
+        The report's id.
+    service : str
+        The service inspected.
+    mode : {"process", "finite"}
+        The uncertainty behind ``p_higher``.
+    rules : tuple of str
+        The names of the rules weighed (with any rule the report's reasons cite).
+    rows : tuple of DiscretionRow
+        One per standard rated from key questions.
+    populations : dict of str to int or None, default None
+        Finite mode: the eligible cases per sample used.
+    populations_source : {"given", "implied"} or None, default None
+        Finite mode: where the populations came from.
+
+    Examples
+    --------
+    >>> result = assess_discretion("calderdale-2022")
+    >>> result.mode, len(result.rows), result.rules[:3]
+    ('process', 7, ('strict', 'within_points(5)', 'cases(1)'))
+    """
 
     report: str
     service: str
@@ -46,6 +106,21 @@ class DiscretionAssessment:
     populations_source: str | None = None  # "given" or "implied" (finite mode)
 
     def to_frame(self):
+        """One row per standard: ratings, reach, P(higher), each rule's verdict.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by standard; columns ``rule_rating``, ``published_rating``,
+            ``cases_to_next``, ``p_higher``, one ``eligible <rule>`` per rule, ``applied`` and
+            ``cited_rule``.
+
+        Examples
+        --------
+        >>> table = assess_discretion("calderdale-2022").to_frame()
+        >>> table.loc["2.3", ["cases_to_next", "eligible cases(1)", "applied"]].to_dict()
+        {'cases_to_next': 1, 'eligible cases(1)': True, 'applied': True}
+        """
         import pandas as pd
 
         records = []
@@ -66,7 +141,21 @@ class DiscretionAssessment:
         return self.to_frame()._repr_html_()
 
     def to_dict(self) -> dict:
-        """The JSON shape of ``python -m sampling discretion --json`` (keys fixed)."""
+        """The JSON shape of ``python -m sampling discretion --json`` (keys fixed).
+
+        Returns
+        -------
+        dict
+            ``report`` and ``standards``: per standard its ``id``, ``rule_rating``,
+            ``published_rating``, ``cases_to_next``, ``p_higher``, ``eligible`` (per rule) and
+            ``applied``.
+
+        Examples
+        --------
+        >>> data = assess_discretion("calderdale-2022").to_dict()
+        >>> data["standards"][2]["eligible"]["cases(1)"], data["standards"][2]["applied"]
+        (True, True)
+        """
         return {
             "report": self.report,
             "standards": [
@@ -79,14 +168,59 @@ class DiscretionAssessment:
 
     @property
     def applied(self) -> tuple[DiscretionRow, ...]:
+        """The rows where discretion was used (the published rating above the rule's).
+
+        Examples
+        --------
+        >>> [row.id for row in assess_discretion("calderdale-2022").applied]
+        ['2.3']
+        """
         return tuple(r for r in self.rows if r.applied)
 
     def eligible_not_applied(self, rule: str) -> tuple[DiscretionRow, ...]:
-        """Standards the named rule would have raised, where the report did not."""
+        """Standards the named rule would have raised, where the report did not.
+
+        Parameters
+        ----------
+        rule : str
+            A rule's name, one of ``rules``.
+
+        Returns
+        -------
+        tuple of DiscretionRow
+            The rows eligible under the rule and not raised.
+
+        Raises
+        ------
+        KeyError
+            If the rule was not weighed.
+
+        Examples
+        --------
+        >>> result = assess_discretion("calderdale-2022")
+        >>> [row.id for row in result.eligible_not_applied("within_points(5)")]
+        ['2.4']
+        """
         return tuple(r for r in self.rows if r.eligible[rule] and not r.applied)
 
     def facts(self) -> list[str]:
-        """The assessment stated as facts, one sentence each."""
+        """The assessment stated as facts, one sentence each.
+
+        First each standard where discretion was applied, then each the report left as the rule
+        gives although some rule would have raised it.
+
+        Returns
+        -------
+        list of str
+            One sentence per standard.
+
+        Examples
+        --------
+        >>> print(assess_discretion("calderdale-2022").facts()[0])  # doctest: +NORMALIZE_WHITESPACE
+        2.3: discretion applied, Inadequate -> Requires improvement (1 case(s) from the next band,
+        P(higher) = 0.21); eligible under within_points(5), cases(1), interval(0.8); the report's
+        reason matches cases(1), under which it is eligible.
+        """
         lines = []
         for row in self.applied:
             under = [name for name, ok in row.eligible.items() if ok]
@@ -114,16 +248,17 @@ def assess_discretion(report, *, rules=None, mode: str = "process", populations=
 
     Parameters
     ----------
-    report : Report, bundled id or path
-    rules : rule, name, callable or a sequence of them
+    report : Report, str or path
+        A report, a bundled report's id or a report file.
+    rules : rule, name, callable or a sequence of them, optional
         Default: :func:`sampling.rules.default_rules` (strict, within_points(5), cases(1),
         interval(0.8), posterior(0.5)).
-    mode : {"process", "finite"}
+    mode : {"process", "finite"}, default "process"
         The uncertainty behind ``p_higher`` and the interval and posterior rules
         (:mod:`sampling.uncertainty`).
-    populations : mapping, optional
+    populations : mapping of str to int, optional
         Eligible cases per sample for the finite view (default: those the samples imply).
-    prior : "jeffreys", "uniform" or (a, b)
+    prior : {"jeffreys", "uniform"} or tuple of float, default "jeffreys"
         The beta prior behind ``p_higher`` (a Bayesian probability; simple random samples).
 
     Returns
@@ -135,6 +270,8 @@ def assess_discretion(report, *, rules=None, mode: str = "process", populations=
 
     Raises
     ------
+    ReportError
+        For an unknown report id or a bad report file.
     SamplingError
         For an unknown rule, mode or prior, populations that are not whole numbers of cases (or
         below their samples), or a key question with more than

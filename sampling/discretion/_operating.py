@@ -123,15 +123,17 @@ def operating_characteristic(
     n : int
         Cases judged per key question (at most :data:`sampling._validation.MAX_CASES_JUDGED`).
     rule : rule, name or callable, optional
+        A discretion rule (:mod:`sampling.rules`), e.g. ``"cases(1)"``; None: the rule's rating
+        as it is.
     population : int, optional
         Eligible cases (finite population); a true rate becomes K = rate x N rounded half up.
     rates : sequence of float, optional
         True rates (default 0 to 1 in steps of 0.005).
-    key_questions : int
+    key_questions : int, default 1
         m, the key questions of the standard (at most a million outcomes (n + 1)^m).
-    judgement_error : float in [0, 0.5)
+    judgement_error : float in [0, 0.5), default 0.0
         Each judgement flipped with this probability.
-    case_correlation : float in [0, 1)
+    case_correlation : float in [0, 1), default 0.0
         Shared case quality (the Gaussian copula of :func:`simulate`), process sampling only: the
         counts' joint distribution is computed exactly from the case-pattern probabilities.
 
@@ -146,6 +148,12 @@ def operating_characteristic(
     SamplingError
         For a meaningless argument (naming it), too many outcomes to enumerate, or a correlation
         with a population.
+
+    References
+    ----------
+    .. [1] Olives, C., Valadez, J. J., Brooker, S. J. and Pagano, M. (2012). Multiple
+           category-lot quality assurance sampling: a new classification system with
+           application to schistosomiasis control. PLoS Neglected Tropical Diseases 6(9): e1806.
 
     Examples
     --------
@@ -183,8 +191,17 @@ def fit_rate_prior() -> tuple[float, float]:
 
     Every key question's k/n in the five bundled reports is taken as one draw; a and b match
     their mean and variance (method of moments). A rough, honest summary of where inspected
-    practice lies, for averaging error rates over (:func:`compare_rules`).
+    practice lies, for averaging error rates over (:func:`compare_rules`). The moments: with
+    mean m and variance v, a = m c and b = (1 - m) c for c = m (1 - m) / v - 1 (Johnson, Kotz
+    and Balakrishnan 1995, *Continuous Univariate Distributions* 2, ch. 25).
 
+    Returns
+    -------
+    tuple of (float, float)
+        a and b.
+
+    Examples
+    --------
     >>> a, b = fit_rate_prior()
     >>> round(a / (a + b), 3)
     0.744
@@ -212,19 +229,35 @@ def compare_rules(
 
     Parameters
     ----------
-    rules : rules, names or callables (default: :func:`sampling.rules.default_rules`)
-    n, population, key_questions, judgement_error, case_correlation : as :func:`operating_characteristic`
+    rules : rule, name, callable or a sequence of them, optional
+        The rules to compare (default: :func:`sampling.rules.default_rules`).
+    n : int, default 11
+        Cases judged per key question, as in :func:`operating_characteristic`.
+    population : int, optional
+        Eligible cases, as in :func:`operating_characteristic`.
     rates : sequence of float, optional
         The true rates to average over (default: 0 to 1 in steps of 0.005).
-    prior : None, "reports", "uniform", "jeffreys" or (a, b)
+    prior : {None, "reports", "uniform", "jeffreys"} or tuple of float, default None
         Weights over the rates: None for equal weights, a Beta(a, b) density ("uniform" is
         Beta(1, 1), "jeffreys" Beta(1/2, 1/2)), or "reports" for the Beta fitted to the bundled
         reports (:func:`fit_rate_prior`).
+    key_questions : int, default 1
+        As in :func:`operating_characteristic`.
+    judgement_error : float, default 0.0
+        As in :func:`operating_characteristic`.
+    case_correlation : float, default 0.0
+        As in :func:`operating_characteristic`.
 
     Returns
     -------
     pandas.DataFrame
         One row per rule: ``p_correct``, ``p_too_high``, ``p_too_low``, ``fire_rate``.
+
+    Raises
+    ------
+    SamplingError
+        For an unknown rule or prior, a prior with no weight on the rates, or any argument
+        :func:`operating_characteristic` refuses.
 
     Examples
     --------

@@ -28,7 +28,50 @@ _LABELS = LABELS
 
 @dataclass(frozen=True)
 class SimulationResult:
-    """Simulated inspections: awarded against true bands, without and with a rule."""
+    """Simulated inspections: awarded against true bands, without and with a rule.
+
+    Made by :func:`simulate`; each parameter is also an attribute. ``p_correct``, ``p_too_high``
+    and ``p_too_low`` are with the rule when there is one, else without.
+
+    Parameters
+    ----------
+    rule : str or None
+        The rule's name (None: no rule).
+    reps : int
+        Simulated inspections.
+    case_correlation : float
+        The shared case quality's correlation.
+    judgement_error : float
+        The probability that a judgement is flipped.
+    seed : int or None
+        The int seed given as ``rng``, for the record (None for a Generator or no seed).
+    true_bands : dict of str to Rating
+        Each standard's true band.
+    confusion : pandas.DataFrame
+        True band (rows) by awarded band (columns), counts of standard ratings, without the rule.
+    confusion_with_rule : pandas.DataFrame
+        The same with the rule.
+    fire_rate : float
+        The share of simulated standard ratings the rule moved.
+    overall : pandas.DataFrame or None, default None
+        For a report: P(each overall rating), columns "without rule" and "with rule".
+    true_overall : Rating or None, default None
+        For a report: the overall rating of the true bands.
+    judgements : int, default 0
+        Simulated key-question results (one per key question per inspection).
+    case_judgements : int, default 0
+        Simulated case-level yes/no judgements.
+    per_standard : pandas.DataFrame, optional
+        Per standard: ``true_band``, ``p_correct``, ``p_correct_with_rule`` and ``fire_rate``.
+
+    Examples
+    --------
+    >>> result = simulate([0.62, 0.70, 0.80], 11, rule="cases(1)", reps=2000, rng=1)
+    >>> result.rule, result.reps, result.seed, result.fire_rate
+    ('cases(1)', 2000, 1, 0.4195)
+    >>> result.confusion.loc["Requires improvement"].tolist()
+    [544, 1130, 267, 59]
+    """
 
     rule: str | None
     reps: int
@@ -55,26 +98,75 @@ class SimulationResult:
 
     @property
     def without_rule(self) -> dict[str, float]:
+        """The shares of standard ratings right, too high and too low, without the rule.
+
+        Examples
+        --------
+        >>> simulate([0.62, 0.70, 0.80], 11, rule="cases(1)", reps=2000, rng=1).without_rule
+        {'p_correct': 0.565, 'p_too_high': 0.163, 'p_too_low': 0.272}
+        """
         return self._rates(self.confusion)
 
     @property
     def with_rule(self) -> dict[str, float]:
+        """The shares of standard ratings right, too high and too low, with the rule.
+
+        Examples
+        --------
+        >>> simulate([0.62, 0.70, 0.80], 11, rule="cases(1)", reps=2000, rng=1).with_rule
+        {'p_correct': 0.55, 'p_too_high': 0.344, 'p_too_low': 0.106}
+        """
         return self._rates(self.confusion_with_rule)
 
     @property
     def p_correct(self) -> float:
+        """The share of standard ratings in the true band (with the rule, if any).
+
+        Examples
+        --------
+        >>> simulate([0.62, 0.70, 0.80], 11, rule="cases(1)", reps=2000, rng=1).p_correct
+        0.55
+        """
         return self.with_rule["p_correct"] if self.rule else self.without_rule["p_correct"]
 
     @property
     def p_too_high(self) -> float:
+        """The share of standard ratings above the true band (with the rule, if any).
+
+        Examples
+        --------
+        >>> simulate([0.62, 0.70, 0.80], 11, rule="cases(1)", reps=2000, rng=1).p_too_high
+        0.344
+        """
         return self.with_rule["p_too_high"] if self.rule else self.without_rule["p_too_high"]
 
     @property
     def p_too_low(self) -> float:
+        """The share of standard ratings below the true band (with the rule, if any).
+
+        Examples
+        --------
+        >>> simulate([0.62, 0.70, 0.80], 11, reps=2000, rng=1).p_too_low
+        0.272
+        """
         return self.with_rule["p_too_low"] if self.rule else self.without_rule["p_too_low"]
 
     def summary(self):
-        """A table: P(correct), P(too high), P(too low), fire rate, without and with the rule."""
+        """A table: P(correct), P(too high), P(too low), fire rate, without and with the rule.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Rows "without rule" and, with a rule, "with <rule>"; columns ``p_correct``,
+            ``p_too_high``, ``p_too_low`` and ``fire_rate``.
+
+        Examples
+        --------
+        >>> simulate([0.62, 0.70, 0.80], 11, rule="cases(1)", reps=2000, rng=1).summary().round(3)
+                       p_correct  p_too_high  p_too_low  fire_rate
+        without rule       0.565       0.163      0.272       0.00
+        with cases(1)      0.550       0.344      0.106       0.42
+        """
         import pandas as pd
 
         rows = {"without rule": {**self.without_rule, "fire_rate": 0.0}}
@@ -86,6 +178,22 @@ class SimulationResult:
         return self.summary()._repr_html_()
 
     def to_dict(self) -> dict:
+        """The result as a dict of plain values, as ``--json`` prints it.
+
+        Returns
+        -------
+        dict
+            ``rule``, ``reps``, ``seed``, ``case_correlation``, ``judgement_error``,
+            ``true_bands``, ``without_rule``, ``with_rule`` (None without a rule),
+            ``fire_rate``, ``confusion`` and ``confusion_with_rule`` (true -> awarded -> count),
+            and for a report ``true_overall`` and ``overall``.
+
+        Examples
+        --------
+        >>> data = simulate("calderdale-2022", rule="cases(1)", reps=2000, rng=1).to_dict()
+        >>> data["true_overall"], data["overall"]["with rule"]["Good"]
+        ('Requires improvement', 0.2325)
+        """
         data = {
             "rule": self.rule,
             "reps": self.reps,
@@ -133,16 +241,16 @@ def simulate(
     population : int, mapping or None
         Eligible cases: None for process sampling (binomial), an int (or, for a report, a mapping
         sample -> N) to draw without replacement from a finite population (hypergeometric).
-    case_correlation : float in [0, 1)
+    case_correlation : float in [0, 1), default 0.0
         Correlation of the latent quality that the key questions of one case share (Gaussian
         copula: a case says "yes" to key question j when sqrt(rho) U + sqrt(1 - rho) E_j <
         Phi^-1(rate_j), U shared by the case). Each key question keeps its true rate; 0 gives
         independent key questions.
-    judgement_error : float in [0, 0.5)
+    judgement_error : float in [0, 0.5), default 0.0
         Each yes/no judgement is flipped with this probability (inspectors who disagree).
     rule : rule, name or callable, optional
         A discretion rule (:mod:`sampling.rules`); the awarded band moves one band when it fires.
-    reps : int
+    reps : int, default 10_000
         Simulated inspections.
     rng : int, numpy.random.Generator or None
         The source of randomness; the same seed gives the same result.
@@ -152,9 +260,13 @@ def simulate(
     Returns
     -------
     SimulationResult
+        The confusion tables of true against awarded bands, without and with the rule, and
+        for a report P(each overall rating).
 
     Raises
     ------
+    ReportError
+        For an unknown report id or a bad report file.
     SamplingError
         For rates outside [0, 1] (or not a list), a number of cases that is not a whole number
         (or above :data:`sampling._validation.MAX_CASES_JUDGED`), a population below n, a
