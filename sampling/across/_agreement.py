@@ -25,6 +25,23 @@ def judgement_error_from_disagreement(disagreement: float) -> float:
     quadratic for the root below 1/2, e = (1 - sqrt(1 - 2 d)) / 2, defined for d < 1/2 (NaN
     otherwise: two judges disagreeing half the time or more are no better than coin tosses).
 
+    Parameters
+    ----------
+    disagreement : float
+        d, the share of cases the two judges disagree on, from 0 to 1.
+
+    Returns
+    -------
+    float
+        e, from 0 to 1/2 (NaN for d >= 1/2).
+
+    Raises
+    ------
+    SamplingError
+        For a disagreement outside [0, 1].
+
+    Examples
+    --------
     >>> round(judgement_error_from_disagreement(0.18), 12)
     0.1
     >>> round(judgement_error_from_disagreement(2 / 24), 4)
@@ -40,7 +57,49 @@ def judgement_error_from_disagreement(disagreement: float) -> float:
 
 @dataclass(frozen=True)
 class AgreementRow:
-    """Agreement of two judges over one key question (or all of them: ``key_question`` None)."""
+    """Agreement of two judges over one key question (or all of them: ``key_question`` None).
+
+    One row of :class:`Agreement`; each parameter is also an attribute. The statistics and
+    their sources are in :func:`agreement`'s Notes.
+
+    Parameters
+    ----------
+    key_question : str or None
+        The key question (None for every row together).
+    cases : int
+        Cases judged by both.
+    both_yes : int
+        Cases both said yes to.
+    both_no : int
+        Cases both said no to.
+    first_only : int
+        Cases the first said yes and the second no to.
+    second_only : int
+        Cases the second said yes and the first no to.
+    agreement : float
+        The share of cases agreed on.
+    agreement_low, agreement_high : float
+        Its exact (Clopper-Pearson) interval at ``confidence``.
+    kappa : float
+        Cohen's kappa (NaN when both judges give one answer throughout).
+    kappa_low, kappa_high : float
+        Its asymptotic interval.
+    ac1 : float
+        Gwet's AC1.
+    judgement_error : float
+        The flip probability the disagreement implies (NaN at half or more).
+    judgement_error_low, judgement_error_high : float
+        The interval the agreement's interval implies.
+    confidence : float
+        The intervals' level.
+
+    Examples
+    --------
+    >>> from sampling import synthetic
+    >>> row = agreement(synthetic.double_judged(40, judgement_error=0.1, rng=4)).key_questions[0]
+    >>> row.key_question, row.cases, row.both_yes, row.both_no, row.first_only, row.second_only
+    ('2.1.1', 40, 28, 8, 3, 1)
+    """
 
     key_question: str | None
     cases: int
@@ -62,9 +121,32 @@ class AgreementRow:
 
     @property
     def agreeing(self) -> int:
+        """Cases agreed on: both yes or both no.
+
+        Examples
+        --------
+        >>> from sampling import synthetic
+        >>> agreement(synthetic.double_judged(40, judgement_error=0.1, rng=4)).overall.agreeing
+        101
+        """
         return self.both_yes + self.both_no
 
     def to_dict(self) -> dict:
+        """The row's fields as a dict, NaN as None (for JSON).
+
+        Returns
+        -------
+        dict
+            One entry per field.
+
+        Examples
+        --------
+        >>> from sampling import synthetic
+        >>> row = agreement(synthetic.double_judged(40, judgement_error=0.1, rng=4)).key_questions[0]
+        >>> data = row.to_dict()
+        >>> data["agreement"], round(data["kappa"], 3)
+        (0.9, 0.734)
+        """
         data = {f.name: getattr(self, f.name) for f in fields(self)}
         return {k: (json_number(v) if isinstance(v, float) else v) for k, v in data.items()}
 
@@ -74,7 +156,26 @@ class Agreement:
     """Two inspectors' judgements of the same cases: overall and per key question.
 
     ``judgement_error`` (the overall row's) is what :func:`sampling.simulate` and
-    :func:`sampling.operating_characteristic` take as ``judgement_error=``.
+    :func:`sampling.operating_characteristic` take as ``judgement_error=``. Made by
+    :func:`agreement`; each parameter is also an attribute.
+
+    Parameters
+    ----------
+    overall : AgreementRow
+        Every row together.
+    key_questions : tuple of AgreementRow
+        One per key question, in framework order.
+    confidence : float
+        The intervals' level.
+    source : str
+        The file read, or "double-judged cases" for a frame.
+
+    Examples
+    --------
+    >>> from sampling import synthetic
+    >>> result = agreement(synthetic.double_judged(40, judgement_error=0.1, rng=4))
+    >>> result.overall.cases, len(result.key_questions), round(result.overall.kappa, 3)
+    (120, 3, 0.611)
     """
 
     overall: AgreementRow
@@ -84,10 +185,36 @@ class Agreement:
 
     @property
     def judgement_error(self) -> float:
+        """The overall row's judgement error: the flip probability its disagreement implies.
+
+        Examples
+        --------
+        >>> from sampling import synthetic
+        >>> round(agreement(synthetic.double_judged(40, judgement_error=0.1, rng=4)).judgement_error, 4)
+        0.0867
+        """
         return self.overall.judgement_error
 
     def to_frame(self):
-        """One row per key question, then the overall row (labelled "overall")."""
+        """One row per key question, then the overall row (labelled "overall").
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by key question; one column per field of :class:`AgreementRow`.
+
+        Examples
+        --------
+        >>> from sampling import synthetic
+        >>> table = agreement(synthetic.double_judged(40, judgement_error=0.1, rng=4)).to_frame()
+        >>> table[["cases", "agreement", "kappa"]].round(3)  # doctest: +NORMALIZE_WHITESPACE
+                      cases  agreement  kappa
+        key_question
+        2.1.1            40      0.900  0.734
+        2.1.2            40      0.850  0.547
+        2.1.3            40      0.775  0.529
+        overall         120      0.842  0.611
+        """
         import pandas as pd
 
         rows = [row.to_dict() for row in (*self.key_questions, self.overall)]
@@ -99,7 +226,22 @@ class Agreement:
         return self.to_frame()._repr_html_()
 
     def to_dict(self) -> dict:
-        """The JSON shape of ``python -m sampling agreement --json`` (keys fixed)."""
+        """The JSON shape of ``python -m sampling agreement --json`` (keys fixed).
+
+        Returns
+        -------
+        dict
+            ``source``, ``confidence``, ``kappa_interval`` and ``agreement_interval`` (the
+            methods), ``overall`` (the overall row without its key question) and
+            ``key_questions`` (one row each).
+
+        Examples
+        --------
+        >>> from sampling import synthetic
+        >>> data = agreement(synthetic.double_judged(40, judgement_error=0.1, rng=4)).to_dict()
+        >>> data["agreement_interval"], data["overall"]["cases"]
+        ('exact (Clopper-Pearson)', 120)
+        """
         overall = self.overall.to_dict()
         del overall["key_question"]
         return {"source": self.source, "confidence": self.confidence,
@@ -229,8 +371,8 @@ def agreement(frame, *, confidence: float = 0.80) -> Agreement:
         One row per case and key question judged by both: columns ``case_id``,
         ``key_question``, ``first``, ``second`` (headings trimmed, any case). Judgements are read
         like answers: trimmed, any case, "yes" / "y" / "no" / "n".
-    confidence : float
-        Of the intervals (default 0.80).
+    confidence : float, default 0.80
+        Of the intervals.
 
     Returns
     -------
@@ -242,8 +384,10 @@ def agreement(frame, *, confidence: float = 0.80) -> Agreement:
     Raises
     ------
     SamplingError
-        A missing column; and, all listed at once with their rows, a missing or unreadable
-        judgement, a blank case id or key question, a case judged twice for one key question.
+        A frame that is neither a DataFrame nor a .csv / .xlsx path (or a missing file), a
+        confidence outside (0, 1), a missing column, no rows; and, all listed at once with their
+        rows, a missing or unreadable judgement, a blank case id or key question, a case judged
+        twice for one key question.
 
     Warns
     -----

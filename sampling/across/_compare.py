@@ -46,8 +46,19 @@ def difference_interval(before_yes: int, before_relevant: int, after_yes: int, a
     ----------
     before_yes, before_relevant, after_yes, after_relevant : int
         "Yes" counts and cases judged at each inspection.
-    confidence : float
-        Two-sided, default 0.80.
+    confidence : float, default 0.80
+        Two-sided.
+
+    Returns
+    -------
+    tuple of (float, float)
+        The lower and upper bounds of p_after - p_before, within [-1, 1].
+
+    Raises
+    ------
+    SamplingError
+        For counts that are not whole numbers from 0, yes above relevant, relevant below 1, or
+        a confidence outside (0, 1).
 
     Notes
     -----
@@ -101,7 +112,37 @@ class Comparison:
     true band is different (``p_band_changed``), higher or lower after. ``standards`` has one row
     per standard both reports have (same id and name), ``overall`` the joint picture of the two
     overall-rating distributions. Key questions and standards only one report has are listed in
-    ``unmatched``.
+    ``unmatched``. Made by :func:`compare`; each parameter is also an attribute.
+
+    Parameters
+    ----------
+    before, after : str
+        The two reports' ids.
+    before_framework, after_framework : str
+        Their frameworks' names.
+    confidence : float
+        The intervals' level, and the probability from which a change is called likely.
+    prior : str or tuple of float
+        The beta prior of the band probabilities.
+    key_questions : pandas.DataFrame
+        One row per matched key question: ``before_yes``, ``before_relevant``,
+        ``before_percent``, the same ``after_``, ``difference``, ``low``, ``high`` (points),
+        ``confidence``, ``before_band``, ``after_band``, ``p_band_changed``, ``p_band_up``,
+        ``p_band_down`` and ``band_change_likely``.
+    standards : pandas.DataFrame
+        One row per matched standard: ``name``, ``before``, ``after``, ``qualitative``,
+        ``p_changed``, ``p_higher`` and ``p_lower``.
+    overall : dict
+        ``before``, ``after``, ``p_higher``, ``p_same``, ``p_lower`` and both overall-rating
+        distributions.
+    unmatched : tuple of (str, str, str)
+        (kind, id, the report that has it) of each key question or standard only one has.
+
+    Examples
+    --------
+    >>> result = compare("calderdale-2022", "cambridgeshire-2023")
+    >>> result.standards.loc["2.3", ["before", "after"]].tolist(), round(result.overall["p_same"], 3)
+    (['Requires improvement', 'Good'], 0.886)
     """
 
     before: str
@@ -116,14 +157,40 @@ class Comparison:
     unmatched: tuple[tuple[str, str, str], ...]  # (kind, id, the report that has it)
 
     def to_frame(self):
-        """The key-question table (indexed by key question)."""
+        """The key-question table (indexed by key question).
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``key_questions`` itself.
+
+        Examples
+        --------
+        >>> table = compare("calderdale-2022", "cambridgeshire-2023").to_frame()
+        >>> table.loc["2.3.2", ["before_band", "after_band"]].tolist()
+        ['Inadequate', 'Good']
+        """
         return self.key_questions
 
     def _repr_html_(self) -> str:
         return self.key_questions._repr_html_()
 
     def to_dict(self) -> dict:
-        """The JSON shape of ``python -m sampling compare --json`` (keys fixed)."""
+        """The JSON shape of ``python -m sampling compare --json`` (keys fixed).
+
+        Returns
+        -------
+        dict
+            ``before``, ``after``, ``frameworks``, ``confidence``, ``interval`` (the method),
+            ``uncertainty``, ``prior``, ``key_questions``, ``standards``, ``overall`` and
+            ``unmatched``.
+
+        Examples
+        --------
+        >>> data = compare("calderdale-2022", "cambridgeshire-2023").to_dict()
+        >>> data["interval"]
+        'Newcombe hybrid score (Newcombe 1998, method 10)'
+        """
         rows = []
         for kq, row in self.key_questions.iterrows():
             rows.append({
@@ -236,22 +303,26 @@ def compare(before, after, *, confidence: float = 0.80, prior="jeffreys") -> Com
 
     Parameters
     ----------
-    before, after : Report, bundled id or path
-        The earlier and the later inspection (any framework: key questions are matched by id,
-        standards by id and name).
-    confidence : float
-        Of the intervals, and the probability from which a band change is called likely
-        (default 0.80, as the reports' sample sizes).
-    prior : "jeffreys", "uniform" or (a, b)
+    before, after : Report, str or path
+        The earlier and the later inspection, each a report, a bundled id or a report file (any
+        framework: key questions are matched by id, standards by id and name).
+    confidence : float, default 0.80
+        Of the intervals, and the probability from which a band change is called likely (0.80,
+        as the reports' sample sizes).
+    prior : {"jeffreys", "uniform"} or tuple of float, default "jeffreys"
         Beta prior of each key question's rate for the band probabilities, e.g. the pair an
         :func:`empirical_prior` fitted to many services gives.
 
     Returns
     -------
     Comparison
+        Per key question the difference and its interval and P(band changed); per standard and
+        overall P(changed), P(higher) and P(lower).
 
     Raises
     ------
+    ReportError
+        For an unknown report id or a bad report file (naming ``before`` or ``after``).
     SamplingError
         If the two reports have no key question in common, or an argument is out of range.
 

@@ -55,7 +55,8 @@ def funnel_limits(rate: float, n, level: float) -> tuple[np.ndarray, np.ndarray]
 
     Returns
     -------
-    (numpy.ndarray, numpy.ndarray)
+    tuple of (numpy.ndarray, numpy.ndarray)
+        The lower and upper limits, one per n, as proportions.
 
     Notes
     -----
@@ -98,7 +99,31 @@ class Funnel:
     level whose limits it falls outside, or NaN), ``direction`` ("above", "below" or "") and
     the two exact tail probabilities under the pooled rate). ``pooled``: one row per key
     question (pooled rate, totals, services, the dispersion ratio). ``limits``: the limits at
-    each level for every denominator from 1 to the largest.
+    each level for every denominator from 1 to the largest. Made by :func:`funnel`; each
+    parameter is also an attribute.
+
+    Parameters
+    ----------
+    key_question : str or None
+        The key question asked for (None: every key question two or more reports have).
+    levels : tuple of float
+        The two-sided levels of the limits, narrowest first.
+    points : pandas.DataFrame
+        One row per service and key question, as above.
+    pooled : pandas.DataFrame
+        One row per key question: ``pooled_rate``, ``yes``, ``relevant``, ``services`` and
+        ``dispersion``.
+    limits : pandas.DataFrame
+        ``key_question``, ``level``, ``n``, ``low`` and ``high`` (proportions).
+    method : str, default LIMITS_METHOD
+        How the limits were computed.
+
+    Examples
+    --------
+    >>> from sampling import synthetic
+    >>> result = funnel(synthetic.reports(8, rng=3), "2.1.1")
+    >>> result.levels, round(float(result.pooled.loc["2.1.1", "dispersion"]), 3)
+    ((0.8, 0.95, 0.998), 1.345)
     """
 
     key_question: str | None
@@ -110,23 +135,88 @@ class Funnel:
 
     @property
     def outside(self):
-        """The points outside the limits of at least one level."""
+        """The points outside the limits of at least one level.
+
+        Examples
+        --------
+        >>> from sampling import synthetic
+        >>> outside = funnel(synthetic.reports(8, rng=3), "2.1.1").outside
+        >>> outside[["name", "yes", "relevant", "outside", "direction"]]
+                    name  yes  relevant  outside direction
+        2  synthetic-003   26        26     0.95     above
+        5  synthetic-006   26        36     0.80     below
+        """
         return self.points[self.points["outside"].notna()]
 
     def to_frame(self):
+        """The points, one row per service and key question.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``points`` itself.
+
+        Examples
+        --------
+        >>> from sampling import synthetic
+        >>> funnel(synthetic.reports(8, rng=3), "2.1.1").to_frame()["name"].tolist()[:2]
+        ['synthetic-001', 'synthetic-002']
+        """
         return self.points
 
     def _repr_html_(self) -> str:
         return self.points._repr_html_()
 
     def plot(self, key_question: str | None = None, ax=None):
-        """The funnel plot (:func:`sampling.plots.funnel_plot`)."""
+        """Draw the funnel plot (:func:`sampling.plots.funnel_plot`).
+
+        Parameters
+        ----------
+        key_question : str, optional
+            The key question to draw; by default all, one small panel each.
+        ax : matplotlib.axes.Axes, optional
+            The axes to draw on; a new figure by default.
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+            The figure drawn on.
+
+        Raises
+        ------
+        SamplingError
+            For a key question the funnel does not have, or an ``ax`` for several key questions.
+
+        Examples
+        --------
+        >>> import matplotlib.pyplot as plt
+        >>> from sampling import synthetic
+        >>> fig = funnel(synthetic.reports(8, rng=3), "2.1.1").plot()
+        >>> fig.axes[0].get_xlabel(), fig.axes[0].get_title()
+        ('relevant cases', '2.1.1')
+        >>> plt.close(fig)
+        """
         from ..plots import funnel_plot
 
         return funnel_plot(self, key_question=key_question, ax=ax)
 
     def to_dict(self) -> dict:
-        """The JSON shape of ``python -m sampling funnel --json`` (keys fixed)."""
+        """The JSON shape of ``python -m sampling funnel --json`` (keys fixed).
+
+        Returns
+        -------
+        dict
+            ``levels``, ``method`` and ``key_questions``: per key question its pooled rate,
+            totals, services, dispersion, points and limits.
+
+        Examples
+        --------
+        >>> from sampling import synthetic
+        >>> data = funnel(synthetic.reports(8, rng=3), "2.1.1").to_dict()
+        >>> entry = data["key_questions"][0]
+        >>> entry["key_question"], entry["services"], entry["points"][2]["direction"]
+        ('2.1.1', 8, 'above')
+        """
         entries = []
         for kq, summary in self.pooled.iterrows():
             points = self.points[self.points["key_question"] == kq]
@@ -190,20 +280,23 @@ def funnel(reports, key_question: str | None = None, *, levels=DEFAULT_LEVELS) -
 
     Parameters
     ----------
-    reports : list of Report, bundled ids or paths
-        At least two inspections (each once).
+    reports : list of Report, str or path
+        At least two inspections (each once), as reports, bundled ids or report files.
     key_question : str, optional
         One key question (e.g. "2.1.1"). Default: every key question that two or more of the
         reports have, each against its own pooled rate.
-    levels : sequence of float
-        Two-sided levels of the limits (default 80 %, 95 % and 99.8 %).
+    levels : sequence of float, default (0.8, 0.95, 0.998)
+        Two-sided levels of the limits (80 %, 95 % and 99.8 %).
 
     Returns
     -------
     Funnel
+        The points, the pooled rates and the limits.
 
     Raises
     ------
+    ReportError
+        For an unknown report id or a bad report file.
     SamplingError
         Fewer than two reports, a report given twice, a key question fewer than two reports
         have, or levels outside (0, 1).
@@ -289,6 +382,38 @@ class EmpiricalPrior:
     or ``rating_distribution(report, prior=result.prior)``; the result itself also unpacks as
     ``a, b = result``. ``table`` holds each service's raw rate beside its shrunken estimate, the
     posterior mean (a + y) / (a + b + n), and the weight n / (a + b + n) its own cases carry.
+    Made by :func:`empirical_prior` (where the method and its sources are); each parameter is
+    also an attribute.
+
+    Parameters
+    ----------
+    a, b : float
+        The Beta prior's parameters.
+    key_question : str or None
+        The key question fitted (None: every key question pooled).
+    units : int
+        The results fitted (services x key questions).
+    services : int
+        The services.
+    log_likelihood : float
+        The beta-binomial log-likelihood at (a, b).
+    at_boundary : bool
+        Whether the fit lies on the edge of the search (a warning was given).
+    table : pandas.DataFrame
+        One row per service and key question: ``key_question``, ``report``, ``service``,
+        ``yes``, ``relevant``, ``percent``, ``raw``, ``shrunken`` and ``weight``.
+    method : str, default "beta-binomial maximum likelihood"
+        How (a, b) were found.
+
+    Examples
+    --------
+    >>> from sampling import synthetic
+    >>> fitted = empirical_prior(synthetic.reports(8, rng=3), "2.1.1")
+    >>> round(fitted.a, 2), round(fitted.b, 2), fitted.units, fitted.at_boundary
+    (38.55, 7.46, 8, False)
+    >>> a, b = fitted
+    >>> round(a / (a + b), 3)
+    0.838
     """
 
     a: float
@@ -303,27 +428,80 @@ class EmpiricalPrior:
 
     @property
     def prior(self) -> tuple[float, float]:
+        """(a, b), as the toolkit's ``prior=`` arguments take it.
+
+        Examples
+        --------
+        >>> from sampling import synthetic
+        >>> [round(v, 2) for v in empirical_prior(synthetic.reports(8, rng=3), "2.1.1").prior]
+        [38.55, 7.46]
+        """
         return (self.a, self.b)
 
     @property
     def mean(self) -> float:
+        """a / (a + b): the prior mean rate.
+
+        Examples
+        --------
+        >>> from sampling import synthetic
+        >>> round(empirical_prior(synthetic.reports(8, rng=3), "2.1.1").mean, 3)
+        0.838
+        """
         return self.a / (self.a + self.b)
 
     @property
     def concentration(self) -> float:
-        """a + b: how many cases' worth of information the prior carries."""
+        """a + b: how many cases' worth of information the prior carries.
+
+        Examples
+        --------
+        >>> from sampling import synthetic
+        >>> round(empirical_prior(synthetic.reports(8, rng=3), "2.1.1").concentration, 1)
+        46.0
+        """
         return self.a + self.b
 
     def __iter__(self):
         return iter(self.prior)
 
     def to_frame(self):
+        """Each service's raw rate beside its shrunken estimate.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``table`` itself.
+
+        Examples
+        --------
+        >>> from sampling import synthetic
+        >>> table = empirical_prior(synthetic.reports(8, rng=3), "2.1.1").to_frame()
+        >>> table[["report", "raw", "shrunken", "weight"]].head(2).round(3)
+                  report    raw  shrunken  weight
+        0  synthetic-001  0.778     0.812   0.439
+        1  synthetic-002  0.828     0.834   0.387
+        """
         return self.table
 
     def _repr_html_(self) -> str:
         return self.table._repr_html_()
 
     def to_dict(self) -> dict:
+        """The fit as a dict of plain values, as ``--json`` prints it.
+
+        Returns
+        -------
+        dict
+            The fields, ``mean`` and ``concentration``, and ``table`` as a list of rows.
+
+        Examples
+        --------
+        >>> from sampling import synthetic
+        >>> data = empirical_prior(synthetic.reports(8, rng=3), "2.1.1").to_dict()
+        >>> data["method"], data["services"], data["table"][0]["report"]
+        ('beta-binomial maximum likelihood', 8, 'synthetic-001')
+        """
         return {"a": self.a, "b": self.b, "mean": self.mean, "concentration": self.concentration,
                 "key_question": self.key_question, "units": self.units, "services": self.services,
                 "log_likelihood": self.log_likelihood, "at_boundary": self.at_boundary,
@@ -384,8 +562,8 @@ def empirical_prior(reports, key_question: str | None = None) -> EmpiricalPrior:
 
     Parameters
     ----------
-    reports : list of Report, bundled ids or paths
-        At least two inspections (each once).
+    reports : list of Report, str or path
+        At least two inspections (each once), as reports, bundled ids or report files.
     key_question : str, optional
         Fit to one key question across the services. Default: pooled, every key question of
         every report as one draw from the same Beta.
@@ -396,6 +574,14 @@ def empirical_prior(reports, key_question: str | None = None) -> EmpiricalPrior:
         ``prior`` is the pair (a, b) that ``band_probabilities`` and ``rating_distribution``
         take as ``prior=``; ``to_frame()`` gives each service's shrunken estimate beside its raw
         one.
+
+    Raises
+    ------
+    ReportError
+        For an unknown report id or a bad report file.
+    SamplingError
+        Fewer than two reports, a report given twice, or a key question fewer than two reports
+        have.
 
     Warns
     -----
