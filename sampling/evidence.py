@@ -28,7 +28,37 @@ EVIDENCE_COLUMNS = ("domain", "standard", "key_question", "yes", "relevant", "po
 
 @dataclass(frozen=True)
 class EvidenceRow:
-    """One key question's evidence: ``yes`` of ``relevant`` cases (of ``population`` eligible)."""
+    """One key question's evidence: ``yes`` of ``relevant`` cases (of ``population`` eligible).
+
+    Made by :meth:`sampling.Report.evidence_rows`; each parameter is also an attribute.
+
+    Parameters
+    ----------
+    domain : str
+        The sample its cases come from: court, out_of_court, resettlement.
+    standard : str
+        The standard's id.
+    key_question : str
+        The key question's id.
+    yes : int
+        "Yes" judgements.
+    relevant : int
+        Cases judged yes or no (the denominator).
+    population : int or None
+        The key question's eligible cases (:func:`key_question_population`), None when no
+        population was given.
+    percent : int
+        The percentage as printed.
+    band : Rating
+        The printed percentage's band.
+
+    Examples
+    --------
+    >>> from sampling import load_report
+    >>> row = load_report("calderdale-2022").evidence_rows({"court": 30, "out_of_court": 40})[0]
+    >>> row.key_question, row.yes, row.relevant, row.population, row.percent, row.band.label
+    ('2.1.1', 8, 11, 30, 73, 'Good')
+    """
 
     domain: str  # the sample its cases come from: court, out_of_court, resettlement
     standard: str
@@ -40,6 +70,20 @@ class EvidenceRow:
     band: Rating
 
     def to_dict(self) -> dict:
+        """The row as a dict, the band by its label: one row of :meth:`sampling.Report.evidence`.
+
+        Returns
+        -------
+        dict
+            One entry per field, in the order of :data:`EVIDENCE_COLUMNS`.
+
+        Examples
+        --------
+        >>> from sampling import load_report
+        >>> load_report("calderdale-2022").evidence_rows()[0].to_dict()  # doctest: +NORMALIZE_WHITESPACE
+        {'domain': 'court', 'standard': '2.1', 'key_question': '2.1.1', 'yes': 8, 'relevant': 11,
+         'population': None, 'percent': 73, 'band': 'Good'}
+        """
         return {"domain": self.domain, "standard": self.standard, "key_question": self.key_question,
                 "yes": self.yes, "relevant": self.relevant, "population": self.population,
                 "percent": self.percent, "band": self.band.label}
@@ -59,6 +103,11 @@ def key_question_population(relevant: int, sample: int, population: int) -> int:
         The cases sampled from the population (at least ``relevant``).
     population : int
         The eligible cases the sample was drawn from (at least ``sample``).
+
+    Returns
+    -------
+    int
+        N_kq, the key question's eligible cases.
 
     Raises
     ------
@@ -80,7 +129,34 @@ def key_question_population(relevant: int, sample: int, population: int) -> int:
 
 
 def evidence_rows(report, populations: Mapping[str, int] | None = None) -> tuple[EvidenceRow, ...]:
-    """The evidence of every key question of ``report``, with populations where given."""
+    """The evidence of every key question of ``report``, with populations where given.
+
+    Parameters
+    ----------
+    report : Report
+        The report.
+    populations : mapping of str to int, optional
+        Eligible cases per sample; each key question's population is then
+        :func:`key_question_population` of it.
+
+    Returns
+    -------
+    tuple of EvidenceRow
+        One per key question, in the report's order.
+
+    Raises
+    ------
+    SamplingError
+        If ``populations`` lacks a sample that a key question needs, or a population is
+        smaller than its sample.
+
+    Examples
+    --------
+    >>> from sampling import load_report
+    >>> rows = evidence_rows(load_report("calderdale-2022"), {"court": 30, "out_of_court": 40})
+    >>> len(rows), rows[-1].key_question, rows[-1].population
+    (21, '3.3.3', 40)
+    """
     rows = []
     for standard in report.standards:
         for kq in standard.key_questions:
@@ -97,7 +173,25 @@ def evidence_rows(report, populations: Mapping[str, int] | None = None) -> tuple
 
 
 def evidence_frame(rows) -> object:
-    """The tidy table of evidence rows (``population`` is a nullable integer column)."""
+    """The tidy table of evidence rows (``population`` is a nullable integer column).
+
+    Parameters
+    ----------
+    rows : iterable of EvidenceRow
+        The rows, e.g. from :func:`evidence_rows`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per key question, columns :data:`EVIDENCE_COLUMNS`.
+
+    Examples
+    --------
+    >>> from sampling import load_report
+    >>> table = evidence_frame(evidence_rows(load_report("calderdale-2022")))
+    >>> list(table.columns) == list(EVIDENCE_COLUMNS), str(table["population"].dtype)
+    (True, 'Int64')
+    """
     import pandas as pd
 
     frame = pd.DataFrame([row.to_dict() for row in rows], columns=list(EVIDENCE_COLUMNS))
@@ -111,6 +205,22 @@ def implied_populations_of(report) -> dict[str, int]:
     Uses :func:`sampling.size.populations_for_sample_size` at the reports' 80 % and 5 points; a
     sample the formula cannot give (above 165) is taken as drawn from an unlimited population and
     left out. A caller that uses these says so (``populations_source = "implied"``).
+
+    Parameters
+    ----------
+    report : Report
+        The report.
+
+    Returns
+    -------
+    dict of str to int
+        The smallest eligible population per sample.
+
+    Examples
+    --------
+    >>> from sampling import load_report
+    >>> implied_populations_of(load_report("essex-2018"))
+    {'court': 57, 'out_of_court': 33}
     """
     from .size import populations_for_sample_size
 
