@@ -64,7 +64,27 @@ _DIRECTIONS = ("up", "down")
 
 @dataclass(frozen=True)
 class StandardEvidence:
-    """What a rule may look at for one standard: each key question's k of n (and N)."""
+    """What a rule may look at for one standard: each key question's k of n (and N).
+
+    Each parameter is also an attribute.
+
+    Parameters
+    ----------
+    id : str
+        The standard's id.
+    k : tuple of int
+        Each key question's "yes" judgements.
+    n : tuple of int
+        Each key question's cases judged.
+    populations : tuple of int or None, default None
+        Each key question's eligible cases (for the finite view), or None.
+
+    Examples
+    --------
+    >>> evidence = StandardEvidence("2.4", (6, 5, 5), (11, 11, 11))   # Calderdale 2.4
+    >>> evidence.percents, evidence.rating.label
+    ((55, 45, 45), 'Inadequate')
+    """
 
     id: str
     k: tuple[int, ...]
@@ -73,21 +93,64 @@ class StandardEvidence:
 
     @property
     def percents(self) -> tuple[int, ...]:
+        """Each key question's printed percentage (rounded half up, as the reports print).
+
+        Examples
+        --------
+        >>> StandardEvidence("2.4", (6, 5, 5), (11, 11, 11)).percents
+        (55, 45, 45)
+        """
         return tuple(percent(k, n) for k, n in zip(self.k, self.n, strict=True))
 
     @property
     def rating(self) -> Rating:
-        """The lowest-band rule's rating."""
+        """The lowest-band rule's rating.
+
+        Examples
+        --------
+        >>> StandardEvidence("2.4", (6, 5, 5), (11, 11, 11)).rating
+        <Rating.INADEQUATE: 0>
+        """
         return standard_rating(self.percents)
 
     @property
     def lowest(self) -> int:
-        """Index of the lowest key question (the first of equals)."""
+        """Index of the lowest key question (the first of equals).
+
+        Examples
+        --------
+        >>> StandardEvidence("2.4", (6, 5, 5), (11, 11, 11)).lowest
+        1
+        """
         return int(np.argmin(self.percents))
 
     @classmethod
     def from_standard(cls, standard, populations: Sequence[int] | None = None) -> StandardEvidence:
-        """Evidence from a report's :class:`~sampling.reports.Standard`."""
+        """Evidence from a report's :class:`~sampling.reports.Standard`.
+
+        Parameters
+        ----------
+        standard : Standard
+            A standard rated from key questions.
+        populations : sequence of int, optional
+            Each key question's eligible cases.
+
+        Returns
+        -------
+        StandardEvidence
+            Its key questions' counts.
+
+        Raises
+        ------
+        SamplingError
+            For a qualitative standard.
+
+        Examples
+        --------
+        >>> from sampling import load_report
+        >>> StandardEvidence.from_standard(load_report("calderdale-2022").standard("2.3"))
+        StandardEvidence(id='2.3', k=(6, 5, 7), n=(11, 11, 11), populations=None)
+        """
         if standard.qualitative:
             raise SamplingError(f"standard {standard.id} is qualitative: no key questions to weigh")
         return cls(standard.id, tuple(kq.k for kq in standard.key_questions),
@@ -96,8 +159,33 @@ class StandardEvidence:
 
     @classmethod
     def from_rows(cls, rows) -> StandardEvidence:
-        """Evidence from one standard's :class:`~sampling.evidence.EvidenceRow` records (a view
-        over :meth:`sampling.Report.evidence`); populations are kept when every row has one."""
+        """Evidence from one standard's :class:`~sampling.evidence.EvidenceRow` records.
+
+        A view over :meth:`sampling.Report.evidence`; populations are kept when every row has
+        one.
+
+        Parameters
+        ----------
+        rows : iterable of EvidenceRow
+            One standard's rows.
+
+        Returns
+        -------
+        StandardEvidence
+            Their counts (the first row's standard as the id).
+
+        Raises
+        ------
+        SamplingError
+            For no rows.
+
+        Examples
+        --------
+        >>> from sampling import load_report
+        >>> rows = load_report("calderdale-2022").evidence_rows({"court": 30, "out_of_court": 40})
+        >>> StandardEvidence.from_rows(r for r in rows if r.standard == "2.3")
+        StandardEvidence(id='2.3', k=(6, 5, 7), n=(11, 11, 11), populations=(30, 30, 30))
+        """
         rows = tuple(rows)
         if not rows:
             raise SamplingError("a standard's evidence needs at least one key question")
@@ -112,7 +200,37 @@ def _target(rating: int, direction: str) -> int | None:
 
 
 class Rule:
-    """A discretion rule. Subclasses define ``eligible`` and may vectorise ``eligible_many``."""
+    """A discretion rule. Subclasses define ``eligible`` and may vectorise ``eligible_many``.
+
+    Calling a rule on a :class:`StandardEvidence` (``rule(evidence)``) asks :meth:`eligible`.
+    The rules are made by :func:`strict`, :func:`within_points`, :func:`cases`,
+    :func:`interval`, :func:`posterior`, :func:`custom` and :func:`parse`.
+
+    Parameters
+    ----------
+    direction : {"up", "down"}, default "up"
+        Whether the rule asks if a rating may move up one band or down one.
+
+    Attributes
+    ----------
+    name : str
+        The short name used in tables and JSON, e.g. "cases(1)".
+    description : str
+        What the rule asks, in plain English.
+
+    Raises
+    ------
+    SamplingError
+        For a direction other than "up" or "down".
+
+    Examples
+    --------
+    >>> rule = cases(1)
+    >>> rule.name, rule.direction
+    ('cases(1)', 'up')
+    >>> rule
+    <rule cases(1): at most 1 changed case judgement would take the standard to the band above>
+    """
 
     name = "rule"
     description = ""
@@ -126,12 +244,55 @@ class Rule:
         return self.eligible(evidence)
 
     def eligible(self, evidence: StandardEvidence) -> bool:  # pragma: no cover - abstract
+        """Whether the rule allows the standard's rating to move one band.
+
+        Parameters
+        ----------
+        evidence : StandardEvidence
+            The standard's key questions.
+
+        Returns
+        -------
+        bool
+            True when the rating may move (up, or down for ``direction="down"``).
+
+        Raises
+        ------
+        NotImplementedError
+            In this base class; each rule defines it.
+
+        Examples
+        --------
+        >>> cases(1).eligible(StandardEvidence("2.3", (6, 5, 7), (11, 11, 11)))   # Calderdale 2.3
+        True
+        """
         raise NotImplementedError
 
     def eligible_many(self, k: np.ndarray, n: Sequence[int], populations=None) -> np.ndarray:
         """Eligibility for each row of ``k`` (reps x key questions), all with denominators ``n``.
 
-        This general version evaluates each distinct row once with :meth:`eligible`.
+        This general version evaluates each distinct row once with :meth:`eligible`; the
+        bundled rules vectorise it, and tests check that the two agree.
+
+        Parameters
+        ----------
+        k : numpy.ndarray
+            "Yes" counts, one row per simulated standard, one column per key question.
+        n : sequence of int
+            Each key question's cases judged.
+        populations : sequence of int, optional
+            Each key question's eligible cases.
+
+        Returns
+        -------
+        numpy.ndarray of bool
+            One verdict per row of ``k``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> cases(1).eligible_many(np.array([[6, 5, 5], [6, 6, 5], [5, 5, 5]]), (11, 11, 11)).tolist()
+        [False, True, False]
         """
         k = np.asarray(k)
         rows, inverse = np.unique(k, axis=0, return_inverse=True)
@@ -359,13 +520,47 @@ class _Posterior(Rule):
 
 
 def strict() -> Rule:
-    """Never move a rating: the lowest key question's band stands."""
+    """Never move a rating: the lowest key question's band stands.
+
+    Returns
+    -------
+    Rule
+        The rule "strict".
+
+    Examples
+    --------
+    >>> strict()(StandardEvidence("2.3", (6, 5, 7), (11, 11, 11)))
+    False
+    """
     return _Strict()
 
 
 def within_points(points: float = 5, *, direction: str = "up") -> Rule:
     """The lowest key question is within ``points`` percentage points of the next boundary.
 
+    Essex (2018): "within the 5 per cent margin of error from the next grade". The distance is
+    from the printed percentage to the next band's lowest printed percentage (50, 65 or 80);
+    downwards, from the band's own lowest.
+
+    Parameters
+    ----------
+    points : float, default 5
+        The distance, in percentage points (more than 0, less than 100).
+    direction : {"up", "down"}, default "up"
+        Towards the band above, or the band below.
+
+    Returns
+    -------
+    Rule
+        The rule "within_points(points)".
+
+    Raises
+    ------
+    SamplingError
+        For points outside (0, 100) or an unknown direction.
+
+    Examples
+    --------
     >>> rule = within_points(5)
     >>> rule(StandardEvidence("3.4", (26, 17), (28, 27)))   # Essex 3.4: 93 % and 63 %
     True
@@ -376,6 +571,29 @@ def within_points(points: float = 5, *, direction: str = "up") -> Rule:
 def cases(count: int = 1, *, direction: str = "up") -> Rule:
     """At most ``count`` changed case judgements would move the standard one band.
 
+    Nottingham City (2020): "related to only one case"; Calderdale (2022): "a shift of one
+    case". Upwards, the changes are summed over every key question below the next band (the
+    lowest-band rule needs them all to reach it); downwards, the nearest key question's.
+
+    Parameters
+    ----------
+    count : int, default 1
+        The most case judgements that may change, at least 1.
+    direction : {"up", "down"}, default "up"
+        Towards the band above, or the band below.
+
+    Returns
+    -------
+    Rule
+        The rule "cases(count)".
+
+    Raises
+    ------
+    SamplingError
+        For a count that is not a whole number of at least 1, or an unknown direction.
+
+    Examples
+    --------
     >>> cases(1)(StandardEvidence("2.4", (6, 5, 5), (11, 11, 11)))   # Calderdale 2.4 needs two
     False
     """
@@ -391,6 +609,34 @@ def interval(confidence: float = 0.80, method: str | None = None, *, direction: 
     The interval is :func:`sampling.uncertainty.interval` (Wilson, or hypergeometric when the
     evidence carries populations); the boundary is the true-proportion cut-off (0.495, 0.645,
     0.795: :func:`sampling.framework.proportion_cutoffs`).
+
+    Parameters
+    ----------
+    confidence : float, default 0.80
+        The interval's confidence level, between 0 and 1.
+    method : str, optional
+        The interval method (:data:`sampling.uncertainty.INTERVAL_METHODS`); default Wilson,
+        or hypergeometric when the evidence carries populations.
+    direction : {"up", "down"}, default "up"
+        Whether the next boundary up, or the band's own lower boundary, is looked for.
+
+    Returns
+    -------
+    Rule
+        The rule "interval(confidence)" (or "interval(confidence, method)").
+
+    Raises
+    ------
+    SamplingError
+        For a confidence outside (0, 1) or an unknown direction.
+
+    Examples
+    --------
+    Calderdale 2.3's lowest key question, 5 of 11 (45 %): its 80 % Wilson interval reaches
+    0.64, above the 0.495 cut-off of Requires improvement:
+
+    >>> interval(0.8)(StandardEvidence("2.3", (6, 5, 7), (11, 11, 11)))
+    True
     """
     return _Interval(confidence, method, direction)
 
@@ -401,7 +647,40 @@ boundary_in_interval = interval
 
 
 def posterior(threshold: float = 0.5, *, prior="jeffreys", direction: str = "up") -> Rule:
-    """P(true band at or above the next) >= ``threshold`` (key questions independent)."""
+    """P(true band at or above the next) >= ``threshold`` (key questions independent).
+
+    The probability is the product over the key questions of P(true band >= next) from
+    :func:`sampling.band_probabilities` (a Bayesian posterior under ``prior``); downwards, one
+    minus the product of P(true band >= the current).
+
+    Parameters
+    ----------
+    threshold : float, default 0.5
+        The probability the rule needs, between 0 and 1.
+    prior : {"jeffreys", "uniform"} or tuple of float, default "jeffreys"
+        The beta prior of each key question's rate.
+    direction : {"up", "down"}, default "up"
+        Towards the band above, or the band below.
+
+    Returns
+    -------
+    Rule
+        The rule "posterior(threshold)".
+
+    Raises
+    ------
+    SamplingError
+        For a threshold outside (0, 1), a bad prior or an unknown direction.
+
+    Examples
+    --------
+    Calderdale 2.3 (55 %, 45 %, 64 % of 11): P(Requires improvement or better) is about 0.21:
+
+    >>> rule = posterior(0.5)
+    >>> evidence = StandardEvidence("2.3", (6, 5, 7), (11, 11, 11))
+    >>> round(rule.probability(evidence), 3), rule(evidence)
+    (0.206, False)
+    """
     return _Posterior(threshold, prior, direction)
 
 
@@ -419,7 +698,35 @@ class _Custom(Rule):
 
 def custom(function: Callable[[StandardEvidence], bool], *, name: str | None = None,
            description: str = "a user's rule", direction: str = "up") -> Rule:
-    """Wrap any callable ``function(evidence) -> bool`` as a rule."""
+    """Wrap any callable ``function(evidence) -> bool`` as a rule.
+
+    Parameters
+    ----------
+    function : callable or Rule
+        Called with a :class:`StandardEvidence`; a :class:`Rule` is returned as it is.
+    name : str, optional
+        The rule's short name (default: the function's name).
+    description : str, default "a user's rule"
+        What the rule asks.
+    direction : {"up", "down"}, default "up"
+        Which way the rule moves a rating when it fires.
+
+    Returns
+    -------
+    Rule
+        The wrapped rule.
+
+    Raises
+    ------
+    SamplingError
+        For something neither a rule nor callable, or an unknown direction.
+
+    Examples
+    --------
+    >>> rule = custom(lambda evidence: min(evidence.percents) >= 45, name="at_least_45")
+    >>> rule.name, rule(StandardEvidence("2.4", (6, 5, 5), (11, 11, 11)))
+    ('at_least_45', True)
+    """
     if isinstance(function, Rule):
         return function
     if not callable(function):
@@ -434,6 +741,29 @@ def parse(text: str, *, direction: str = "up") -> Rule:
     """A rule from its short name: ``strict``, ``within_points(5)``, ``cases(1)``,
     ``interval(0.8)``, ``posterior(0.5)``.
 
+    A name without an argument takes the maker's default (``within_points`` is
+    ``within_points(5)``).
+
+    Parameters
+    ----------
+    text : str or Rule
+        The short name; a :class:`Rule` is returned as it is.
+    direction : {"up", "down"}, default "up"
+        The rule's direction.
+
+    Returns
+    -------
+    Rule
+        The rule named.
+
+    Raises
+    ------
+    SamplingError
+        For an unknown name, an argument that is not a number, or any error of the rule's
+        maker.
+
+    Examples
+    --------
     >>> parse("cases(2)").name, parse("strict").name
     ('cases(2)', 'strict')
     """
@@ -458,7 +788,31 @@ def parse(text: str, *, direction: str = "up") -> Rule:
 
 
 def default_rules(direction: str = "up") -> tuple[Rule, ...]:
-    """The candidates the reports' words suggest, and the two statistical ones."""
+    """The candidates the reports' words suggest, and the two statistical ones.
+
+    ``strict()``, ``within_points(5)`` (Essex 2018), ``cases(1)`` (Nottingham City 2020,
+    Calderdale 2022), ``interval(0.80)`` and ``posterior(0.5)``.
+
+    Parameters
+    ----------
+    direction : {"up", "down"}, default "up"
+        The direction of every rule but strict.
+
+    Returns
+    -------
+    tuple of Rule
+        The five rules.
+
+    Raises
+    ------
+    SamplingError
+        For an unknown direction.
+
+    Examples
+    --------
+    >>> [rule.name for rule in default_rules()]
+    ['strict', 'within_points(5)', 'cases(1)', 'interval(0.8)', 'posterior(0.5)']
+    """
     return (strict(), within_points(5, direction=direction), cases(1, direction=direction),
             interval(0.80, direction=direction), posterior(0.5, direction=direction))
 
@@ -468,6 +822,24 @@ def resolve(rules) -> tuple[Rule, ...]:
 
     None gives :func:`default_rules`; names must be distinct.
 
+    Parameters
+    ----------
+    rules : Rule, str, callable, sequence of them, or None
+        The rules; names are read by :func:`parse`, callables wrapped by :func:`custom`.
+
+    Returns
+    -------
+    tuple of Rule
+        The rules, in the order given.
+
+    Raises
+    ------
+    SamplingError
+        For an empty list, something that is not a rule, a name or a callable, an unknown
+        name, or two rules with one name.
+
+    Examples
+    --------
     >>> [rule.name for rule in resolve(["strict", "cases(2)"])]
     ['strict', 'cases(2)']
     """
@@ -497,7 +869,28 @@ def resolve(rules) -> tuple[Rule, ...]:
 
 
 def resolve_one(rule) -> Rule | None:
-    """One rule object (or None for no rule)."""
+    """One rule object (or None for no rule).
+
+    Parameters
+    ----------
+    rule : Rule, str, callable or None
+        The rule, as :func:`resolve` takes it.
+
+    Returns
+    -------
+    Rule or None
+        The rule, or None.
+
+    Raises
+    ------
+    SamplingError
+        As :func:`resolve`.
+
+    Examples
+    --------
+    >>> resolve_one("cases(2)").name, resolve_one(None)
+    ('cases(2)', None)
+    """
     if rule is None:
         return None
     chosen = resolve([rule])
