@@ -45,13 +45,47 @@ def band_ladder(report, *, mode: str = "process", confidence: float = 0.80, meth
                 populations=None, ax=None):
     """Each key question's printed percentage and interval over the coloured rating bands.
 
+    The intervals are :func:`sampling.interval`'s (Wilson 1927 by default; the hypergeometric
+    interval of Wright 1991 in the finite view).
+
     Parameters
     ----------
-    report : Report, bundled id or path
-    mode : {"process", "finite"}
+    report : Report, str or path
+        A report, a bundled report's id or a report file.
+    mode : {"process", "finite"}, default "process"
         "process": binomial intervals (``method``, Wilson by default); "finite": the
         hypergeometric interval for the eligible cases (populations as in
         :func:`sampling.uncertainty.rating_distribution`).
+    confidence : float, default 0.80
+        The intervals' confidence level.
+    method : str, optional
+        The binomial interval method of the process view (:func:`sampling.interval`).
+    populations : mapping of str to int, optional
+        Eligible cases per sample for the finite view (default: those the samples imply).
+    ax : matplotlib.axes.Axes, optional
+        The axes to draw on; a new figure by default.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure drawn on.
+
+    Raises
+    ------
+    ReportError
+        For an unknown report id or a bad report file.
+    SamplingError
+        For a bad confidence, method or populations.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig = band_ladder("calderdale-2022")
+    >>> fig.axes[0].get_title()
+    'Calderdale Youth Justice Service: key questions, 80% wilson intervals (process)'
+    >>> [label.get_text() for label in fig.axes[0].get_yticklabels()][:2]
+    ['2.1.1  8/11', '2.1.2  7/11']
+    >>> plt.close(fig)
     """
     from .reports import load_report
     from .uncertainty import default_populations, interval, key_question_population
@@ -90,7 +124,26 @@ def band_ladder(report, *, mode: str = "process", confidence: float = 0.80, meth
 def score_distribution(distribution, *, ax=None):
     """Bar chart of the 0-36 score's distribution with the overall bands shaded.
 
-    ``distribution`` is a :class:`sampling.uncertainty.RatingDistribution`.
+    Parameters
+    ----------
+    distribution : RatingDistribution
+        From :func:`sampling.rating_distribution`.
+    ax : matplotlib.axes.Axes, optional
+        The axes to draw on; a new figure by default.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure drawn on.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from sampling import rating_distribution
+    >>> fig = score_distribution(rating_distribution("calderdale-2022"))
+    >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    ['Inadequate 0.00', 'Requires improvement 0.99', 'Good 0.01', 'Outstanding 0.00']
+    >>> plt.close(fig)
     """
     fig, ax = _axes(ax, (8, 3.2))
     for rating, (low, high) in SCORE_BANDS.items():
@@ -110,8 +163,44 @@ def score_distribution(distribution, *, ax=None):
 
 
 def operating_curves(n: int, rules=None, *, population=None, key_questions: int = 1, rates=None, ax=None):
-    """P(correct band) against the true rate, one curve per discretion rule (exact, independent
-    key questions; :func:`sampling.discretion.operating_characteristic`), over the shaded bands.
+    """P(correct band) against the true rate, one curve per discretion rule, over the bands.
+
+    Exact, for independent key questions (:func:`sampling.discretion.operating_characteristic`,
+    the operating characteristic of multiple-category lot quality assurance sampling; Olives et
+    al. 2012).
+
+    Parameters
+    ----------
+    n : int
+        Cases judged per key question.
+    rules : rule, name, callable or a sequence of them, optional
+        One curve each (default: :func:`sampling.rules.default_rules`).
+    population : int, optional
+        Eligible cases (finite population).
+    key_questions : int, default 1
+        Key questions of the standard.
+    rates : sequence of float, optional
+        True rates (default 0 to 1 in steps of 0.005).
+    ax : matplotlib.axes.Axes, optional
+        The axes to draw on; a new figure by default.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure drawn on.
+
+    Raises
+    ------
+    SamplingError
+        For an unknown rule or any argument :func:`sampling.operating_characteristic` refuses.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig = operating_curves(11, ["strict", "cases(1)"])
+    >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()], fig.axes[0].get_ylabel()
+    (['strict', 'cases(1)'], 'P(correct band)')
+    >>> plt.close(fig)
     """
     from .discretion import operating_characteristic
     from .rules import resolve
@@ -138,8 +227,31 @@ def operating_curves(n: int, rules=None, *, population=None, key_questions: int 
 
 
 def confusion_matrix(result, *, with_rule: bool = True, ax=None):
-    """Heat map of a :class:`sampling.discretion.SimulationResult`'s true against awarded bands,
-    as shares of each true band's simulated ratings."""
+    """Heat map of a simulation's true against awarded bands, as shares of each true band.
+
+    Parameters
+    ----------
+    result : SimulationResult
+        From :func:`sampling.simulate`.
+    with_rule : bool, default True
+        Draw the table with the rule (when the simulation has one), else without.
+    ax : matplotlib.axes.Axes, optional
+        The axes to draw on; a new figure by default.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure drawn on.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from sampling import simulate
+    >>> fig = confusion_matrix(simulate([0.62, 0.70, 0.80], 11, rule="cases(1)", reps=2000, rng=1))
+    >>> fig.axes[0].get_title()
+    'true against awarded band (cases(1))'
+    >>> plt.close(fig)
+    """
     fig, ax = _axes(ax, (4.6, 4))
     table = result.confusion_with_rule if with_rule and result.rule else result.confusion
     counts = table.to_numpy(dtype=float)
@@ -193,19 +305,23 @@ def attainable_percentages(ns=(8, 11, 17, 27, 43), *, ax=None):
 
     Parameters
     ----------
-    ns : sequence of int
+    ns : sequence of int, default (8, 11, 17, 27, 43)
         Numbers of cases judged, one row each (top to bottom).
-    ax : matplotlib Axes, optional
+    ax : matplotlib.axes.Axes, optional
+        The axes to draw on; a new figure by default.
 
     Returns
     -------
     matplotlib.figure.Figure
+        The figure drawn on.
 
     Examples
     --------
+    >>> import matplotlib.pyplot as plt
     >>> fig = attainable_percentages([8, 11])
     >>> [len(line.get_xdata()) for line in fig.axes[0].lines if line.get_marker() == "|"]
     [9, 12]
+    >>> plt.close(fig)
     """
     from .framework import percents
 
@@ -253,14 +369,15 @@ def interval_coverage(n: int, methods=("wilson", "clopper-pearson"), *, confiden
     ----------
     n : int
         Cases judged.
-    methods : sequence of str
+    methods : sequence of str, default ("wilson", "clopper-pearson")
         Binomial methods of :func:`sampling.interval` ("wilson", "clopper-pearson", "jeffreys",
         "agresti-coull").
-    confidence : float
-        The nominal confidence (0.80 by default, as the reports).
+    confidence : float, default 0.80
+        The nominal confidence (as the reports).
     rates : sequence of float, optional
         True rates to evaluate (default: 399 rates from 0.0025 to 0.9975).
-    ax : matplotlib Axes, optional
+    ax : matplotlib.axes.Axes, optional
+        The axes to draw on; a new figure by default.
 
     Returns
     -------
@@ -282,10 +399,12 @@ def interval_coverage(n: int, methods=("wilson", "clopper-pearson"), *, confiden
 
     Examples
     --------
+    >>> import matplotlib.pyplot as plt
     >>> fig = interval_coverage(11)
     >>> wilson, clopper = fig.axes[0].lines[:2]
     >>> bool(clopper.get_ydata().min() >= 0.80), bool(wilson.get_ydata().min() < 0.80)
     (True, True)
+    >>> plt.close(fig)
     """
     rates = np.linspace(0.0025, 0.9975, 399) if rates is None else np.asarray(rates, dtype=float)
     fig, ax = _axes(ax, (8, 3.6))
@@ -317,13 +436,20 @@ def band_probability_plot(k: int, n: int, *, population: int | None = None, prio
         N, the eligible cases. Omitted: the **process** view, the density of the underlying rate
         (its area over a band is the band's probability). Given: the **finite** view, bars of
         the probability of each possible proportion K/N among all N eligible cases.
-    prior : "jeffreys", "uniform" or (a, b)
+    prior : {"jeffreys", "uniform"} or tuple of float, default "jeffreys"
         As :func:`sampling.band_probabilities`.
-    ax : matplotlib Axes, optional
+    ax : matplotlib.axes.Axes, optional
+        The axes to draw on; a new figure by default.
 
     Returns
     -------
     matplotlib.figure.Figure
+        The figure drawn on.
+
+    Raises
+    ------
+    SamplingError
+        As :func:`sampling.band_probabilities`: bad counts, population or prior.
 
     Notes
     -----
@@ -333,12 +459,15 @@ def band_probability_plot(k: int, n: int, *, population: int | None = None, prio
 
     Examples
     --------
+    >>> import matplotlib.pyplot as plt
     >>> fig = band_probability_plot(5, 11)          # Calderdale 2.3.2, process view
     >>> fig.axes[0].get_legend().get_texts()[0].get_text()
     'Inadequate: 0.605'
+    >>> plt.close(fig)
     >>> fig = band_probability_plot(13, 20, population=20)   # a census is certain
     >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()][:4]
     ['Inadequate: 0.000', 'Requires improvement: 0.000', 'Good: 1.000', 'Outstanding: 0.000']
+    >>> plt.close(fig)
     """
     from matplotlib.patches import Patch
 
@@ -398,19 +527,34 @@ def report_score_distribution(report, *, mode: str = "process", populations=None
 
     Parameters
     ----------
-    report : Report, bundled id or path
-    mode, populations : as :func:`sampling.rating_distribution`
-    ax : matplotlib Axes, optional
+    report : Report, str or path
+        A report, a bundled report's id or a report file.
+    mode : {"process", "finite"}, default "process"
+        As in :func:`sampling.rating_distribution`.
+    populations : mapping of str to int, optional
+        As in :func:`sampling.rating_distribution`.
+    ax : matplotlib.axes.Axes, optional
+        The axes to draw on; a new figure by default.
 
     Returns
     -------
     matplotlib.figure.Figure
+        The figure drawn on.
+
+    Raises
+    ------
+    ReportError
+        For an unknown report id or a bad report file.
+    SamplingError
+        For a bad mode or populations.
 
     Examples
     --------
+    >>> import matplotlib.pyplot as plt
     >>> fig = report_score_distribution("calderdale-2022")
     >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()][-2:]
     ['published score: 18', 'rule score: 17']
+    >>> plt.close(fig)
     """
     from .reports import load_report, rate_report
     from .uncertainty import rating_distribution
@@ -447,18 +591,23 @@ def rule_errors(table, *, title: str | None = None, ax=None):
         ``p_too_low`` and optionally ``fire_rate``: :func:`sampling.compare_rules`, or rows built
         from :class:`sampling.SimulationResult`'s ``with_rule``.
     title : str, optional
-    ax : matplotlib Axes, optional
+        The title (default: a sentence on what the bars show).
+    ax : matplotlib.axes.Axes, optional
+        The axes to draw on; a new figure by default.
 
     Returns
     -------
     matplotlib.figure.Figure
+        The figure drawn on.
 
     Examples
     --------
+    >>> import matplotlib.pyplot as plt
     >>> from sampling import compare_rules
     >>> fig = rule_errors(compare_rules(["strict", "cases(1)"], n=11, rates=[0.62]))
     >>> [t.get_text() for t in fig.axes[0].get_yticklabels()]
     ['cases(1)', 'strict']
+    >>> plt.close(fig)
     """
     fig, ax = _axes(ax, (8, 0.45 * len(table) + 1.9))
     names = [str(name) for name in table.index][::-1]
@@ -493,15 +642,35 @@ _DESIGN_STYLES = (("#0571b0", "o"), ("#ca0020", "s"), ("0.25", "^"), ("#4dac26",
 def balance_deviations(tables, *, title: str | None = None, ax=None):
     """Each category's sample count minus its target, for one or more samples of one case list.
 
-    Parameters
-    ----------
-    tables : mapping of name -> balance table
-        ``Selection.balance`` or :func:`sampling.selection.balance_table` of each sample, all of
-        the same case list and n.
-
     The grey bar of each category is its allowed range, [floor - target, ceiling - target]: a
     marker on the bar is a count within a case of the target; each sample has its own marker and
     row offset, so none hides another.
+
+    Parameters
+    ----------
+    tables : mapping of str to pandas.DataFrame
+        Each sample's balance table (``Selection.balance`` or
+        :func:`sampling.selection.balance_table`), all of the same case list and n.
+    title : str, optional
+        The title (default: "Each category's count against its target (n = ...)").
+    ax : matplotlib.axes.Axes, optional
+        The axes to draw on; a new figure by default.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure drawn on.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from sampling import select
+    >>> from sampling.synthetic import case_list
+    >>> chosen = select(case_list(200, rng=1), 43, rng=2023)
+    >>> fig = balance_deviations({"balanced": chosen.balance})
+    >>> fig.axes[0].get_legend().get_texts()[0].get_text()
+    'balanced (0 of 16 outside)'
+    >>> plt.close(fig)
     """
     names = list(tables)
     first = tables[names[0]]
@@ -533,8 +702,35 @@ def balance_deviations(tables, *, title: str | None = None, ax=None):
 def imbalance_counts(simulations, *, title: str | None = None, ax=None):
     """How many categories each draw put outside [floor, ceiling] of their targets, per design.
 
-    ``simulations`` maps a name to a :class:`sampling.selection.SelectionSimulation` (same case
-    list, n and ``balance_on``); bars of different designs stand side by side.
+    Bars of different designs stand side by side.
+
+    Parameters
+    ----------
+    simulations : mapping of str to SelectionSimulation
+        Each design's simulation (:func:`sampling.simulate_selection`), all of the same case
+        list, n and ``balance_on``.
+    title : str, optional
+        The title (default: the draws, n, population and variables checked).
+    ax : matplotlib.axes.Axes, optional
+        The axes to draw on; a new figure by default.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure drawn on.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from sampling import simulate_selection
+    >>> from sampling.synthetic import case_list
+    >>> cases = case_list(40, rng=3)
+    >>> fig = imbalance_counts({
+    ...     "balanced": simulate_selection(cases, 12, draws=20, rng=5),
+    ...     "simple": simulate_selection(cases, 12, draws=20, design="simple", rng=5)})
+    >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    ['balanced: 100% of draws balanced', 'simple: 5% of draws balanced']
+    >>> plt.close(fig)
     """
     names = list(simulations)
     fig, ax = _axes(ax, (8, 3.2))
@@ -558,10 +754,35 @@ def imbalance_counts(simulations, *, title: str | None = None, ax=None):
 
 
 def inclusion_frequencies(simulation, *, title: str | None = None, ax=None):
-    """Each case's inclusion frequency over many draws against n / N, with the band of
-    two Monte Carlo standard errors a fair design stays within for about 19 cases in 20.
+    """Each case's inclusion frequency over many draws against n / N.
 
-    ``simulation`` is a :class:`sampling.selection.SelectionSimulation`.
+    With the band of two Monte Carlo standard errors that a fair design stays within for about
+    19 cases in 20 (the binomial standard error sqrt(p (1 - p) / R); Tillé 2006, *Sampling
+    Algorithms*, on checking inclusion probabilities by simulation).
+
+    Parameters
+    ----------
+    simulation : SelectionSimulation
+        From :func:`sampling.simulate_selection`.
+    title : str, optional
+        The title (default: the design, draws, n and population).
+    ax : matplotlib.axes.Axes, optional
+        The axes to draw on; a new figure by default.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure drawn on.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from sampling import simulate_selection
+    >>> from sampling.synthetic import case_list
+    >>> fig = inclusion_frequencies(simulate_selection(case_list(40, rng=3), 12, draws=20, rng=5))
+    >>> fig.axes[0].get_title()
+    'balanced design: 20 draws of 12 from 40'
+    >>> plt.close(fig)
     """
     fig, ax = _axes(ax, (8, 3.2))
     sim = simulation
@@ -593,8 +814,31 @@ def printed_percentages(n: int, *, highlight: int | None = None, window: tuple[f
     Each k has a dash at the whole number the reports print (rounded half up,
     :func:`sampling.framework.percents`) and a dot at its exact share 100 k / n; dotted lines mark
     the exact shares from which a percentage prints into the next band
-    (:func:`sampling.framework.proportion_cutoffs`). ``highlight`` rings one k; ``window``
-    (lowest, highest percentage) zooms in on part of the scale.
+    (:func:`sampling.framework.proportion_cutoffs`).
+
+    Parameters
+    ----------
+    n : int
+        Cases judged.
+    highlight : int, optional
+        One k to ring, with what it prints and its band.
+    window : tuple of (float, float), optional
+        The lowest and highest percentage shown (to zoom in on part of the scale).
+    ax : matplotlib.axes.Axes, optional
+        The axes to draw on; a new figure by default.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure drawn on.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig = printed_percentages(11, highlight=5)
+    >>> fig.axes[0].get_legend().get_texts()[-1].get_text()
+    '5 of 11 = 45.45 %: prints 45 % (Inadequate)'
+    >>> plt.close(fig)
     """
     from .framework import band, percent, percents, proportion_cutoffs
 
@@ -634,6 +878,31 @@ def lowest_key_questions(report, *, ax=None):
     """Each standard's key questions over the bands, the lowest ringed: it sets the standard's
     rating (Nottingham City 2020, Annexe 2). The rule's and the published rating are written
     at the right; qualitative standards are left out.
+
+    Parameters
+    ----------
+    report : Report, str or path
+        A report, a bundled report's id or a report file.
+    ax : matplotlib.axes.Axes, optional
+        The axes to draw on; a new figure by default.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure drawn on.
+
+    Raises
+    ------
+    ReportError
+        For an unknown report id or a bad report file.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig = lowest_key_questions("calderdale-2022")
+    >>> [t.get_text() for t in fig.axes[0].get_yticklabels()][:3]
+    ['2.1 Assessment', '2.2 Planning', '2.3 Implementation and delivery']
+    >>> plt.close(fig)
     """
     from .reports import load_report
 
@@ -671,10 +940,30 @@ def lowest_key_questions(report, *, ax=None):
 def score_bar(table, *, ax=None):
     """How the 0-36 score adds up: one bar for the rule's ratings and one for the published ones.
 
-    ``table`` is a :class:`sampling.reports.RatingTable`. Each segment is a scored standard's
-    points, coloured by its rating (hatched: qualitative, taken as published); the top strip shows
-    the overall bands of the score, and each bar's end is labelled with its score and overall
-    rating (with the resettlement limiting judgement).
+    Each segment is a scored standard's points, coloured by its rating (hatched: qualitative,
+    taken as published); the top strip shows the overall bands of the score, and each bar's end
+    is labelled with its score and overall rating (with the resettlement limiting judgement).
+
+    Parameters
+    ----------
+    table : RatingTable
+        From :func:`sampling.rate_report`.
+    ax : matplotlib.axes.Axes, optional
+        The axes to draw on; a new figure by default.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure drawn on.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from sampling import rate_report
+    >>> fig = score_bar(rate_report("calderdale-2022"))
+    >>> fig.axes[0].get_title()
+    'Calderdale Youth Justice Service: the score out of 36, rule 17 and published 18'
+    >>> plt.close(fig)
     """
     from .framework import overall_rating
 
@@ -743,6 +1032,34 @@ def funnel_plot(result, *, key_question: str | None = None, ax=None):
 
     With several key questions in ``result`` and none chosen, one small panel per key question
     (``ax`` must then be None).
+
+    Parameters
+    ----------
+    result : Funnel
+        From :func:`sampling.funnel`.
+    key_question : str, optional
+        The key question to draw (default: every one in ``result``).
+    ax : matplotlib.axes.Axes, optional
+        The axes to draw on; a new figure by default.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure drawn on.
+
+    Raises
+    ------
+    SamplingError
+        For a key question not in ``result``, or an ``ax`` for several key questions.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from sampling import funnel, synthetic
+    >>> fig = funnel_plot(funnel(synthetic.reports(8, rng=3), "2.1.1"))
+    >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()][3:]
+    ['pooled 83.4%', 'inside', 'outside']
+    >>> plt.close(fig)
     """
     import matplotlib.pyplot as plt
 
@@ -778,8 +1095,32 @@ def funnel_plot(result, *, key_question: str | None = None, ax=None):
 
 
 def change_plot(comparison, *, ax=None):
-    """Each key question's change (after minus before, percentage points) with its interval, over
-    a shading of P(true band changed), from a :class:`sampling.Comparison`."""
+    """Each key question's change (after minus before, percentage points) with its interval.
+
+    The intervals are Newcombe's (1998) hybrid score intervals of :func:`sampling.compare`; red
+    where P(true band changed) is at least the comparison's confidence.
+
+    Parameters
+    ----------
+    comparison : Comparison
+        From :func:`sampling.compare`.
+    ax : matplotlib.axes.Axes, optional
+        The axes to draw on; a new figure by default.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure drawn on.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from sampling import compare
+    >>> fig = change_plot(compare("calderdale-2022", "cambridgeshire-2023"))
+    >>> [t.get_text() for t in fig.axes[0].get_yticklabels()][0]
+    '2.1.1  73% -> 76%  P(band changed) 0.66'
+    >>> plt.close(fig)
+    """
     table = comparison.key_questions
     fig, ax = _axes(ax, (7, 0.3 * len(table) + 1.6))
     y = np.arange(len(table))[::-1]
@@ -808,7 +1149,7 @@ def sample_spread(n: int, population: int, yes: int, *, draws: int = 1000, margi
 
     Each draw is a sample without replacement, so its count of "yes" is
     X ~ Hypergeometric(N, K, n) with K = ``yes``; the bars are the simulated shares of the draws at
-    each k (dark when |k/n - K/N| <= margin), the dots the exact probabilities
+    each k (dark when ``|k/n - K/N| <= margin``), the dots the exact probabilities
     P(X = k) = C(K, k) C(N - K, n - k) / C(N, n). The legend gives both shares within the window.
 
     Parameters
@@ -819,26 +1160,36 @@ def sample_spread(n: int, population: int, yes: int, *, draws: int = 1000, margi
         N, the eligible cases.
     yes : int
         K, how many of the N would be judged "yes" (0 to N).
-    draws : int
+    draws : int, default 1000
         Number of simulated samples.
-    margin : float
+    margin : float, default 0.05
         Half-width of the window around the truth, as a proportion (0.05: five points).
-    rng : int, Generator or None
+    rng : int, numpy.random.Generator or None
         Seed of the simulation.
-    ax : matplotlib Axes, optional
+    ax : matplotlib.axes.Axes, optional
+        The axes to draw on; a new figure by default.
 
     Returns
     -------
     matplotlib.figure.Figure
+        The figure drawn on.
+
+    Raises
+    ------
+    SamplingError
+        For counts that are not whole numbers, n above the population, yes outside 0 to the
+        population, draws below 1, or a margin outside (0, 1).
 
     Examples
     --------
+    >>> import matplotlib.pyplot as plt
     >>> fig = sample_spread(20, 57, 34, draws=1000, rng=1)
     >>> texts = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     >>> texts[1]
     'simulated: 410 of 1,000 samples (41.0%) within ±5 points'
     >>> texts[3]
     'exact (hypergeometric): 41.5% within ±5 points'
+    >>> plt.close(fig)
     """
     from scipy.stats import hypergeom
 
@@ -898,11 +1249,34 @@ def sample_sizes_by_population(max_population: int = 100, *, confidence: float =
     Cochran's form n0 / (1 + (n0 - 1) / N) and the simple form n0 / (1 + n0 / N) (Cochran 1977,
     section 4.4) agree for most N; the populations where they differ by a case are ringed.
 
+    Parameters
+    ----------
+    max_population : int, default 100
+        The largest N drawn, at least 2.
+    confidence : float, default 0.80
+        The confidence level of :func:`sampling.sample_size`.
+    margin : float, default 0.05
+        The margin of error, a proportion.
+    ax : matplotlib.axes.Axes, optional
+        The axes to draw on; a new figure by default.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure drawn on.
+
+    Raises
+    ------
+    SamplingError
+        For a max_population below 2, or a confidence or margin outside (0, 1).
+
     Examples
     --------
+    >>> import matplotlib.pyplot as plt
     >>> fig = sample_sizes_by_population(30)
     >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()][3]
     'simple form one case below Cochran: N = 24, 28'
+    >>> plt.close(fig)
     """
     from . import _validation as check
     from .size import sample_size
@@ -947,14 +1321,40 @@ def margin_curves(populations=(20, 40, 57, 100, None), *, confidence: float = 0.
     (:func:`sampling.margin_of_error`, normal method, Cochran's correction), with the target margin.
 
     e = z sqrt(p (1 - p) / n x (N - n) / (N - 1)) at p = 1/2 (Cochran 1977, section 4.4): 0 for a
-    census. ``mark`` is a sequence of (label, n, N) points to ring; ``max_n`` ends the curve of an
-    unlimited population (N = None).
+    census.
+
+    Parameters
+    ----------
+    populations : sequence of int or None, default (20, 40, 57, 100, None)
+        One curve per eligible population N (None: unlimited).
+    confidence : float, default 0.80
+        The confidence level.
+    margin : float, default 0.05
+        The target margin drawn as a line, a proportion.
+    mark : sequence of (str, int, int), default ()
+        (label, n, N) points to ring.
+    max_n : int, default 200
+        Where the curve of an unlimited population ends.
+    ax : matplotlib.axes.Axes, optional
+        The axes to draw on; a new figure by default.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure drawn on.
+
+    Raises
+    ------
+    SamplingError
+        As :func:`sampling.margin_of_error`: a bad population, n or confidence.
 
     Examples
     --------
+    >>> import matplotlib.pyplot as plt
     >>> fig = margin_curves([57], mark=[("Essex 2018, court", 43, 57)])
     >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     ['N = 57', 'target: ±5 points', 'Essex 2018, court: 43 of 57, ±4.89 points']
+    >>> plt.close(fig)
     """
     from .size import margin_of_error
 
@@ -993,11 +1393,32 @@ def band_accuracy_plot(samples, *, confidence: float = 0.80, ax=None):
     (:func:`sampling.framework.proportion_cutoffs`). Each label gives the sample's margin of
     error at ``confidence``.
 
+    Parameters
+    ----------
+    samples : sequence of (int, int or None)
+        (n, N) pairs, one curve each.
+    confidence : float, default 0.80
+        The level each label counts the true rates against, and of the margin.
+    ax : matplotlib.axes.Axes, optional
+        The axes to draw on; a new figure by default.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure drawn on.
+
+    Raises
+    ------
+    SamplingError
+        For an n or N that :func:`sampling.operating_characteristic` refuses.
+
     Examples
     --------
+    >>> import matplotlib.pyplot as plt
     >>> fig = band_accuracy_plot([(43, 57)])
     >>> fig.axes[0].get_legend().get_texts()[0].get_text()
     '43 of 57 cases, margin ±4.9 points: right band at 80% or more for 47 of 58 possible true rates'
+    >>> plt.close(fig)
     """
     from .discretion import operating_characteristic
     from .framework import proportion_cutoffs
@@ -1042,9 +1463,40 @@ def exact_coverage_curve(population=None, *, confidence: float = 0.80, margin: f
     """The saw-tooth of the exact criterion: the worst-case coverage of +-``margin`` against n.
 
     Plots :func:`sampling.size.exact_coverage` (the minimum over population proportions of
-    P(|p-hat - P| <= margin)) for each n in ``sizes`` (by default 40 either side of the exact
-    size), the target ``confidence``, the smallest n that meets it, and the exact size of
+    P(``|p-hat - P| <= margin``)) for each n in ``sizes`` (by default 40 either side of the
+    exact size), the target ``confidence``, the smallest n that meets it, and the exact size of
     :func:`sampling.size.sample_size` (the smallest n from which every larger n meets it).
+
+    Parameters
+    ----------
+    population : int, optional
+        N, the eligible cases; None for an unlimited population.
+    confidence : float, default 0.80
+        The target coverage.
+    margin : float, default 0.05
+        The margin of error, a proportion.
+    sizes : iterable of int, optional
+        The n to draw.
+    ax : matplotlib.axes.Axes, optional
+        The axes to draw on; a new figure by default.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure drawn on.
+
+    Raises
+    ------
+    SamplingError
+        As :func:`sampling.sample_size` and :func:`sampling.size.exact_coverage`.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig = exact_coverage_curve(57, sizes=range(38, 50))   # Essex's court population
+    >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()][2:]
+    ['first n that meets it: 45', 'exact size (every n from here): 45']
+    >>> plt.close(fig)
     """
     from .size import exact_coverage, sample_size
 
@@ -1075,9 +1527,41 @@ def exact_coverage_curve(population=None, *, confidence: float = 0.80, margin: f
 
 
 def exact_size_curve(populations=range(2, 301), *, confidence: float = 0.80, margin: float = 0.05, ax=None):
-    """The exact sample size against the population: the first n that meets the criterion
-    (which dips as N grows) beside :func:`sampling.size.sample_size`'s exact size (which never
-    falls) and the normal (Cochran) size."""
+    """The exact sample size against the population, beside the first n that meets the criterion.
+
+    The first n that meets the criterion (which dips as N grows) beside
+    :func:`sampling.size.sample_size`'s exact size (which never falls) and the normal (Cochran
+    1977, section 4.4) size.
+
+    Parameters
+    ----------
+    populations : iterable of int, default range(2, 301)
+        The populations N drawn.
+    confidence : float, default 0.80
+        The target coverage.
+    margin : float, default 0.05
+        The margin of error, a proportion.
+    ax : matplotlib.axes.Axes, optional
+        The axes to draw on; a new figure by default.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure drawn on.
+
+    Raises
+    ------
+    SamplingError
+        As :func:`sampling.sample_size`.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig = exact_size_curve(range(2, 61))
+    >>> fig.axes[0].get_legend().get_texts()[3].get_text()
+    'where the first n falls (2 populations)'
+    >>> plt.close(fig)
+    """
     from .size import exact_coverage, sample_size
 
     populations = np.array(list(populations))
@@ -1109,8 +1593,29 @@ def exact_size_curve(populations=range(2, 301), *, confidence: float = 0.80, mar
 def band_accuracy_curve(result, *, ax=None):
     """The probability of the right band against the true rate, over the shaded bands.
 
-    ``result`` is a :class:`sampling.size.BandAccuracy`; rates within its ``distance`` of a band
-    boundary are hatched, and the worst eligible rate is marked.
+    Rates within the result's ``distance`` of a band boundary are hatched, and the worst
+    eligible rate is marked.
+
+    Parameters
+    ----------
+    result : BandAccuracy
+        From :func:`sampling.band_accuracy`.
+    ax : matplotlib.axes.Axes, optional
+        The axes to draw on; a new figure by default.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure drawn on.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from sampling import band_accuracy
+    >>> fig = band_accuracy_curve(band_accuracy(43, 57))
+    >>> fig.axes[0].get_legend().get_texts()[0].get_text()
+    'worst at 5+ points from a boundary: 87.4% at 59.6%'
+    >>> plt.close(fig)
     """
     fig, ax = _axes(ax, (8, 3.6))
     for rating, low, high in _band_edges():
