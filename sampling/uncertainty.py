@@ -28,7 +28,6 @@ from ._errors import SamplingError
 from .evidence import implied_populations_of
 from .evidence import key_question_population as _share_of_population
 from .framework import (
-    DOMAIN_SAMPLES,
     Rating,
     band,
     band_indices,
@@ -694,7 +693,7 @@ def key_question_population(kq: KeyQuestion, report: Report, populations: Mappin
 
     See :func:`sampling.evidence.key_question_population`, the one place this share is computed.
     """
-    sample_name = DOMAIN_SAMPLES[kq.id.split(".")[0]]
+    sample_name = report.framework.sample_of(kq.id)
     if sample_name not in populations:
         raise SamplingError(f"populations: give the eligible cases for the {sample_name} sample "
                             f"(e.g. populations={{'{sample_name}': N}})")
