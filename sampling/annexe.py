@@ -430,7 +430,9 @@ def _area_lines(report, ratings) -> list[str]:
     lines = []
     for area in framework.areas:
         rated = [ratings[s.id] for s in framework.standards if s.area == area and s.id in ratings]
-        lines.append(f"{area}: **{min(rated).label}**" if rated else f"{area}: not rated")
+        why = [reason for sid, _, reason in report.not_rated if framework.standard(sid).area == area]
+        lines.append(f"{area}: **{min(rated).label}**" if rated
+                     else f"{area}: not rated" + (f" ({why[0]})" if why else ""))
     return lines
 
 
@@ -458,10 +460,9 @@ def score_summary(table) -> AnnexeText:
         lines += [published + f"**{table.published_overall.label}**" + printed + ".",
                   "Every published rating follows from the rules or from a reason the report states: "
                   + ("yes." if table.reproduced else "NO: see the standards whose rating differs.")]
-    not_rated = [s.name for s in framework.standards
-                 if s.optional and s.id not in {x.id for x in report.standards}]
-    if not_rated:
-        lines.append("Not rated: " + ", ".join(not_rated) + " (no cases or no rating given).")
+    if report.not_rated:
+        lines.append("Not rated: " + "; ".join(f"{name} ({reason})" for _, name, reason in report.not_rated)
+                     + ".")
     title = "Score and overall rating" if _scored(framework) else "Areas and overall rating"
     return AnnexeText(title, tuple(lines))
 
@@ -902,8 +903,8 @@ def write_annexe(source, out, *, service: str | None = None, populations: Mappin
     ratings = {row.id: row.published_rating.label for row in table.rows}
     scored = _scored(report.framework)
     published = {s.id: s.rating for s in report.standards}
-    areas = {} if scored else dict(line.replace("**", "").split(": ", 1)
-                                   for line in _area_lines(report, published))
+    areas = {} if scored else {line.split(": ", 1)[0]: line.split(": ", 1)[1].replace("**", "").split(" (")[0]
+                               for line in _area_lines(report, published)}
     return AnnexeResult(str(out_path), None if toml_path is None else str(toml_path), report.id,
                         report.service, ratings, table.published_score if scored else None,
                         table.published_overall.label, areas)

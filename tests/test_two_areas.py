@@ -123,3 +123,68 @@ def test_annexe_rates_both_areas_without_a_score(inspection, tmp_path):
     assert result.overall == Rating(min(int(rules["2.1"]), int(rules["V1"]))).label
     html = (tmp_path / "annexe.html").read_text(encoding="utf-8")
     assert "Areas and overall rating" in html and "lowest area" in html
+
+
+def _answers(children: int, victims: int, *, rates: dict[str, float], seed: int = 0) -> pd.DataFrame:
+    """Case-level answers: every children's case answers 2.1.1-2.1.3, every victims' case V1.1-V1.2."""
+    rng = np.random.default_rng(seed)
+    rows = [(f"C{c}", kq, "yes" if rng.random() < rates[kq] else "no")
+            for c in range(children) for kq in ("2.1.1", "2.1.2", "2.1.3")]
+    rows += [(f"V{c}", kq, "yes" if rng.random() < rates[kq] else "no")
+             for c in range(victims) for kq in ("V1.1", "V1.2")]
+    return pd.DataFrame(rows, columns=["case_id", "key_question", "answer"])
+
+
+RATES = {"2.1.1": 0.9, "2.1.2": 0.95, "2.1.3": 0.9, "V1.1": 0.1, "V1.2": 0.1}
+
+
+def test_no_victims_cases_leave_the_victims_area_not_rated():
+    report = sampling.report_from_answers(_answers(20, 0, rates=RATES), framework="youth-2025")
+    assert [s.id for s in report.standards] == ["2.1"]
+    assert report.samples["victims"] == 0
+    assert ("V1", "Work with victims", "no victims cases to inspect") in report.not_rated
+    # the overall rating is the rated area's (the areas' lowest, of those rated)
+    assert report.overall is report.standard("2.1").rating
+    summary = annexe.score_summary(sampling.rate_report(report))
+    assert "victims: not rated (no victims cases to inspect)" in summary.lines[0]
+
+
+def test_a_framework_file_sets_the_fewest_cases_an_area_needs(tmp_path):
+    # a held-out framework: youth-2025 with victims rated only from five cases, for the reason the
+    # inspectorate gave small services ("Inspecting small YOS": "given the small caseloads")
+    path = tmp_path / "small.toml"
+    path.write_text('name = "small"\nextends = "youth-2025"\n[not_rated]\n'
+                    'minimum_cases = { children = 1, victims = 5 }\nreason = "given the small caseloads"\n')
+    framework = sampling.load_framework(path)
+    for victims in range(0, 9):
+        report = sampling.report_from_answers(_answers(20, victims, rates=RATES, seed=victims),
+                                              framework=str(path))
+        rated = {s.id for s in report.standards}
+        children = report.standard("2.1").rating
+        if victims < 5:
+            assert rated == {"2.1"} and report.overall is children
+            (reason,) = [r for sid, _, r in report.not_rated if sid == "V1"]
+            assert reason == framework.too_small("victims", victims)
+            assert ("given the small caseloads" in reason) == (victims > 0)
+        else:
+            assert rated == {"2.1", "V1"}
+            assert report.overall is min(children, report.standard("V1").rating)
+            assert report.standard("V1").rating is Rating.INADEQUATE  # 10 % yes: far below 50 %
+
+
+def test_not_rated_is_checked_in_the_framework_file(tmp_path):
+    cases = {
+        'minimum_cases = { prison = 3 }': "not_rated.minimum_cases.prison: unknown sample",
+        'minimum_cases = { victims = 0 }': "must be a whole number from 1",
+        'reasons = "x"': "not_rated: must be a table",
+    }
+    for body, message in cases.items():
+        path = tmp_path / "bad.toml"
+        path.write_text(f'name = "bad"\nextends = "youth-2025"\n[not_rated]\n{body}\n')
+        with pytest.raises(sampling.SamplingError, match=message):
+            sampling.load_framework(path)
+    # a score cannot leave a scored standard out: youth-2021 adds 2.1's points to its 0-36 score
+    path = tmp_path / "score.toml"
+    path.write_text('name = "score"\nextends = "youth-2021"\n[not_rated]\nminimum_cases = { court = 5 }\n')
+    with pytest.raises(sampling.SamplingError, match="count towards the score"):
+        sampling.load_framework(path)
