@@ -24,7 +24,7 @@ from importlib import resources
 from pathlib import Path
 
 from ._errors import SamplingError
-from .framework import Rating
+from .framework import BAND_LOWER_BOUNDS, Rating
 
 __all__ = [
     "AnnexeText",
@@ -50,6 +50,10 @@ __all__ = [
 ]
 
 _LABELS = Rating.labels()
+
+
+# the youth bands (Essex 2018, Annex 1), the ones the discretion rules are written for
+_YOUTH_BOUNDS = tuple(BAND_LOWER_BOUNDS.values())
 
 
 def _lower_bounds(framework) -> dict[Rating, int]:
@@ -511,10 +515,40 @@ def overall_table(process, finite):
     return pd.DataFrame(rows).set_index("uncertainty")
 
 
+def discretion_assessment(report):
+    """:func:`sampling.assess_discretion` of the report, or None where its framework bands key
+    questions other than at 50, 65 and 80 % (the candidate rules are written for those bands).
+
+    Examples
+    --------
+    >>> discretion_assessment(annexe_report("calderdale-2022")).applied[0].id
+    '2.3'
+    """
+    from .discretion import assess_discretion
+
+    if tuple(report.framework.band_lower_bounds) != _YOUTH_BOUNDS:
+        return None
+    return assess_discretion(report)
+
+
+def discretion_table(assessment):
+    """The assessment's table (:meth:`DiscretionAssessment.to_frame`), rounded; empty without one."""
+    import pandas as pd
+
+    return pd.DataFrame() if assessment is None else assessment.to_frame().round(3)
+
+
 def discretion_text(report, assessment) -> AnnexeText:
     """The report's own reasons for each discretion decision, then the assessment as facts."""
     lines = [f"{s.id} ({s.name}): the report's reason: \u201c{s.discretion}\u201d"
              for s in report.standards if s.discretion]
+    if assessment is None:
+        bounds = ", ".join(map(str, report.framework.band_lower_bounds))
+        youth = ", ".join(map(str, _YOUTH_BOUNDS))
+        lines.append(f"The candidate discretion rules are written for the youth bands ({youth} %); "
+                     f"{report.framework.name} bands key questions from {bounds} %, so they are not "
+                     "assessed here.")
+        return AnnexeText("Professional discretion", tuple(lines))
     facts = assessment.facts()
     lines += facts
     lines += _what_if_lines(report, assessment)
@@ -687,7 +721,6 @@ def notable_facts(report, populations: Mapping[str, int] | None = None) -> Annex
 def conclusion(report, populations: Mapping[str, int] | None = None) -> AnnexeText:
     """The annexe's conclusion, in figures: the rating, how likely the rules would give it with
     full knowledge, the standards one case from another band, and what discretion changed."""
-    from .discretion import assess_discretion
     from .reports import rate_report
     from .uncertainty import cases_to_boundary, rating_distribution
 
@@ -718,7 +751,8 @@ def conclusion(report, populations: Mapping[str, int] | None = None) -> AnnexeTe
             near.append(f"{standard.id} ({' or '.join(moves)})")
     if near:
         lines.append("One changed judgement would move the band of: " + ", ".join(near) + ".")
-    applied = assess_discretion(report).applied
+    assessment = discretion_assessment(report)
+    applied = () if assessment is None else assessment.applied
     if applied:
         changed = "changes" if table.rule_overall is not table.published_overall else "does not change"
         lines.append(f"Professional discretion raised {', '.join(r.id for r in applied)}; it {changed} the "

@@ -188,3 +188,21 @@ def test_not_rated_is_checked_in_the_framework_file(tmp_path):
     path.write_text('name = "score"\nextends = "youth-2021"\n[not_rated]\nminimum_cases = { court = 5 }\n')
     with pytest.raises(sampling.SamplingError, match="count towards the score"):
         sampling.load_framework(path)
+
+
+def test_discretion_refuses_bands_its_rules_are_not_written_for(tmp_path):
+    # the candidate rules are written for the youth bands (Essex 2018, Annex 1: 50, 65, 80 %);
+    # a framework with Good from 70 % gets a clear refusal, and the annexe says so in words
+    moved = tmp_path / "moved.toml"
+    moved.write_text('name = "moved"\nextends = "youth-2025"\n[bands]\nlower_bounds = [50, 70, 80]\n')
+    report = sampling.report_from_answers(_answers(20, 12, rates=RATES), framework=str(moved))
+    with pytest.raises(sampling.SamplingError, match="written for the youth bands"):
+        sampling.assess_discretion(report)
+    with pytest.raises(sampling.SamplingError, match="written for the youth bands"):
+        sampling.simulate(report, reps=10, rng=1)
+    assert annexe.discretion_assessment(report) is None and annexe.discretion_table(None).empty
+    text = annexe.discretion_text(report, None)
+    assert "not assessed" in text.lines[-1] and "50, 70, 80" in text.lines[-1]
+    assert annexe.conclusion(report).lines  # the conclusion stands without the discretion rules
+    same = sampling.report_from_answers(_answers(20, 12, rates=RATES), framework="youth-2025")
+    assert annexe.discretion_assessment(same) is not None
