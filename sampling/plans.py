@@ -501,6 +501,9 @@ def _check_sizes(n, populations: Mapping[str, int]) -> dict[str, int]:
                                 "resettlement, children and victims")
         if isinstance(size, bool) or not isinstance(size, numbers.Integral) or size < 0:
             raise SamplingError(f"n: {name} must be a whole number of cases from 0, got {size!r}")
+        if key not in populations and "children" in populations and key in DOMAIN_WORDS.values():
+            raise SamplingError("n: under a children's policy court, out-of-court and resettlement cases "
+                                f"are one sample; give children=N, not {name}")
         if key not in populations:
             raise SamplingError(f"n: the case list has no {key} cases; its domains: "
                                 + ", ".join(f"{k} ({v})" for k, v in populations.items()))

@@ -521,6 +521,10 @@ def test_a_childrens_policy_pools_the_domains_and_clamps_to_its_floor_and_cap():
         sampling.plan(export, seed=5, policy="hmip-1999-children")
     with pytest.raises(sampling.SamplingError, match="victims_policy"):
         sampling.plan(export, seed=5, policy="hmip-2025-victims")
+    with pytest.raises(sampling.SamplingError, match="give children=N, not court"):
+        sampling.plan(export, seed=5, policy="hmip-2025-children", n={"court": 10})
+    given = sampling.plan(export, seed=5, policy="hmip-2025-children", n={"Children": 30})
+    assert given.domain("children").n == 30 and given.domain("children").method == "given"
 
 
 def test_a_victims_list_is_a_second_population_in_the_same_plan(tmp_path):
