@@ -209,6 +209,39 @@ def check_samples(value: object, fail: Fail) -> dict[str, str]:
     return dict(value)
 
 
+def check_not_rated(value: object, fail: Fail, samples: Mapping[str, str], standards, method: str):
+    """``[not_rated]``: the fewest cases a sample needs for its standards to be rated, and why.
+
+    A standard left not rated must not change a score the framework adds up: with a "score" or
+    "percent" overall rating, only optional or unscored standards may be on such a sample.
+    """
+    if value is None:
+        return (), ""
+    if not isinstance(value, Mapping) or set(value) - {"minimum_cases", "reason"}:
+        raise fail("not_rated", 'must be a table with minimum_cases = { victims = 5 } and reason = "..."')
+    minimum = value.get("minimum_cases", {})
+    known = tuple(dict.fromkeys(samples.values()))
+    if not isinstance(minimum, Mapping):
+        raise fail("not_rated.minimum_cases",
+                   "must map a sample to a whole number of cases, e.g. { victims = 5 }")
+    for sample, cases in minimum.items():
+        if sample not in known:
+            raise fail(f"not_rated.minimum_cases.{sample}", "unknown sample; use " + ", ".join(known))
+        if isinstance(cases, bool) or not isinstance(cases, int) or cases < 1:
+            raise fail(f"not_rated.minimum_cases.{sample}", f"must be a whole number from 1, got {cases!r}")
+        if method != "areas":
+            scored = [raw["id"] for raw in standards if raw.get("scored", True) and not raw.get("optional")
+                      and samples.get(str(raw["id"]).split(".")[0]) == sample and raw.get("key_questions")]
+            if scored:
+                raise fail(f"not_rated.minimum_cases.{sample}",
+                           f"standards {', '.join(scored)} count towards the score; a score cannot leave "
+                           'them not rated (make them optional, or rate by method = "areas")')
+    reason = value.get("reason", "")
+    if not isinstance(reason, str):
+        raise fail("not_rated.reason", f"must be text, got {reason!r}")
+    return tuple((k, int(v)) for k, v in minimum.items()), reason
+
+
 def check_overall(value: object, fail: Fail) -> Mapping:
     if not isinstance(value, Mapping):
         raise fail("overall", 'must be a table with a method ("score", "percent" or "areas")')

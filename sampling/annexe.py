@@ -24,7 +24,7 @@ from importlib import resources
 from pathlib import Path
 
 from ._errors import SamplingError
-from .framework import BAND_LOWER_BOUNDS, DOMAIN_SAMPLES, SCORE_BANDS, Rating, band, overall_rating
+from .framework import BAND_LOWER_BOUNDS, Rating
 
 __all__ = [
     "AnnexeText",
@@ -50,7 +50,34 @@ __all__ = [
 ]
 
 _LABELS = Rating.labels()
-_SAMPLE_NAMES = tuple(dict.fromkeys(DOMAIN_SAMPLES.values()))
+
+
+# the youth bands (Essex 2018, Annex 1), the ones the discretion rules are written for
+_YOUTH_BOUNDS = tuple(BAND_LOWER_BOUNDS.values())
+
+
+def _lower_bounds(framework) -> dict[Rating, int]:
+    """The lowest printed percentage of Requires improvement, Good and Outstanding."""
+    return dict(zip(list(Rating)[1:], framework.band_lower_bounds, strict=True))
+
+
+def _score_bands(framework) -> dict[Rating, tuple[int, int]]:
+    return dict(zip(Rating, framework.score_bands, strict=True))
+
+
+def _scored(framework) -> bool:
+    """Whether the framework's overall rating comes from a score (not from areas)."""
+    return framework.overall_method != "areas"
+
+
+def _overall_of(report, ratings) -> Rating:
+    """The overall rating of these standards' ratings by the report's framework's method."""
+    return report.framework.overall_from_ratings(ratings)
+
+
+def _score_of(report, ratings) -> int:
+    framework = report.framework
+    return sum(framework.score_of(ratings[s.id]) for s in framework.scored_standards if s.id in ratings)
 
 
 def _display(sample: str) -> str:
@@ -244,7 +271,9 @@ class Draw:
 
 
 def _synthetic_cases(populations: Mapping[str, int], seed: int):
-    """A synthetic case list with exactly ``populations[d]`` cases of each domain d."""
+    """A synthetic case list with exactly ``populations[d]`` cases of each sample d: court and
+    out-of-court cases of their own domain; a 2025 children's sample of any domain, kept as its
+    ``case_type``; victims' cases as synthetic ids."""
     import pandas as pd
 
     from .synthetic import case_list
@@ -253,16 +282,33 @@ def _synthetic_cases(populations: Mapping[str, int], seed: int):
     while True:
         cases = case_list(size, rng=seed)
         counts = cases["domain"].value_counts()
-        if all(counts.get(d, 0) >= n for d, n in populations.items()):
+        if all(counts.get(d, 0) >= n for d, n in populations.items() if d in ("court", "out_of_court")):
             break
         size *= 2
-    parts = [cases[cases["domain"] == d].head(n) for d, n in populations.items()]
+    parts = []
+    for d, n in populations.items():
+        if d in ("court", "out_of_court"):
+            parts.append(cases[cases["domain"] == d].head(n))
+        elif d == "victims":
+            parts.append(pd.DataFrame({"case_id": [f"V-{i + 1:05d}" for i in range(n)], "domain": d}))
+        else:
+            pooled = case_list(n, rng=seed)
+            parts.append(pooled.assign(case_type=pooled["domain"], domain=d))
     return pd.concat(parts, ignore_index=True)
 
 
+def _draw_strata(sample: str) -> tuple[str, ...]:
+    """What a sample of the plan is balanced on (as :func:`sampling.plan` balances it)."""
+    from .selection import DEFAULT_STRATA
+
+    return {"victims": ("domain",), "children": ("case_type", *DEFAULT_STRATA)}.get(sample, DEFAULT_STRATA)
+
+
 def illustrative_draw(report, *, seed: int | None, populations=None, reserves: int = 3) -> Draw:
-    """Draw each court and out-of-court sample of ``report`` from a synthetic case list of its
-    population, balanced on the four variables (:func:`sampling.select_by_domain`).
+    """Draw each sample of ``report`` that its key questions are judged on from a synthetic case
+    list of its population, balanced as :func:`sampling.plan` balances it: court and out-of-court
+    samples on the four variables (:func:`sampling.select`), a 2025 children's sample on its case
+    type too, a victims' sample at random.
 
     Parameters
     ----------
@@ -285,7 +331,8 @@ def illustrative_draw(report, *, seed: int | None, populations=None, reserves: i
     from .size import subgroup_margins
 
     used = finite_populations(report, populations)
-    wanted = {d: n for d, n in report.samples.items() if d in ("court", "out_of_court")}
+    judged = {report.framework.sample_of(kq.id) for kq in report.key_questions}
+    wanted = {d: n for d, n in report.samples.items() if d in judged and d in used}
     used = {d: used[d] for d in wanted}
     if seed is None:
         return Draw(None, used, wanted, pd.DataFrame(), pd.DataFrame())
@@ -295,12 +342,13 @@ def illustrative_draw(report, *, seed: int | None, populations=None, reserves: i
     balance, groups, balanced = [], [], True
     for domain, n in wanted.items():
         part = cases[cases["domain"] == domain]
-        chosen = select(part, n, reserves=min(reserves, len(part) - n), rng=seed)
+        chosen = select(part, n, strata=_draw_strata(domain), reserves=min(reserves, len(part) - n), rng=seed)
         balanced = balanced and chosen.balanced
         table = chosen.balance[["variable", "category", "population", "target", "sample"]]
         balance.append(table.assign(domain=_display(domain)))
-        margins = subgroup_margins(chosen.sample["gender"], part["gender"])
-        groups.append(margins.assign(domain=_display(domain)).reset_index())
+        if "gender" in part.columns and part["gender"].notna().all():
+            margins = subgroup_margins(chosen.sample["gender"], part["gender"])
+            groups.append(margins.assign(domain=_display(domain)).reset_index())
     balance = pd.concat(balance, ignore_index=True).set_index(["domain", "variable", "category"])
     groups = pd.concat(groups, ignore_index=True).set_index(["domain", "subgroup"])
     return Draw(seed, used, wanted, balance.round(2), groups.round(4), balanced)
@@ -311,22 +359,42 @@ def illustrative_draw(report, *, seed: int | None, populations=None, reserves: i
 
 
 def rules_text(report) -> AnnexeText:
-    """The rating rules the annexe applies, stated from :mod:`sampling.framework`."""
-    lowers = list(BAND_LOWER_BOUNDS.items())
+    """The rating rules the annexe applies, stated from the report's framework (its file)."""
+    framework = report.framework
+    lowers = list(_lower_bounds(framework).items())
     bands = [f"{Rating.INADEQUATE.label} below {lowers[0][1]} %"]
     for (rating, low), upper in zip(lowers, [b for _, b in lowers[1:]] + [None], strict=True):
         bands.append(f"{rating.label} {low}-{upper - 1} %" if upper else f"{rating.label} {low} % and over")
-    scores = ", ".join(f"{low}-{high} {rating.label}" for rating, (low, high) in SCORE_BANDS.items())
-    qualitative = ", ".join(s.id for s in report.framework.standards if s.qualitative)
-    return AnnexeText("The rules", (
-        "A key question's percentage is its yes answers out of its relevant cases (yes and no), "
-        "printed as a whole number rounded half up.",
-        "Bands of the printed percentage: " + "; ".join(bands) + ".",
-        "A standard takes the band of its lowest key question; qualitative standards "
-        f"({qualitative}) are rated from other evidence.",
-        f"Each scored standard gives 0-3 points; the overall rating of the 0-{report.framework.max_score} "
-        f"score: {scores}; an Inadequate resettlement rating bars an overall Outstanding.",
-    ))
+    qualitative = ", ".join(s.id for s in framework.standards if s.qualitative)
+    lines = ["A key question's percentage is its yes answers out of its relevant cases (yes and no), "
+             "printed as a whole number rounded half up.",
+             "Bands of the printed percentage: " + "; ".join(bands) + ".",
+             "A standard takes the band of its lowest key question"
+             + (f"; qualitative standards ({qualitative}) are rated from other evidence." if qualitative
+                else ".")]
+    if framework.overall_method == "areas":
+        areas = ", ".join(framework.areas)
+        lines.append(f"Each area ({areas}) takes the lowest rating of its rated standards; the overall "
+                     "rating is the lowest area's. No score is formed.")
+    elif framework.overall_method == "percent":
+        lows = ", ".join(f"{rating.label} from {low} %" for rating, low in
+                         zip(list(Rating)[1:], framework.percent_bounds, strict=True))
+        lines.append(f"The overall rating is from the score as a percentage of the highest possible "
+                     f"({framework.max_score}): {lows}.")
+    else:
+        scores = ", ".join(f"{low}-{high} {rating.label}" for rating, (low, high)
+                           in _score_bands(framework).items())
+        lines.append(f"Each scored standard gives {framework.points[0]}-{framework.points[-1]} points; the "
+                     f"overall rating of the 0-{framework.max_score} score: {scores}.")
+    for judgement in framework.limiting:
+        lines.append(f"A {judgement.when.label} rating of {judgement.standard} "
+                     f"({framework.standard(judgement.standard).name}) bars an overall rating above "
+                     f"{judgement.cap.label}.")
+    if framework.assumptions:
+        lines.append(f"The framework file ({framework.name}) marks what it assumes where the public "
+                     "record is "
+                     "silent: " + " ".join(framework.assumptions))
+    return AnnexeText("The rules", tuple(lines))
 
 
 def key_question_table(report):
@@ -341,17 +409,18 @@ def key_question_table(report):
 
     from .answers import key_question_wording
 
-    wording = key_question_wording(report.framework.name)
+    wording = key_question_wording(report.framework.path or report.framework.name)
     rows = [{"key_question": kq.id, "standard": s.id, "question": wording[kq.id], "yes": kq.k,
-             "relevant": kq.n, "percent": kq.percent, "band": band(kq.percent).label,
+             "relevant": kq.n, "percent": kq.percent, "band": report.framework.band(kq.percent).label,
              "denominator": kq.denominator}
             for s in report.standards for kq in s.key_questions]
     return pd.DataFrame(rows).set_index("key_question")
 
 
-def _position(score: int) -> str:
-    rating = next(r for r, (low, high) in SCORE_BANDS.items() if low <= score <= high)
-    low, high = SCORE_BANDS[rating]
+def _position(score: int, framework) -> str:
+    bands = _score_bands(framework)
+    rating = next(r for r, (low, high) in bands.items() if low <= score <= high)
+    low, high = bands[rating]
     if score == low:
         return f"the lowest score that is {rating.label} ({low}-{high})"
     if score == high:
@@ -359,26 +428,47 @@ def _position(score: int) -> str:
     return f"{score - low} above the lowest and {high - score} below the highest {rating.label} score"
 
 
+def _area_lines(report, ratings) -> list[str]:
+    """Each area's rating (the lowest of its rated standards) and the standards not rated."""
+    framework = report.framework
+    lines = []
+    for area in framework.areas:
+        rated = [ratings[s.id] for s in framework.standards if s.area == area and s.id in ratings]
+        why = [reason for sid, _, reason in report.not_rated if framework.standard(sid).area == area]
+        lines.append(f"{area}: **{min(rated).label}**" if rated
+                     else f"{area}: not rated" + (f" ({why[0]})" if why else ""))
+    return lines
+
+
 def score_summary(table) -> AnnexeText:
-    """The score and overall rating, by the rules and as published (a :class:`RatingTable`)."""
+    """The score (or, for a framework rated by areas, each area's rating) and the overall rating,
+    by the rules and as published (a :class:`RatingTable`)."""
     report, top = table.report, table.report.framework.max_score
+    framework = report.framework
     unpublished = report.published == "unpublished"
-    lines = [f"Score by the rules: **{table.rule_score}/{top}**, {_position(table.rule_score)}.",
-             f"Overall rating by the rules: **{table.rule_overall.label}**."]
+    rules = {s.id: s.rule_rating for s in report.standards}
+    if _scored(framework):
+        where = _position(table.rule_score, framework)
+        lines = [f"Score by the rules: **{table.rule_score}/{top}**, {where}."]
+    else:
+        lines = ["Areas by the rules: " + "; ".join(_area_lines(report, rules)) + "."]
+    lines.append(f"Overall rating by the rules: **{table.rule_overall.label}**.")
     if unpublished:
         lines.append("Every quantitative standard is rated by the rules from the case answers; "
                      "qualitative standards as the inspectors rated them.")
     else:
-        lines += [f"Published: {table.published_score}/{top}, **{table.published_overall.label}**"
-                  + (f" (printed score {report.score}/{top})" if report.score is not None else
-                     " (the report prints no score; the published ratings sum to it)") + ".",
+        published = (f"Published: {table.published_score}/{top}, " if _scored(framework) else "Published: ")
+        printed = ((f" (printed score {report.score}/{top})" if report.score is not None else
+                    " (the report prints no score; the published ratings sum to it)") if _scored(framework)
+                   else "")
+        lines += [published + f"**{table.published_overall.label}**" + printed + ".",
                   "Every published rating follows from the rules or from a reason the report states: "
                   + ("yes." if table.reproduced else "NO: see the standards whose rating differs.")]
-    not_rated = [s.name for s in report.framework.standards
-                 if s.optional and s.id not in {x.id for x in report.standards}]
-    if not_rated:
-        lines.append("Not rated: " + ", ".join(not_rated) + " (no cases or no rating given).")
-    return AnnexeText("Score and overall rating", tuple(lines))
+    if report.not_rated:
+        lines.append("Not rated: " + "; ".join(f"{name} ({reason})" for _, name, reason in report.not_rated)
+                     + ".")
+    title = "Score and overall rating" if _scored(framework) else "Areas and overall rating"
+    return AnnexeText(title, tuple(lines))
 
 
 def certainty_table(report, populations: Mapping[str, int] | None = None):
@@ -425,10 +515,40 @@ def overall_table(process, finite):
     return pd.DataFrame(rows).set_index("uncertainty")
 
 
+def discretion_assessment(report):
+    """:func:`sampling.assess_discretion` of the report, or None where its framework bands key
+    questions other than at 50, 65 and 80 % (the candidate rules are written for those bands).
+
+    Examples
+    --------
+    >>> discretion_assessment(annexe_report("calderdale-2022")).applied[0].id
+    '2.3'
+    """
+    from .discretion import assess_discretion
+
+    if tuple(report.framework.band_lower_bounds) != _YOUTH_BOUNDS:
+        return None
+    return assess_discretion(report)
+
+
+def discretion_table(assessment):
+    """The assessment's table (:meth:`DiscretionAssessment.to_frame`), rounded; empty without one."""
+    import pandas as pd
+
+    return pd.DataFrame() if assessment is None else assessment.to_frame().round(3)
+
+
 def discretion_text(report, assessment) -> AnnexeText:
     """The report's own reasons for each discretion decision, then the assessment as facts."""
     lines = [f"{s.id} ({s.name}): the report's reason: \u201c{s.discretion}\u201d"
              for s in report.standards if s.discretion]
+    if assessment is None:
+        bounds = ", ".join(map(str, report.framework.band_lower_bounds))
+        youth = ", ".join(map(str, _YOUTH_BOUNDS))
+        lines.append(f"The candidate discretion rules are written for the youth bands ({youth} %); "
+                     f"{report.framework.name} bands key questions from {bounds} %, so they are not "
+                     "assessed here.")
+        return AnnexeText("Professional discretion", tuple(lines))
     facts = assessment.facts()
     lines += facts
     lines += _what_if_lines(report, assessment)
@@ -441,57 +561,67 @@ def discretion_text(report, assessment) -> AnnexeText:
 
 
 def _what_if_lines(report, assessment) -> list[str]:
-    """The score and overall rating if each candidate rule raised every standard it makes eligible."""
+    """The score (or overall rating) if each candidate rule raised every standard it makes eligible."""
     rows = {row.id: row for row in assessment.rows}
-    fixed = sum(int(s.rating) for s in report.standards if s.scored and s.id not in rows)
+    if not rows:
+        return []
     outcomes = []
     for rule in assessment.rules:
-        score = fixed + sum(int(row.rule_rating) + int(row.eligible[rule]) for sid, row in rows.items()
-                            if report.standard(sid).scored)
-        outcomes.append(f"{rule} {score} ({overall_rating(score, report.resettlement).label})")
-    return ["Had each candidate rule raised every standard it makes eligible, and no other, the score "
-            "would be: " + "; ".join(outcomes) + "."] if rows else []
+        ratings = {s.id: s.rating for s in report.standards}
+        ratings.update({sid: Rating(int(row.rule_rating) + int(row.eligible[rule]))
+                        for sid, row in rows.items()})
+        overall = _overall_of(report, ratings).label
+        outcomes.append(f"{rule} {_score_of(report, ratings)} ({overall})" if _scored(report.framework)
+                        else f"{rule} {overall}")
+    what = "the score" if _scored(report.framework) else "the overall rating"
+    return [f"Had each candidate rule raised every standard it makes eligible, and no other, {what} "
+            "would be: " + "; ".join(outcomes) + "."]
 
 
 # --------------------------------------------------------------------------------------------
 # what to notice
 
 
-def _unrounded_band(k: int, n: int) -> Rating:
+def _unrounded_band(k: int, n: int, framework) -> Rating:
     """The band of the share k / n itself, not of its printed percentage (integer arithmetic)."""
     result = Rating.INADEQUATE
-    for rating, lower in BAND_LOWER_BOUNDS.items():
+    for rating, lower in _lower_bounds(framework).items():
         if 100 * k >= lower * n:
             result = rating
     return result
 
 
 def _rounding_facts(report) -> list[str]:
-    lines, score, changed = [], 0, False
+    framework = report.framework
+    lines, unrounded, changed = [], {}, False
     for standard in report.standards:
-        if not standard.scored:
-            continue
         if standard.qualitative:
-            score += int(standard.rating)
+            unrounded[standard.id] = standard.rating
             continue
-        unrounded = min(_unrounded_band(kq.k, kq.n) for kq in standard.key_questions)
-        score += int(unrounded)
+        unrounded[standard.id] = min(_unrounded_band(kq.k, kq.n, framework) for kq in standard.key_questions)
         for kq in standard.key_questions:
-            if _unrounded_band(kq.k, kq.n) < band(kq.percent):
+            share = _unrounded_band(kq.k, kq.n, framework)
+            if share < framework.band(kq.percent):
                 changed = True
                 lines.append(f"{kq.id}: {kq.k} of {kq.n} is {100 * kq.k / kq.n:.2f} %, printed "
-                             f"{kq.percent} % and so {band(kq.percent).label}; the unrounded share is "
-                             f"{_unrounded_band(kq.k, kq.n).label}. The bands apply to the printed "
-                             "percentage.")
+                             f"{kq.percent} % and so {framework.band(kq.percent).label}; the unrounded "
+                             "share is "
+                             f"{share.label}. The bands apply to the printed percentage.")
             if round(100 * kq.k / kq.n) != kq.percent:
                 lines.append(f"{kq.id}: {kq.k} of {kq.n} is exactly {100 * kq.k / kq.n:.1f} %, printed "
                              f"{kq.percent} % (half up); Python's round() would print "
                              f"{round(100 * kq.k / kq.n)} %.")
     if changed:
-        rule = sum(int(s.rule_rating) for s in report.standards if s.scored)
-        lines.append(f"Had the bands applied to unrounded shares, the score would be {score} "
-                     f"({overall_rating(score, report.resettlement).label}) rather than {rule} "
-                     f"({overall_rating(rule, report.resettlement).label}).")
+        rules = {s.id: s.rule_rating for s in report.standards}
+        if _scored(framework):
+            lines.append(f"Had the bands applied to unrounded shares, the score would be "
+                         f"{_score_of(report, unrounded)} ({_overall_of(report, unrounded).label}) "
+                         "rather than "
+                         f"{_score_of(report, rules)} ({_overall_of(report, rules).label}).")
+        else:
+            lines.append(f"Had the bands applied to unrounded shares, the overall rating would be "
+                         f"{_overall_of(report, unrounded).label} rather than "
+                         f"{_overall_of(report, rules).label}.")
     return lines
 
 
@@ -500,7 +630,7 @@ def _denominator_facts(report) -> list[str]:
 
     lines, fewer = [], []
     for kq in report.key_questions:
-        sample_name = DOMAIN_SAMPLES[kq.id.split(".")[0]]
+        sample_name = report.framework.sample_of(kq.id)
         sample = report.samples.get(sample_name)
         if kq.denominator == "answers":
             if sample and kq.n < sample:
@@ -525,7 +655,7 @@ def _denominator_facts(report) -> list[str]:
 
 def _sample_facts(report, populations) -> list[str]:
     table = sample_table(report, populations)
-    rated = {_display(DOMAIN_SAMPLES[kq.id.split(".")[0]]) for kq in report.key_questions}
+    rated = {_display(report.framework.sample_of(kq.id)) for kq in report.key_questions}
     lines = []
     for name, row in table[table.index.isin(rated)].iterrows():
         lines.append(f"One case of the {name} sample of {row.n} moves a key question by "
@@ -547,7 +677,7 @@ def _discretion_margin_facts(report, populations) -> list[str]:
         if standard.qualitative or standard.rating <= standard.rule_rating:
             continue
         kq = min(standard.key_questions, key=lambda q: q.percent)
-        sample_name = DOMAIN_SAMPLES[kq.id.split(".")[0]]
+        sample_name = report.framework.sample_of(kq.id)
         found = interval(kq.k, kq.n)
         n, big_n = report.samples[sample_name], used[sample_name]
         design = (f"the whole {_display(sample_name)} sample's design margin at {big_n} eligible cases is "
@@ -576,7 +706,14 @@ def notable_facts(report, populations: Mapping[str, int] | None = None) -> Annex
 
     table = rate_report(report)
     lines = _rounding_facts(report) + _denominator_facts(report) + _sample_facts(report, populations)
-    lines.append(f"The score by the rules, {table.rule_score}, is {_position(table.rule_score)}.")
+    if _scored(report.framework):
+        lines.append(f"The score by the rules, {table.rule_score}, is "
+                     f"{_position(table.rule_score, report.framework)}.")
+    else:
+        rules = {s.id: s.rule_rating for s in report.standards}
+        lines.append(f"The overall rating by the rules, {table.rule_overall.label}, is the lowest of the "
+                     "areas' "
+                     "ratings: " + "; ".join(x.replace("**", "") for x in _area_lines(report, rules)) + ".")
     lines += _discretion_margin_facts(report, populations)
     return AnnexeText("What to notice", tuple(lines))
 
@@ -584,7 +721,6 @@ def notable_facts(report, populations: Mapping[str, int] | None = None) -> Annex
 def conclusion(report, populations: Mapping[str, int] | None = None) -> AnnexeText:
     """The annexe's conclusion, in figures: the rating, how likely the rules would give it with
     full knowledge, the standards one case from another band, and what discretion changed."""
-    from .discretion import assess_discretion
     from .reports import rate_report
     from .uncertainty import cases_to_boundary, rating_distribution
 
@@ -592,9 +728,16 @@ def conclusion(report, populations: Mapping[str, int] | None = None) -> AnnexeTe
     rated = table.published_overall
     process = rating_distribution(report)
     finite = rating_distribution(report, mode="finite", populations=finite_populations(report, populations))
-    lines = [f"**{rated.label}**, score {table.published_score}/{report.framework.max_score}"
-             + ("" if table.rule_score == table.published_score else f" ({table.rule_score} by the rules)")
-             + ".",
+    if _scored(report.framework):
+        headline = (f"**{rated.label}**, score {table.published_score}/{report.framework.max_score}"
+                    + ("" if table.rule_score == table.published_score
+                       else f" ({table.rule_score} by the rules)")
+                    + ".")
+    else:
+        published = {s.id: s.rating for s in report.standards}
+        headline = (f"**{rated.label}** overall: "
+                    + "; ".join(x.replace("**", "") for x in _area_lines(report, published)) + ".")
+    lines = [headline,
              f"The probability that the rules would give {rated.label} if the service's underlying practice "
              f"were known is {float(process.overall[rated.label]):.2f} (process uncertainty); if every "
              f"eligible case were inspected, {float(finite.overall[rated.label]):.2f} (finite uncertainty).",
@@ -608,7 +751,8 @@ def conclusion(report, populations: Mapping[str, int] | None = None) -> AnnexeTe
             near.append(f"{standard.id} ({' or '.join(moves)})")
     if near:
         lines.append("One changed judgement would move the band of: " + ", ".join(near) + ".")
-    applied = assess_discretion(report).applied
+    assessment = discretion_assessment(report)
+    applied = () if assessment is None else assessment.applied
     if applied:
         changed = "changes" if table.rule_overall is not table.published_overall else "does not change"
         lines.append(f"Professional discretion raised {', '.join(r.id for r in applied)}; it {changed} the "
@@ -705,12 +849,16 @@ class AnnexeResult:
     report: str
     service: str
     ratings: Mapping[str, str]  # standard id -> rating (the rules', and published where published)
-    score: int
+    score: int | None  # None where the framework rates by areas (no score is formed)
     overall: str
+    areas: Mapping[str, str] = field(default_factory=dict)  # area -> rating, or "not rated"
 
     def to_dict(self) -> dict:
-        return {"path": self.path, "toml": self.toml, "report": self.report, "service": self.service,
+        data = {"path": self.path, "toml": self.toml, "report": self.report, "service": self.service,
                 "ratings": dict(self.ratings), "score": self.score, "overall": self.overall}
+        if self.areas:
+            data["areas"] = dict(self.areas)
+        return data
 
 
 def _check_target(path, suffix: str, option: str, force: bool) -> Path | None:
@@ -787,5 +935,10 @@ def write_annexe(source, out, *, service: str | None = None, populations: Mappin
     _write_text(out_path, html)
     table = rate_report(report)
     ratings = {row.id: row.published_rating.label for row in table.rows}
+    scored = _scored(report.framework)
+    published = {s.id: s.rating for s in report.standards}
+    areas = {} if scored else {line.split(": ", 1)[0]: line.split(": ", 1)[1].replace("**", "").split(" (")[0]
+                               for line in _area_lines(report, published)}
     return AnnexeResult(str(out_path), None if toml_path is None else str(toml_path), report.id,
-                        report.service, ratings, table.published_score, table.published_overall.label)
+                        report.service, ratings, table.published_score if scored else None,
+                        table.published_overall.label, areas)

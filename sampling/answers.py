@@ -31,7 +31,7 @@ from importlib import resources
 from pathlib import Path
 
 from ._errors import AnswersError, SamplingError
-from .framework import DOMAIN_SAMPLES, Rating, get_framework
+from .framework import Rating, get_framework
 from .reports import ANSWER_WORDS, answer_word
 
 __all__ = [
@@ -47,7 +47,13 @@ __all__ = [
 _CHOICES = ("yes", "no", "not relevant")
 _ANSWER_COLUMNS = ("case_id", "domain", "key_question", "question", "answer")
 _QUALITATIVE_COLUMNS = ("standard", "name", "rating", "note")
-_SAMPLES = tuple(dict.fromkeys(DOMAIN_SAMPLES.values()))  # court, out_of_court, resettlement
+#: The samples of the plans made for the 2025 programme (``plan(..., policy="hmip-2025-children")``).
+_SAMPLES_2025 = ("children", "victims")
+
+
+def _samples(framework: str) -> tuple[str, ...]:
+    """The framework's samples, in order: court, out_of_court, resettlement; or children, victims."""
+    return tuple(dict.fromkeys(get_framework(framework).sample_names.values()))
 
 
 def _display(sample: str) -> str:
@@ -91,7 +97,8 @@ def key_question_wording(framework: str = "youth-2021") -> dict[str, str]:
 
     Transcribed from the reports' tables (youth-2018: Essex 2018, Annex 2; youth-2021:
     Cambridgeshire 2023, domains two and three); ``sampling/data/key_questions.toml`` names the
-    source of each.
+    source of each. A framework file's own ``[key_questions]`` wording comes first (youth-2025's
+    cites its sources); a key question with neither is given as "".
 
     Examples
     --------
@@ -101,8 +108,9 @@ def key_question_wording(framework: str = "youth-2021") -> dict[str, str]:
     'Does the YOT work effectively with the police in implementing the out-of-court disposal?'
     """
     spec = get_framework(framework)
-    table = _wordings()[spec.name]
-    return {kq: table[kq]["question"] for s in spec.standards for kq in s.key_questions}
+    table = _wordings().get(spec.name, {})
+    return {kq: spec.wording(kq) or table.get(kq, {}).get("question", "")
+            for s in spec.standards for kq in s.key_questions}
 
 
 # --------------------------------------------------------------------------------------------
@@ -140,8 +148,10 @@ def _columns(frame, wanted, sheet: str, problems: list[str]) -> dict[str, object
     return {c: found[c] for c in wanted if c in found}
 
 
-def _plan_cases(path: Path):
-    """The plan's sampled cases: ``case_id`` and ``domain`` (a sample name), in the plan's order."""
+def _plan_cases(path: Path, framework: str | None):
+    """The plan's sampled cases (``case_id`` and ``domain``, a sample name, in the plan's order) and
+    the framework: the one given, else youth-2025 for a plan of children's and victims' samples and
+    youth-2021 for one of court and out-of-court samples."""
     import pandas as pd
 
     sheets = _read_sheets(path, "plan")
@@ -153,25 +163,31 @@ def _plan_cases(path: Path):
     cols = _columns(frame, ("case_id", "domain"), "sample", problems)
     if problems:
         raise AnswersError(f"{path}: the plan cannot be used", problems)
-    rows = []
-    for index, row in frame.iterrows():
-        case, domain = row[cols["case_id"]], row[cols["domain"]]
-        if _blank(case) and _blank(domain):
-            continue  # a blank line at the end of the sheet
-        where = f"sample row {index + 2}"
+    filled = [(index, row[cols["case_id"]], row[cols["domain"]]) for index, row in frame.iterrows()
+              if not (_blank(row[cols["case_id"]]) and _blank(row[cols["domain"]]))]
+    if framework is None:
+        pooled = any(_normal(domain) in _SAMPLES_2025 for _, _, domain in filled)
+        framework = "youth-2025" if pooled else "youth-2021"
+    samples = _samples(framework)
+    rows, unknown = [], {}
+    for index, case, domain in filled:
         if _blank(case):
-            problems.append(f"{where}: case_id is blank")
+            problems.append(f"sample row {index + 2}: case_id is blank")
         sample = _normal(domain)
-        if sample not in _SAMPLES:
-            problems.append(f"{where}: domain {domain!r} is not one of "
-                            + ", ".join(_display(s) for s in _SAMPLES))
+        if sample not in samples:
+            unknown.setdefault(_text(domain), []).append(index + 2)
         rows.append((_text(case), sample, index + 2))
+    for domain, numbers in unknown.items():
+        where = f"sample row{'s' if len(numbers) > 1 else ''} {_rows(numbers)}"
+        problems.append(f"{where}: domain {domain!r} is not one of {framework}'s "
+                        "samples, " + ", ".join(_display(s) for s in samples)
+                        + "; give --framework for the plan's samples")
     cases = pd.DataFrame(rows, columns=["case_id", "domain", "row"])
     for case, group in cases[cases.case_id.duplicated(keep=False)].groupby("case_id", sort=False):
         problems.append(f"case {case!r} is sampled twice (sample rows {_rows(group.row)})")
     if problems:
         raise AnswersError(f"{path}: {len(problems)} problem(s) in the plan's sample sheet", problems)
-    return cases.drop(columns="row")
+    return cases.drop(columns="row"), get_framework(framework).name
 
 
 # --------------------------------------------------------------------------------------------
@@ -224,8 +240,7 @@ def _qualitative_rows(framework: str, resettlement: int) -> list[tuple]:
 _INSTRUCTIONS = (
     "How to fill in this workbook",
     "",
-    "answers: one row per sampled case and key question of its domain (court cases answer the "
-    "domain two questions, out-of-court cases the domain three questions).",
+    "{samples}",
     "Choose yes, no or not relevant in the answer column for every row. A key question's "
     "percentage is its yes answers out of its yes and no answers; not relevant leaves the case "
     "out of that key question.",
@@ -243,7 +258,16 @@ _INSTRUCTIONS = (
 )
 
 
-def _write_workbook(path: Path, answers: list[tuple], qualitative: list[tuple], about: list[tuple]):
+def _samples_line(framework: str) -> str:
+    """Which key questions each sample's cases answer, e.g. "court cases answer 2.1.1 to 2.4.3"."""
+    parts = [f"{_display(sample)} cases answer {kqs[0]} to {kqs[-1]}" if len(kqs) > 1
+             else f"{_display(sample)} cases answer {kqs[0]}"
+             for sample, kqs in _domain_key_questions(framework).items()]
+    return f"answers: one row per sampled case and key question of its sample ({'; '.join(parts)})."
+
+
+def _write_workbook(path: Path, answers: list[tuple], qualitative: list[tuple], about: list[tuple],
+                    samples_line: str):
     from openpyxl import Workbook
     from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -274,7 +298,7 @@ def _write_workbook(path: Path, answers: list[tuple], qualitative: list[tuple], 
 
     sheet = book.create_sheet("instructions")
     for line in _INSTRUCTIONS:
-        sheet.append([line])
+        sheet.append([line.format(samples=samples_line) if line == "{samples}" else line])
     sheet.column_dimensions["A"].width = 120
     sheet = book.create_sheet("about")
     sheet.append(["field", "value"])
@@ -301,19 +325,21 @@ def _umask() -> int:
     return mask
 
 
-def answers_template(plan, out, *, framework: str = "youth-2021", force: bool = False) -> AnswersTemplate:
+def answers_template(plan, out, *, framework: str | None = None, force: bool = False) -> AnswersTemplate:
     """Write the answers workbook for a plan's sampled cases.
 
     Parameters
     ----------
     plan : str or Path
         A plan workbook (``python -m sampling plan``): its ``sample`` sheet has a row per sampled
-        case with ``case_id`` and ``domain`` (court, out-of-court or resettlement; ``out_of_court``
-        and any case accepted).
+        case with ``case_id`` and ``domain`` (court, out-of-court or resettlement; children or
+        victims in a plan for the 2025 programme; ``out_of_court`` and any case accepted).
     out : str or Path
         The answers workbook to write (.xlsx). It is written through a temporary file and renamed.
-    framework : str
-        'youth-2021' (default) or 'youth-2018': which key questions each domain answers.
+    framework : str, optional
+        Which key questions each sample answers: a bundled framework ('youth-2018', 'youth-2021',
+        'youth-2025') or a framework file. By default 'youth-2025' for a plan of children's and
+        victims' samples (victims' cases answer V1.1 and V1.2), else 'youth-2021'.
     force : bool
         Overwrite ``out`` if it exists.
 
@@ -325,7 +351,7 @@ def answers_template(plan, out, *, framework: str = "youth-2021", force: bool = 
     ------
     AnswersError
         Listing every problem of the plan at once (missing sheet or columns, blank or repeated
-        case ids, a domain that is not court, out-of-court or resettlement), with row numbers.
+        case ids, a domain that is not one of the framework's samples), with row numbers.
 
     Examples
     --------
@@ -338,19 +364,24 @@ def answers_template(plan, out, *, framework: str = "youth-2021", force: bool = 
     >>> dict(made.cases), made.rows       # 12 court and 9 out-of-court key questions per case
     ({'court': 2, 'out_of_court': 1}, 33)
     """
-    spec = get_framework(framework)
+    if framework is not None:
+        chosen = get_framework(framework)
+        framework = chosen.path or chosen.name  # a framework file is recorded by its path
     out_path = _check_out(out, force)
     plan_path = Path(plan)
-    cases = _plan_cases(plan_path)
-    answers = _answer_rows(cases, spec.name)
-    counts = {s: int((cases.domain == s).sum()) for s in _SAMPLES if (cases.domain == s).any()}
+    cases, framework = _plan_cases(plan_path, framework)
+    spec = get_framework(framework)
+    samples = _samples(framework)
+    answers = _answer_rows(cases, framework)
+    counts = {s: int((cases.domain == s).sum()) for s in samples if (cases.domain == s).any()}
     digest = hashlib.sha256(plan_path.read_bytes()).hexdigest()
     from . import __version__
 
     about = [("framework", spec.name), ("plan", plan_path.name), ("plan_sha256", digest),
              ("toolkit", f"inspection-sampling {__version__}")]
-    about += [(f"cases.{s}", counts.get(s, 0)) for s in _SAMPLES]
-    _write_workbook(out_path, answers, _qualitative_rows(spec.name, counts.get("resettlement", 0)), about)
+    about += [(f"cases.{s}", counts.get(s, 0)) for s in samples]
+    _write_workbook(out_path, answers, _qualitative_rows(framework, counts.get("resettlement", 0)), about,
+                    _samples_line(framework))
     return AnswersTemplate(str(out_path), str(plan_path), spec.name, counts, len(answers), digest)
 
 
@@ -410,12 +441,16 @@ def _framework(about: Mapping, frame, problems: list[str]) -> str:
     name = about.get("framework")
     if not _blank(name):
         try:
-            return get_framework(_text(name)).name
+            chosen = get_framework(_text(name))
+            return chosen.path or chosen.name
         except SamplingError as exc:
             problems.append(f"sheet 'about': {exc}")
             return "youth-2021"
-    # a workbook made by hand: the 2018 framework is the one with key questions 3.4.x
+    # a workbook made by hand: the 2018 framework is the one with key questions 3.4.x, the 2025
+    # one the one with the victims' V1.1 and V1.2
     kqs = {_text(v) for v in frame.get("key_question", [])}
+    if any(k.startswith("V") for k in kqs):
+        return "youth-2025"
     return "youth-2018" if any(k.startswith("3.4.") for k in kqs) else "youth-2021"
 
 
@@ -423,7 +458,9 @@ def _answer_frame(frame, cols, framework: str, problems: list[str]):
     """One normalised row per filled line; every problem of a single row is listed."""
     import pandas as pd
 
-    known = {kq for s in get_framework(framework).standards for kq in s.key_questions}
+    spec = get_framework(framework)
+    known = set(spec.key_questions)
+    samples = _samples(framework)
     rows, blanks = [], []
     for index, row in frame.iterrows():
         values = {name: row[col] for name, col in cols.items()}
@@ -436,13 +473,14 @@ def _answer_frame(frame, cols, framework: str, problems: list[str]):
         if kq not in known:
             problems.append(f"answers row {number}: key question {kq!r} is not in {framework}; they are "
                             + ", ".join(sorted(known)))
-        elif domain in _SAMPLES and DOMAIN_SAMPLES[kq.split(".")[0]] != domain:
-            own = _display(DOMAIN_SAMPLES[kq.split(".")[0]])
+        elif domain in samples and spec.sample_of(kq) != domain:
+            own = _display(spec.sample_of(kq))
             article = "an" if own[0] in "aeiou" else "a"
             problems.append(f"answers row {number}: key question {kq} is {article} {own} question, but "
                             f"the row's domain is {_display(domain)}")
-        if domain not in _SAMPLES:
-            problems.append(f"answers row {number}: domain {values['domain']!r} is not court or out-of-court")
+        if domain not in samples:
+            problems.append(f"answers row {number}: domain {values['domain']!r} is not one of "
+                            + ", ".join(_display(s) for s in samples))
         answer = _answer(values["answer"], number, problems, blanks)
         rows.append((case, domain, kq, answer, number))
     if blanks:
@@ -466,7 +504,7 @@ def _check_cases(data, framework: str, problems: list[str]) -> None:
     """A case in two domains, a case and key question twice, a case without a key question,
     a key question without a yes or no answer."""
     for case, group in data.groupby("case_id", sort=False):
-        domains = [d for d in dict.fromkeys(group.domain) if d in _SAMPLES]
+        domains = [d for d in dict.fromkeys(group.domain) if d in _samples(framework)]
         if len(domains) > 1:
             first = [int(group.loc[group.domain == d, "row"].iloc[0]) for d in domains]
             where = [f"{_display(d)} (row {r})" for d, r in zip(domains, first, strict=True)]
@@ -479,10 +517,11 @@ def _check_cases(data, framework: str, problems: list[str]) -> None:
 
 def _domain_key_questions(framework: str) -> dict[str, list[str]]:
     """The key questions each sample answers, in the framework's order."""
+    spec = get_framework(framework)
     result: dict[str, list[str]] = {}
-    for standard in get_framework(framework).standards:
+    for standard in spec.standards:
         for kq in standard.key_questions:
-            result.setdefault(DOMAIN_SAMPLES[kq.split(".")[0]], []).append(kq)
+            result.setdefault(spec.sample_of(kq), []).append(kq)
     return result
 
 
@@ -597,7 +636,7 @@ def read_answers(path) -> Answers:
     if problems:
         raise AnswersError(f"{path.name}: {len(problems)} problem(s) in the answers; fix them in the "
                            "workbook and run again", problems)
-    samples = {s: int(data.loc[data.domain == s, "case_id"].nunique()) for s in _SAMPLES
+    samples = {s: int(data.loc[data.domain == s, "case_id"].nunique()) for s in _samples(framework)
                if (data.domain == s).any()}
     resettlement = about.get("cases.resettlement")
     if not _blank(resettlement) and int(float(resettlement)) > 0:

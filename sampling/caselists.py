@@ -40,8 +40,10 @@ __all__ = [
 FIELDS = ("case_id", "domain", "gender", "disposal_type", "rosh", "safety_wellbeing", "date",
           "resettlement")
 
-#: The domains, as the rest of the toolkit names them (a report's ``samples`` keys).
-DOMAIN_NAMES = ("court", "out_of_court", "resettlement")
+#: The domains, as the rest of the toolkit names them (a report's ``samples`` keys): the 2018 and
+#: 2021 frameworks' court, out-of-court and resettlement samples, and the 2025 programme's
+#: samples of children's cases (court and out-of-court pooled) and of victims' cases.
+DOMAIN_NAMES = ("court", "out_of_court", "resettlement", "children", "victims")
 
 #: Headings recognised for each field, best first, as :func:`normalise_heading` writes them.
 HEADINGS: dict[str, tuple[str, ...]] = {
@@ -49,7 +51,10 @@ HEADINGS: dict[str, tuple[str, ...]] = {
                 "casereferencenumber", "ref", "refno", "reference", "referencenumber", "referenceno", "id",
                 "childid", "childref", "childreference",
                 "youngpersonid", "ypid", "ypref", "ypreference", "youngpersonref", "youngpersonreference",
-                "personid", "personref", "clientid", "clientref", "uniqueid", "urn", "crn", "recordid"),
+                "personid", "personref", "clientid", "clientref", "uniqueid", "urn", "crn", "recordid",
+                "victimid", "victimref", "victimreference", "victimcaseid", "victimcaseref",
+                "victimcasereference",
+                "victimno", "victimnumber"),
     "domain": ("domain", "courtooc", "courtoocd", "courtoroutofcourt", "courtoutofcourt", "casetype",
                "typeofcase", "casecategory", "disposalcategory", "disposalgroup", "cohort", "worktype",
                "typeofwork"),
@@ -512,7 +517,7 @@ def _missing_fix(target: str, strata: Sequence[str]) -> str:
     return fix
 
 
-def _map_headings(headings, columns, strata, problems) -> dict[str, int]:
+def _map_headings(headings, columns, strata, problems, given_domain=None) -> dict[str, int]:
     """Each field's column index: given ones first, then the best synonym; missing ones are problems."""
     fields = tuple(dict.fromkeys((*FIELDS, *strata)))
     taken: set[int] = set()
@@ -529,7 +534,7 @@ def _map_headings(headings, columns, strata, problems) -> dict[str, int]:
         if index is not None:
             mapping[target] = index
             taken.add(index)
-    required = ["case_id", *strata] + ([] if "domain" in mapping else ["disposal_type"])
+    required = ["case_id", *strata] + ([] if "domain" in mapping or given_domain else ["disposal_type"])
     for target in dict.fromkeys(required):
         if target not in mapping:
             what = "the domain is read from it when there is no domain column" if target == "disposal_type" \
@@ -866,8 +871,8 @@ class CaseList:
         for name in (*FIELDS, *(s for s in self.strata if s not in FIELDS)):
             heading = self.mapping.get(name)
             rows.append((f"column {name}", "(none)" if heading is None else heading))
-        source = (f"column {self.mapping['domain']!r}" if self.domain_from == "column"
-                  else "the disposal type (mapping below)")
+        source = {"column": f"column {self.mapping['domain']!r}", "given": "the list (one sample)"}.get(
+            self.domain_from, "the disposal type (mapping below)")
         rows.append(("domain from", source))
         if self.domain_from == "disposal_type":
             rows += [(f"domain of {text!r}", place) for text, place in sorted(self.disposal_domains.items())]
@@ -897,6 +902,7 @@ def read_case_list(
     disposal_domains: Mapping[str, str] | None = None,
     strata: Sequence[str] = DEFAULT_STRATA,
     dates_required: bool = False,
+    domain: str | None = None,
 ) -> CaseList:
     """Read a case-list export, map its headings, normalise its values and place each case.
 
@@ -916,9 +922,14 @@ def read_case_list(
         Disposal type to domain, added to (and overriding) :data:`DISPOSAL_DOMAINS`, e.g.
         ``{"Triage": "out-of-court"}``; used when there is no domain column.
     strata : sequence of str, default DEFAULT_STRATA
-        The balancing variables; each must have a column with no blank cell.
+        The balancing variables; each must have a column with no blank cell. Empty only with
+        ``domain`` (a list drawn at random, without balancing).
     dates_required : bool, default False
         Whether every case needs a date (for recency); otherwise blank dates are allowed.
+    domain : str, optional
+        Every case's domain, for a list that is one sample as a whole, such as the 2025
+        programme's victims' cases (``"victims"``): no domain column or disposal type is then
+        needed, and one in the file is kept as it is. One of :data:`DOMAIN_NAMES`.
 
     Returns
     -------
@@ -962,17 +973,19 @@ def read_case_list(
     else:
         raise SamplingError("source must be a .csv or .xlsx path or a pandas DataFrame, "
                             f"got {type(source).__name__}")
-    strata = _check_strata(strata)
+    strata = _check_strata(strata, allow_none=domain is not None)
+    if domain is not None and domain not in DOMAIN_NAMES:
+        raise SamplingError(f"domain must be one of {', '.join(DOMAIN_NAMES)}, got {domain!r}")
     if not table.headings or not any(h.strip() for h in table.headings):
         raise CaseListError(f"{table.source}: no heading row found; the first row should name the columns")
-    return _interpret(table, problems, columns, extra, strata, dates_required)
+    return _interpret(table, problems, columns, extra, strata, dates_required, domain)
 
 
-def _check_strata(strata) -> tuple[str, ...]:
+def _check_strata(strata, allow_none: bool = False) -> tuple[str, ...]:
     if isinstance(strata, str):
         strata = strata.split(",")
     strata = tuple(dict.fromkeys(s.strip() for s in strata if s and s.strip()))
-    if not strata:
+    if not strata and not allow_none:
         raise SamplingError("strata must name at least one balancing variable, e.g. gender,disposal_type")
     reserved = {"case_id", "domain", "date", "resettlement", "row"}.intersection(strata)
     if reserved:
@@ -981,7 +994,8 @@ def _check_strata(strata) -> tuple[str, ...]:
     return strata
 
 
-def _interpret(table: _Table, problems, columns, extra_domains, strata, dates_required) -> CaseList:
+def _interpret(table: _Table, problems, columns, extra_domains, strata, dates_required,
+               given_domain=None) -> CaseList:
     whole = [_Column(cells, table.rows) for cells in table.cells]
     keep = np.ones(len(table.rows), dtype=bool)
     for column in whole:
@@ -991,10 +1005,12 @@ def _interpret(table: _Table, problems, columns, extra_domains, strata, dates_re
     rows = table.rows[keep]
     if not keep.any():
         raise CaseListError(f"{table.source}: the case list has headings but no cases")
-    mapping = _map_headings(table.headings, columns, strata, problems)
+    mapping = _map_headings(table.headings, columns, strata, problems, given_domain)
     cols = {name: whole[i].subset(keep) for name, i in mapping.items()}
     heading = {name: table.headings[i] for name, i in mapping.items()}
-    needed = ["case_id", *strata] + (["domain"] if "domain" in cols else ["disposal_type"])
+    needed = ["case_id", *strata]
+    if given_domain is None:
+        needed += ["domain"] if "domain" in cols else ["disposal_type"]
     for name in dict.fromkeys(needed + (["date"] if dates_required else [])):
         if name in cols:
             _check_blanks(name, heading[name], cols[name], strata, problems)
@@ -1003,7 +1019,10 @@ def _interpret(table: _Table, problems, columns, extra_domains, strata, dates_re
                                         "name it with --columns date=HEADING"))
     values = {"case_id": _check_ids(heading["case_id"], cols["case_id"],
                                     problems)} if "case_id" in cols else {}
-    domain, found = _place(cols, heading, extra_domains, problems)
+    if given_domain is None:
+        domain, found = _place(cols, heading, extra_domains, problems)
+    else:
+        domain, found = np.full(int(keep.sum()), given_domain, dtype=object), {}
     values["domain"] = domain
     if "date" in cols:
         values["date"] = _dates(heading["date"], cols["date"], problems)
@@ -1014,7 +1033,9 @@ def _interpret(table: _Table, problems, columns, extra_domains, strata, dates_re
     frame, extras = _assemble(table, keep, rows, values, mapping)
     return CaseList(frame, table.source, table.sha256, table.description, table.sheet, table.heading_row,
                     {name: heading.get(name) for name in dict.fromkeys((*FIELDS, *strata))},
-                    "column" if "domain" in cols else "disposal_type", found, strata, skipped, extras)
+                    "given" if given_domain is not None
+                    else "column" if "domain" in cols else "disposal_type",
+                    found, strata, skipped, extras)
 
 
 def _place(cols, heading, extra_domains, problems) -> tuple[np.ndarray | None, dict]:

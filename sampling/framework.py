@@ -200,6 +200,8 @@ class Framework:
     sources: tuple[str, ...] = ()
     assumptions: tuple[str, ...] = ()
     path: str | None = None
+    minimum_cases: tuple[tuple[str, int], ...] = ()
+    not_rated_reason: str = ""
 
     def standard(self, standard_id: str) -> StandardSpec:
         for spec in self.standards:
@@ -239,6 +241,27 @@ class Framework:
             raise SamplingError(f"framework {self.name!r} maps no sample to {key_question_or_standard!r}; "
                                 "add its first part to the framework's [samples]")
         return names[domain]
+
+    def too_small(self, sample: str, cases: int | None) -> str | None:
+        """Why a sample of ``cases`` cases is too small to rate its standards, or None.
+
+        The framework file's ``[not_rated]`` gives the fewest cases each sample needs and the
+        reason; a sample of no cases is never rated.
+
+        Examples
+        --------
+        >>> get_framework("youth-2025").too_small("victims", 0)
+        'no victims cases to inspect'
+        >>> get_framework("youth-2025").too_small("victims", 9) is None
+        True
+        """
+        need = dict(self.minimum_cases).get(sample, 1)
+        if cases is None or cases >= need:
+            return None
+        shown = sample.replace("_", "-")
+        if cases == 0 or not self.not_rated_reason:
+            return f"no {shown} cases to inspect" if cases == 0 else f"fewer than {need} {shown} cases"
+        return f"{cases} {shown} case(s), fewer than the {need} needed: {self.not_rated_reason}"
 
     def wording(self, key_question: str) -> str | None:
         """The key question's wording, where the framework file gives it."""
@@ -311,6 +334,8 @@ def _framework_from_data(data: Mapping, where: str) -> Framework:
     elif not all(s.area for s in standards if not s.optional):
         raise fail("standards", 'with overall.method = "areas" every standard needs its area = "..."')
     limiting = tuple(_limiting(item, fail, {s.id for s in standards}) for item in overall.get("limiting", []))
+    minimum_cases, not_rated_reason = files.check_not_rated(data.get("not_rated"), fail, samples,
+                                                            data["standards"], method)
     wording = data.get("key_questions", {})
     if not isinstance(wording, Mapping) or not all(isinstance(v, str) for v in wording.values()):
         raise fail("key_questions",
@@ -323,6 +348,7 @@ def _framework_from_data(data: Mapping, where: str) -> Framework:
         areas=tuple(dict.fromkeys(s.area for s in standards if s.area)),
         sources=files.text_list(data.get("sources", data.get("source")), fail, "sources"),
         assumptions=files.text_list(data.get("assumptions"), fail, "assumptions"),
+        minimum_cases=minimum_cases, not_rated_reason=not_rated_reason,
         path=None if where.endswith(".toml") and "/" not in where and "\\" not in where else where,
     )
 

@@ -131,10 +131,12 @@ class Plan:
     version: str
     notes: tuple[str, ...] = ()
     _extras: tuple[str, ...] = field(default=(), repr=False)
+    victims: CaseList | None = None
 
     def domain(self, name: str) -> DomainPlan:
-        """The plan of one domain ("court", "out-of-court", "out_of_court", "resettlement")."""
-        key = DOMAIN_WORDS.get(normalise_heading(name), name)
+        """The plan of one domain ("court", "out-of-court", "out_of_court", "resettlement",
+        "children", "victims")."""
+        key = _domain_key(name) or name
         for part in self.domains:
             if part.domain == key:
                 return part
@@ -160,8 +162,11 @@ class Plan:
         return pd.DataFrame(_audit_rows(self), columns=["field", "value"])
 
     def to_dict(self) -> dict:
-        return {"seed": self.seed, "input_sha256": self.cases.sha256,
+        data = {"seed": self.seed, "input_sha256": self.cases.sha256,
                 "domains": {part.domain: part.to_dict() for part in self.domains}}
+        if self.victims is not None:
+            data["victims_sha256"] = self.victims.sha256
+        return data
 
     def to_frame(self):
         import pandas as pd
@@ -207,6 +212,11 @@ def plan(
     sheet: str | int | None = None,
     disposal_domains: Mapping[str, str] | None = None,
     recency: Mapping[str, tuple[tuple[int, int], float]] | None = None,
+    victims=None,
+    victims_policy: str | None = None,
+    victims_reserves: int | None = None,
+    victims_strata: Sequence[str] = (),
+    victims_columns: Mapping[str, str] | None = None,
     command: str | None = None,
 ) -> Plan:
     """Size and select every domain of a case list, with reserves that name whom they replace.
@@ -231,9 +241,13 @@ def plan(
         approximation with the Cochran correction, the simple correction, or the exact
         hypergeometric size (:func:`sampling.sample_size`).
     policy : str, optional
-        A sampling policy (:func:`sampling.list_policies`, e.g. "hmip-2025-children"): each domain's
-        size is the method's size clamped to the policy's floor and cap, a population below the
-        floor taken whole (:func:`sampling.sample_size` with ``policy=``).
+        A sampling policy for children's cases (:func:`sampling.list_policies`, e.g.
+        "hmip-2025-children"). Under such a policy the court, out-of-court and resettlement cases
+        are one sample, ``children``, as the 2025 programme inspects them: sized from all its
+        eligible cases by the policy (the method's size clamped to the floor and cap, a population
+        below the floor taken whole; :func:`sampling.sample_size` with ``policy=``), and balanced
+        on ``case_type`` (court, out-of-court or resettlement) as well as ``strata``. Recency is
+        not balanced in a pooled sample.
     confidence, margin : float, optional
         Passed to :func:`sampling.sample_size` (its defaults, the reports' 80 % and 5 points).
     fieldwork_date : str or date, optional
@@ -241,6 +255,22 @@ def plan(
         are balanced on recency as :data:`RECENCY` says (or ``recency``, by domain).
     strata : sequence of str
         The balancing variables.
+    victims : str, Path, pandas.DataFrame or CaseList, optional
+        The eligible victims' cases, a second population (the 2025 programme's work with victims),
+        read with :func:`sampling.read_case_list` (``domain="victims"``: only a case id column is
+        needed) and planned as the domain ``victims`` into the same workbook.
+    victims_policy : str, optional
+        The victims' sampling policy, e.g. "hmip-2025-victims"; by default the victims' policy of
+        the same year as ``policy`` (hmip-2025-children gives hmip-2025-victims), else ``method``
+        alone.
+    victims_reserves : int, optional
+        Reserves for the victims' sample; by default as for ``reserves``.
+    victims_strata : sequence of str
+        Columns of the victims' list to balance on; by default none, and the victims' cases are
+        drawn at random with equal probability (the public record does not say how the
+        inspectorate chooses them).
+    victims_columns : mapping, optional
+        Field to heading for the victims' list, as ``columns``.
     command : str, optional
         The command line to record in the audit (the CLI passes its own).
 
@@ -286,30 +316,100 @@ def plan(
     if method not in METHODS:
         raise SamplingError(f"method must be one of {', '.join(map(repr, METHODS))}, got {method!r}")
     fieldwork = _check_date(fieldwork_date)
-    cases = _case_list(cases, columns, sheet, disposal_domains, strata, fieldwork is not None)
-    sizes = _check_sizes(n, cases.domains())
-    options = {k: v for k, v in (("confidence", confidence), ("margin", margin), ("policy", policy))
-               if v is not None}
+    pooled = _policy_for(policy, "children", "policy") is not None
+    cases = _case_list(cases, columns, sheet, disposal_domains, strata, fieldwork is not None and not pooled)
+    victims_policy = _victims_policy(policy, victims_policy, victims is not None)
+    victim_cases = None if victims is None else _victims_list(victims, victims_columns, victims_strata)
+    groups = _groups(cases, pooled, victim_cases)
+    sizes = _check_sizes(n, {name: len(frame) for name, (frame, _) in groups.items()})
+    options = {k: v for k, v in (("confidence", confidence), ("margin", margin)) if v is not None}
     windows = dict(RECENCY)
-    windows.update({DOMAIN_WORDS.get(normalise_heading(k), k): v for k, v in (recency or {}).items()})
-    if reserves is not None and (isinstance(reserves, bool) or not isinstance(reserves, numbers.Integral)
-                                 or reserves < 0):
-        raise SamplingError(f"reserves must be a whole number from 0, got {reserves!r}")
+    windows.update({_domain_key(k) or k: v for k, v in (recency or {}).items()})
+    for label, value in (("reserves", reserves), ("victims_reserves", victims_reserves)):
+        if value is not None and (isinstance(value, bool) or not isinstance(value, numbers.Integral)
+                                  or value < 0):
+            raise SamplingError(f"{label} must be a whole number from 0, got {value!r}")
     parts, notes = [], []
-    for name, population in cases.domains().items():
+    for name, (frame, part_strata) in groups.items():
         window = windows.get(name) if fieldwork is not None else None
-        part, said = _plan_domain(cases.frame[cases.frame["domain"] == name], name, population,
-                                  sizes.get(name), reserves, method, options, window, fieldwork,
-                                  cases.strata, seed, cases.sha256)
+        is_victims = name == "victims"
+        chosen = victims_policy if is_victims else policy
+        part_options = {**options, **({"policy": chosen} if chosen is not None else {})}
+        part, said = _plan_domain(frame, name, len(frame), sizes.get(name),
+                                  victims_reserves if is_victims and victims_reserves is not None
+                                  else reserves,
+                                  method, part_options, window, fieldwork, part_strata, seed,
+                                  (victim_cases if is_victims else cases).sha256)
         parts.append(part)
         notes += said
     from ._version import __version__
     from .size import sample_size
 
-    reference = sample_size(None, **METHODS[method], **options)
+    reference = sample_size(None, **METHODS[method], **options, **({"policy": policy} if policy else {}))
+    extras = tuple(dict.fromkeys((*cases.extras, *(victim_cases.extras if victim_cases else ()))))
     return Plan(cases, seed, tuple(parts), method, reference.confidence, reference.margin, fieldwork,
                 cases.strata, command or _python_call(cases, seed, n, reserves, method, fieldwork),
-                datetime.datetime.now().replace(microsecond=0), __version__, tuple(notes), cases.extras)
+                datetime.datetime.now().replace(microsecond=0), __version__, tuple(notes), extras,
+                victims=victim_cases)
+
+
+def _policy_for(name: str | None, cases: str, label: str):
+    """The named policy, checked to size ``cases`` ("children" or "victims"); None for no name."""
+    if name is None:
+        return None
+    from .size import get_policy
+
+    policy = get_policy(name)
+    if policy.cases != cases:
+        other = "victims_policy" if policy.cases == "victims" else "policy"
+        whose = {"children": "children's", "victims": "victims'"}
+        raise SamplingError(f"{label}: {name} sizes {whose.get(policy.cases, policy.cases)} cases, not "
+                            f"{whose.get(cases, cases)}; give it as {other}")
+    return policy
+
+
+def _victims_policy(policy: str | None, victims_policy: str | None, has_victims: bool) -> str | None:
+    """The victims' policy: the one given, else the victims' policy of ``policy``'s year, if any."""
+    if victims_policy is not None:
+        if not has_victims:
+            raise SamplingError("victims_policy: give the victims' case list too "
+                                "(victims=..., --victims FILE)")
+        return _policy_for(victims_policy, "victims", "victims_policy").name
+    if policy is None or not has_victims:
+        return None
+    from .size import list_policies
+
+    year = _policy_for(policy, "children", "policy").year
+    matches = [name for name in list_policies() if name.endswith("-victims")
+               and _policy_for(name, "victims", "victims_policy").year == year]
+    return matches[0] if matches else None
+
+
+def _victims_list(victims, columns, strata) -> CaseList:
+    if isinstance(victims, CaseList):
+        if set(victims.frame["domain"]) != {"victims"}:
+            raise SamplingError("victims: give a CaseList read with read_case_list(..., domain='victims'), "
+                                "or the file")
+        return victims
+    return read_case_list(victims, columns=columns, strata=strata, domain="victims")
+
+
+def _groups(cases: CaseList, pooled: bool, victims: CaseList | None) -> dict[str, tuple[object, tuple]]:
+    """Each domain's eligible cases and balancing variables, in the plan's order.
+
+    Pooled (a children's policy): one ``children`` domain, its cases' own domain kept as the
+    balancing variable ``case_type``. Victims' cases with no balancing variable of their own are
+    balanced on their one domain, that is, drawn at random with equal probability.
+    """
+    frame = cases.frame
+    if pooled:
+        groups = {"children": (frame.assign(case_type=frame["domain"], domain="children"),
+                               ("case_type", *cases.strata))}
+    else:
+        groups = {name: (frame[frame["domain"] == name], cases.strata) for name in cases.domains()}
+    if victims is not None:
+        groups["victims"] = (victims.frame, victims.strata or ("domain",))
+    return groups
 
 
 def _case_list(cases, columns, sheet, disposal_domains, strata, dates_required) -> CaseList:
@@ -395,12 +495,15 @@ def _check_sizes(n, populations: Mapping[str, int]) -> dict[str, int]:
                             f"got {n!r}")
     sizes = {}
     for name, size in n.items():
-        key = DOMAIN_WORDS.get(normalise_heading(name))
+        key = _domain_key(name)
         if key is None:
             raise SamplingError(f"n: unknown domain {name!r}; the domains are court, out-of-court, "
-                                "resettlement")
+                                "resettlement, children and victims")
         if isinstance(size, bool) or not isinstance(size, numbers.Integral) or size < 0:
             raise SamplingError(f"n: {name} must be a whole number of cases from 0, got {size!r}")
+        if key not in populations and "children" in populations and key in DOMAIN_WORDS.values():
+            raise SamplingError("n: under a children's policy court, out-of-court and resettlement cases "
+                                f"are one sample; give children=N, not {name}")
         if key not in populations:
             raise SamplingError(f"n: the case list has no {key} cases; its domains: "
                                 + ", ".join(f"{k} ({v})" for k, v in populations.items()))
@@ -408,6 +511,16 @@ def _check_sizes(n, populations: Mapping[str, int]) -> dict[str, int]:
             raise SamplingError(f"n: {name} = {size} is more than its {populations[key]} eligible cases")
         sizes[key] = int(size)
     return sizes
+
+
+_SAMPLE_WORDS = {"children": "children", "childrens": "children", "childrenscases": "children",
+                 "victims": "victims", "victim": "victims", "victimscases": "victims"}
+
+
+def _domain_key(name: str) -> str | None:
+    """A domain as a person writes it ("Out-of-court", "victims") as the plan names it, or None."""
+    word = normalise_heading(str(name))
+    return DOMAIN_WORDS.get(word) or _SAMPLE_WORDS.get(word)
 
 
 def _python_call(cases, seed, n, reserves, method, fieldwork) -> str:
@@ -433,7 +546,8 @@ def _case_sheet(result: Plan, which: str):
     """The ``sample`` or ``reserves`` sheet: case rows by domain, ``recent`` as yes / no."""
     import pandas as pd
 
-    columns = _case_columns(result._extras, result.strata)
+    strata = [v for part in result.domains if part.selection is not None for v in part.selection.strata]
+    columns = _case_columns(result._extras, tuple(dict.fromkeys((*result.strata, *strata))))
     if which == "reserves":
         columns = [*columns[:2], "replaces", "reserve_rank", *columns[2:]]
     parts = []
@@ -469,6 +583,8 @@ def _audit_rows(result: Plan) -> list[tuple[str, object]]:
     rows: list[tuple[str, object]] = [("workbook", _KIND), ("toolkit version", result.version),
                                       ("seed", result.seed)]
     rows += result.cases.audit_rows()
+    if result.victims is not None:
+        rows += [(f"victims {name}", value) for name, value in result.victims.audit_rows()]
     rows += [("strata", ", ".join(result.strata)), ("method", result.method),
              ("confidence", result.confidence), ("target margin", result.target_margin),
              ("fieldwork date", result.fieldwork_date if result.fieldwork_date is not None else "(none)")]

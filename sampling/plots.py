@@ -146,6 +146,8 @@ def score_distribution(distribution, *, ax=None):
     >>> plt.close(fig)
     """
     fig, ax = _axes(ax, (8, 3.2))
+    if len(distribution.score) == 1:  # a framework rated by areas has no score: the overall rating
+        return _overall_bars(distribution, fig, ax)
     for rating, (low, high) in SCORE_BANDS.items():
         ax.axvspan(low - 0.5, high + 0.5, color=BAND_COLOURS[rating], zorder=0,
                    label=f"{rating.label} {distribution.overall[rating.label]:.2f}")
@@ -158,6 +160,21 @@ def score_distribution(distribution, *, ax=None):
                  f"P(published {distribution.published_overall.label}) = "
                  f"{distribution.p_published_overall:.2f}", fontsize=10)
     ax.legend(loc="upper left", fontsize=7, framealpha=0.9)
+    fig.tight_layout()
+    return fig
+
+
+def _overall_bars(distribution, fig, ax):
+    """P(each overall rating), one bar per rating in its band colour (no score to show)."""
+    labels = list(distribution.overall.index)
+    colours = [BAND_COLOURS[Rating.from_label(x)] for x in labels]
+    ax.bar(labels, distribution.overall.to_numpy(), color=colours,
+           edgecolor="0.25", zorder=2)
+    ax.set_ylim(0, 1)
+    ax.set_ylabel("probability")
+    ax.set_title(f"{distribution.report}: overall rating distribution ({distribution.mode}); "
+                 f"P(published {distribution.published_overall.label}) = "
+                 f"{distribution.p_published_overall:.2f}", fontsize=10)
     fig.tight_layout()
     return fig
 

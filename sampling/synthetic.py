@@ -214,13 +214,11 @@ def _service_answers(rng, framework, means, concentration, sizes, relevance):
     """One service's case-level answers (case_id, key_question, answer) as a DataFrame."""
     import pandas as pd
 
-    from .framework import DOMAIN_SAMPLES
-
     cases = {name: rng.integers(low, high + 1) for name, (low, high) in sizes.items()}
     frames = []
     for spec in framework.standards:
         for kq in spec.key_questions:
-            sample = DOMAIN_SAMPLES[spec.domain]
+            sample = framework.sample_of(spec.id)
             n = int(cases[sample])
             mean = means[kq]
             rate = rng.beta(mean * concentration, (1 - mean) * concentration)

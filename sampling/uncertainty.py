@@ -28,7 +28,6 @@ from ._errors import SamplingError
 from .evidence import implied_populations_of
 from .evidence import key_question_population as _share_of_population
 from .framework import (
-    DOMAIN_SAMPLES,
     Rating,
     band,
     band_indices,
@@ -954,7 +953,7 @@ def key_question_population(kq: KeyQuestion, report: Report, populations: Mappin
     >>> key_question_population(report.key_question("2.3.2"), report, {"court": 30, "out_of_court": 40})
     30
     """
-    sample_name = DOMAIN_SAMPLES[kq.id.split(".")[0]]
+    sample_name = report.framework.sample_of(kq.id)
     if sample_name not in populations:
         raise SamplingError(f"populations: give the eligible cases for the {sample_name} sample "
                             f"(e.g. populations={{'{sample_name}': N}})")

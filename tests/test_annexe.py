@@ -19,6 +19,7 @@ import pandas as pd
 import pytest
 from test_answers import QUALITATIVE_2021, fill, write_plan
 
+import sampling
 from sampling import (
     SamplingError,
     list_reports,
@@ -141,15 +142,22 @@ def test_illustrative_draw_is_balanced_and_reproducible():
         illustrative_draw(report, seed=-1)
 
 
-def test_unrounded_band_agrees_with_the_exact_share_by_brute_force():
-    for n in range(1, 61):
-        for k in range(n + 1):
-            expected = Rating.INADEQUATE
-            for rating, lower in BAND_LOWER_BOUNDS.items():
-                if k / n >= lower / 100 - 1e-12:
-                    expected = rating
-            assert annexe_module._unrounded_band(k, n) is expected, (k, n)
-            assert annexe_module._unrounded_band(k, n) <= Rating(int(standard_rating([percent(k, n)])))
+def test_unrounded_band_agrees_with_the_exact_share_by_brute_force(tmp_path):
+    # the youth bands (Essex 2018, Annex 1: 50, 65, 80 %) and a held-out framework file with the
+    # Good threshold moved to 70 %: the unrounded band follows the framework's own thresholds
+    moved = tmp_path / "moved.toml"
+    moved.write_text('name = "moved"\nextends = "youth-2021"\n[bands]\nlower_bounds = [50, 70, 80]\n')
+    for framework in (sampling.get_framework("youth-2021"), sampling.load_framework(moved)):
+        bounds = dict(zip(list(Rating)[1:], framework.band_lower_bounds, strict=True))
+        for n in range(1, 61):
+            for k in range(n + 1):
+                expected = Rating.INADEQUATE
+                for rating, lower in bounds.items():
+                    if k / n >= lower / 100 - 1e-12:
+                        expected = rating
+                assert annexe_module._unrounded_band(k, n, framework) is expected, (framework.name, k, n)
+                assert annexe_module._unrounded_band(k, n, framework) <= framework.band(percent(k, n))
+    assert BAND_LOWER_BOUNDS[Rating.GOOD] == 65
 
 
 def test_what_to_notice_finds_each_reports_lesson():

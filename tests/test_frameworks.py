@@ -89,6 +89,28 @@ def test_the_same_edit_through_extends(tmp_path):
     assert loaded.overall_rating(20) is Rating.REQUIRES_IMPROVEMENT
 
 
+def test_answers_under_a_moved_threshold_rate_by_it(tmp_path):
+    # case answers under the held-out copy (Good from 70 %): 2 of 3 yes prints 67 %, Good by the
+    # youth bands (65 %) but Requires improvement by the copy's; 7 of 10 prints 70 %, Good by both
+    import pandas as pd
+
+    from sampling import report_from_answers
+
+    moved = _moved_copy(tmp_path, (50, 70, 80))
+    framework = load_framework(moved)
+    for yes, cases in itertools.product(range(0, 13), range(1, 13)):
+        if yes > cases:
+            continue
+        rows = [(f"c{i}", kq, "yes" if i < yes else "no") for spec in framework.standards
+                for kq in spec.key_questions for i in range(cases)]
+        qualitative = {s.id: "Good" for s in framework.standards if s.qualitative}
+        report = report_from_answers(pd.DataFrame(rows, columns=["case_id", "key_question", "answer"]),
+                                     framework=str(moved), qualitative=qualitative)
+        expected = sum(percent(yes, cases) >= low for low in (50, 70, 80))
+        assert int(report.standard("2.1").rating) == expected, (yes, cases)
+        assert report.standard("2.1").rule_rating == report.standard("2.1").rating
+
+
 CQC = HERE / "data" / "frameworks" / "cqc-local-authority.toml"
 
 

@@ -491,16 +491,114 @@ def test_export_text_is_written_as_text_never_as_a_formula(tmp_path):
     assert {c.value for c in cells} <= {"=HYPERLINK(\"http://example.invalid\")", "North"}
 
 
-def test_a_policy_clamps_each_domain_to_its_floor_and_cap():
-    # the programme's rule (sampling/data/policies.toml): the cochran size clamped to 14-91 for
-    # children's cases, a population below the floor taken whole; each domain from its own population
-    export = messy_case_list(1200, rng=11, domain_column=True)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        result = sampling.plan(export, seed=5, policy="hmip-2025-children")
-    for part in result.domains:
-        expected = min(91, max(14, sampling.sample_size(part.population).n), part.population)
-        assert part.n == expected == sampling.sample_size(part.population, policy="hmip-2025-children").n
+def _victims(count: int, start: int = 1) -> pd.DataFrame:
+    """A synthetic victims' list, as a service might export it: an id and a column not balanced on."""
+    return pd.DataFrame({"Victim Ref": [f"V-{i:04d}" for i in range(start, start + count)],
+                         "Contact": ["letter", "phone", "visit"] * (count // 3) + ["letter"] * (count % 3)})
+
+
+def test_a_childrens_policy_pools_the_domains_and_clamps_to_its_floor_and_cap():
+    # the 2025 programme (sampling/data/policies.toml): one sample of children's cases, the cochran
+    # size from all of them clamped to 14-91, a population below the floor taken whole; court and
+    # out-of-court become a balancing variable (case_type) rather than separate samples
+    for total in (8, 13, 14, 15, 40, 120, 199, 200, 201, 1200):
+        export = messy_case_list(total, rng=total, domain_column=True)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            result = sampling.plan(export, seed=5, policy="hmip-2025-children", reserves=0)
+        (part,) = result.domains
+        expected = min(91, max(14, sampling.sample_size(total).n), total)
+        assert (part.domain, part.population) == ("children", total)
+        assert part.n == expected == sampling.sample_size(total, policy="hmip-2025-children").n
         assert part.method == "cochran, hmip-2025-children"
+        assert set(result.sample["domain"]) == {"children"}
+        balance = result.balance
+        kinds = balance[balance["variable"] == "case_type"]
+        assert set(kinds["category"]) == set(_true_domains(export))
+        assert (np.floor(kinds["target"] + 1e-9) <= kinds["sample"]).all()
+        assert (kinds["sample"] <= np.ceil(kinds["target"] - 1e-9)).all()
     with pytest.raises(sampling.SamplingError, match="policy"):
         sampling.plan(export, seed=5, policy="hmip-1999-children")
+    with pytest.raises(sampling.SamplingError, match="victims_policy"):
+        sampling.plan(export, seed=5, policy="hmip-2025-victims")
+    with pytest.raises(sampling.SamplingError, match="give children=N, not court"):
+        sampling.plan(export, seed=5, policy="hmip-2025-children", n={"court": 10})
+    given = sampling.plan(export, seed=5, policy="hmip-2025-children", n={"Children": 30})
+    assert given.domain("children").n == 30 and given.domain("children").method == "given"
+
+
+def test_a_victims_list_is_a_second_population_in_the_same_plan(tmp_path):
+    export = messy_case_list(300, rng=3, domain_column=True)
+    children_only = sampling.plan(export, seed=8, policy="hmip-2025-children")
+    result = sampling.plan(export, seed=8, policy="hmip-2025-children", victims=_victims(40))
+    assert [p.domain for p in result.domains] == ["children", "victims"]
+    # the victims' list leaves the children's sample as it was (each domain its own stream)
+    assert result.domain("children").to_dict() == children_only.domain("children").to_dict()
+    victims = result.domain("victims")
+    # hmip-2025-victims: the cochran size clamped to 9-24 (40 eligible: 34 by the formula, capped at 24)
+    assert (victims.population, victims.n) == (40, 24) == (40, sampling.sample_size(40, policy="hmip-2025-victims").n)
+    assert victims.method == "cochran, hmip-2025-victims"
+    assert victims.reserves == 5  # 20 % of 24, rounded up
+    assert victims.margin == pytest.approx(sampling.margin_of_error(24, 40))
+    ids = set(_victims(40)["Victim Ref"])
+    assert set(result.sample.loc[result.sample["domain"] == "victims", "case_id"]) <= ids
+    assert set(result.reserves.loc[result.reserves["domain"] == "victims", "replaces"]) <= \
+        set(result.sample["case_id"])
+    assert result.to_dict()["victims_sha256"] == result.victims.sha256
+    # the same workbook: both samples, the victims' input in the audit; replace works on either
+    result.write(tmp_path / "plan.xlsx")
+    book = sampling.read_plan(tmp_path / "plan.xlsx")
+    assert book.sample["domain"].value_counts().to_dict() == {"children": result.domain("children").n,
+                                                             "victims": 24}
+    assert book.audit["victims input rows"] == 40 and book.audit["victims column case_id"] == "Victim Ref"
+    assert book.audit["victims method"] == "cochran, hmip-2025-victims"
+    first = book.sample.loc[book.sample["domain"] == "victims", "case_id"].iloc[0]
+    swap = sampling.replace_case(tmp_path / "plan.xlsx", first, reason="moved away")
+    assert swap.domain == "victims" and swap.reserve in ids and swap.balanced
+
+
+def test_victims_options_choose_the_policy_reserves_and_balance():
+    export = messy_case_list(200, rng=4, domain_column=True)
+    with pytest.warns(ReserveWarning, match="victims: 2 reserves asked for but only 0"):
+        small = sampling.plan(export, seed=1, victims=_victims(6), policy="hmip-2025-children")
+    assert small.domain("victims").n == 6  # below the floor of 9: taken whole
+    earlier = sampling.plan(export, seed=1, victims=_victims(60), policy="hmip-2024-children")
+    assert earlier.domain("victims").method == "cochran, hmip-2024-victims"
+    assert earlier.domain("victims").n == min(30, sampling.sample_size(60).n)
+    given = sampling.plan(export, seed=1, victims=_victims(60), victims_policy="hmip-2025-victims",
+                          victims_reserves=1, victims_strata=["Contact"])
+    assert [p.domain for p in given.domains] == ["court", "out_of_court", "victims"]
+    assert given.domain("victims").n == 24 and given.domain("victims").reserves == 1
+    contact = given.balance[(given.balance["domain"] == "victims") & (given.balance["variable"] == "Contact")]
+    assert contact["sample"].sum() == 24 and len(contact) == 3
+    plain = sampling.plan(export, seed=1, victims=_victims(60))
+    assert plain.domain("victims").n == sampling.sample_size(60).n
+    with pytest.raises(SamplingError, match="victims' case list"):
+        sampling.plan(export, seed=1, victims_policy="hmip-2025-victims")
+    with pytest.raises(SamplingError, match="give it as policy"):
+        sampling.plan(export, seed=1, victims=_victims(60), victims_policy="hmip-2025-children")
+    with pytest.raises(SamplingError, match="victims_reserves"):
+        sampling.plan(export, seed=1, victims=_victims(60), victims_reserves=-1)
+    with pytest.raises(CaseListError, match="case_id"):
+        sampling.plan(export, seed=1, victims=pd.DataFrame({"Contact": ["letter"] * 5}))
+
+
+def test_plan_cli_with_a_victims_list(tmp_path, capsys):
+    messy_case_list(150, rng=6, domain_column=True).to_csv(tmp_path / "cases.csv", index=False)
+    _victims(30).to_csv(tmp_path / "victims.csv", index=False)
+    out = tmp_path / "plan.xlsx"
+    code = main(["plan", str(tmp_path / "cases.csv"), "--seed", "3", "--policy", "hmip-2025-children",
+                 "--victims", str(tmp_path / "victims.csv"), "--victims-reserves", "2", "--out", str(out),
+                 "--json"])
+    assert code == 0
+    data = json.loads(capsys.readouterr().out)
+    assert set(data["domains"]) == {"children", "victims"}
+    assert data["domains"]["victims"]["n"] == 24 and len(data["domains"]["victims"]["reserves"]) == 2
+    book = sampling.read_plan(out)
+    assert book.sample["case_id"].tolist() == data["domains"]["children"]["sample"] + \
+        data["domains"]["victims"]["sample"]
+    capsys.readouterr()
+    code = main(["plan", str(tmp_path / "cases.csv"), "--seed", "3", "--victims-policy",
+                 "hmip-2025-victims", "--out", str(tmp_path / "other.xlsx")])
+    assert code == 2 and "--victims FILE" in capsys.readouterr().err
+    assert not (tmp_path / "other.xlsx").exists()

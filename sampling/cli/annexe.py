@@ -42,7 +42,9 @@ def _cmd_annexe(args) -> int:
     if args.json:
         print_json(result.to_dict())
         return 0
-    print(f"wrote {result.path}: {result.service}, {result.overall} (score {result.score})")
+    how = (f"score {result.score}" if result.score is not None
+           else "; ".join(f"{area} {rating}" for area, rating in result.areas.items()))
+    print(f"wrote {result.path}: {result.service}, {result.overall} ({how})")
     if result.toml:
         print(f"wrote {result.toml}: the report file")
     return 0
@@ -58,8 +60,10 @@ def register(sub) -> None:
                                    "instructions.")
     p.add_argument("plan", metavar="PLAN.xlsx", help="the plan workbook (its 'sample' sheet)")
     p.add_argument("--out", required=True, metavar="ANSWERS.xlsx", help="the answers workbook to write")
-    p.add_argument("--framework", choices=("youth-2021", "youth-2018"), default="youth-2021",
-                   help="which key questions the cases answer (default youth-2021)")
+    p.add_argument("--framework", default=None, metavar="NAME|FRAMEWORK.toml",
+                   help="which key questions the cases answer: youth-2018, youth-2021, youth-2025 or a "
+                        "framework file (default youth-2025 for a plan of children's and victims' "
+                        "samples, else youth-2021)")
     p.add_argument("--force", action="store_true", help="overwrite --out if it exists")
     p.add_argument("--json", action="store_true", help="print what was written as JSON")
     p.set_defaults(func=_cmd_template)

@@ -51,9 +51,19 @@ def _cmd_plan(args) -> int:
     from ..plans import plan
 
     _check_out(args.out, args.force)
+    from ..caselists import parse_columns
+
     strata = tuple(s.strip() for s in args.strata.split(",") if s.strip())
+    victims_strata = tuple(s.strip() for s in (args.victims_strata or "").split(",") if s.strip())
+    if args.victims is None and (args.victims_policy or args.victims_reserves is not None or victims_strata
+                                 or args.victims_columns):
+        raise SamplingError("--victims-policy, --victims-reserves, --victims-strata and --victims-columns "
+                            "need the victims' case list: add --victims FILE")
     result = plan(args.cases, seed=args.seed, n=_parse_sizes(args.n), reserves=args.reserves,
                   method=args.method, policy=args.policy,
+                  victims=args.victims, victims_policy=args.victims_policy,
+                  victims_reserves=args.victims_reserves, victims_strata=victims_strata,
+                  victims_columns=parse_columns(args.victims_columns),
                   confidence=args.confidence, margin=args.margin, fieldwork_date=args.fieldwork_date,
                   strata=strata, columns=_columns(args), sheet=args.sheet,
                   disposal_domains=parse_disposal_domains(args.disposal_domain),
@@ -70,6 +80,9 @@ def _cmd_plan(args) -> int:
     print(read)
     print("columns: " + ", ".join(f"{name} {heading!r}" for name, heading in cases.mapping.items()
                                   if heading is not None))
+    if result.victims is not None:
+        print(f"read {result.victims.source} ({result.victims.description}): {result.victims.rows} victims' "
+              f"cases; case_id {result.victims.mapping['case_id']!r}")
     for part in result.domains:
         if part.selection is None:
             print(f"{part.domain}: {part.population} eligible, none sampled (n = 0 given)")
@@ -112,8 +125,21 @@ def register(sub) -> None:
                    help="sizing: normal approximation with the cochran (default) or simple "
                         "correction, or exact")
     p.add_argument("--policy", default=None, metavar="NAME",
-                   help="a sampling policy: the method's size clamped to its floor and cap, e.g. "
-                        "hmip-2025-children (python -m sampling size --list-policies)")
+                   help="a children's sampling policy, e.g. hmip-2025-children (python -m sampling size "
+                        "--list-policies): court, out-of-court and resettlement cases are one sample, "
+                        "balanced on case type too, its size clamped to the policy's floor and cap")
+    p.add_argument("--victims", default=None, metavar="VICTIMS.csv|VICTIMS.xlsx",
+                   help="the eligible victims' cases, a second population planned into the same workbook "
+                        "(only a case id column is needed)")
+    p.add_argument("--victims-policy", default=None, metavar="NAME",
+                   help="the victims' sampling policy, e.g. hmip-2025-victims (default: the victims' "
+                        "policy of --policy's year)")
+    p.add_argument("--victims-reserves", type=int, default=None, metavar="K",
+                   help="reserves for the victims' sample (default as --reserves)")
+    p.add_argument("--victims-strata", default=None, metavar="a,b",
+                   help="columns of the victims' list to balance on (default none: drawn at random)")
+    p.add_argument("--victims-columns", default=None, metavar="field=Heading,...",
+                   help="name the victims' list's columns, e.g. case_id=Victim Ref")
     p.add_argument("--confidence", type=float_arg, default=None, metavar="C",
                    help="confidence (default 0.80)")
     p.add_argument("--margin", type=float_arg, default=None, metavar="E",

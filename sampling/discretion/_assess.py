@@ -9,7 +9,7 @@ from .. import rules as rules_module
 from ..framework import Rating
 from ..reports import load_report
 from ..rules import StandardEvidence
-from ._common import LABELS, as_rules
+from ._common import LABELS, as_rules, check_youth_bands
 
 __all__ = ["DiscretionRow", "DiscretionAssessment", "assess_discretion"]
 
@@ -287,6 +287,7 @@ def assess_discretion(report, *, rules=None, mode: str = "process", populations=
     from ..uncertainty import cases_to_boundary, rating_distribution
 
     report = load_report(report)
+    check_youth_bands(report)
     for kq in report.key_questions:  # the rules walk case by case: refuse an implausible sample first
         check.cases_judged(kq.n, f"key question {kq.id}: n")
     chosen = as_rules(rules)

@@ -15,6 +15,7 @@ from .. import _validation as check
 from .._errors import SamplingError
 from ..framework import band_indices, band_of_proportion, percents
 from ..reports import Report, load_report
+from ._common import check_youth_bands
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ def plans(true_rates, n, population) -> tuple[list[StandardPlan], Report | None]
     named = isinstance(true_rates, str) and not _is_number(true_rates)
     if isinstance(true_rates, Report | os.PathLike) or named:
         report = load_report(true_rates)
+        check_youth_bands(report)
         return _report_plans(report, n, population), report
     if isinstance(true_rates, Mapping):
         items = list(true_rates.items())

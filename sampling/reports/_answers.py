@@ -87,14 +87,18 @@ def report_from_answers(
     counts = (data.groupby(["key_question", "answer"]).size().unstack(fill_value=0)
               .reindex(columns=["yes", "no"], fill_value=0))
     standards = _qualitative_standards(spec_framework, dict(qualitative or {}), framework)
-    for spec in spec_framework.standards:
-        if not spec.qualitative:
-            standards[spec.id] = _counted_standard(spec, counts)
-    samples = {}
+    samples: dict[str, int] = {}
     for domain, sample_name in spec_framework.sample_names.items():
         cases = data.loc[data["key_question"].str.startswith(domain + "."), "case_id"]
-        if len(cases):
-            samples[sample_name] = int(cases.nunique())
+        if len(cases) or sample_name in dict(spec_framework.minimum_cases):
+            samples[sample_name] = samples.get(sample_name, 0) + int(cases.nunique())
+    for spec in spec_framework.standards:
+        if spec.qualitative:
+            continue
+        # a sample too small to rate leaves its standards not rated (Report.not_rated says why)
+        sample = spec_framework.sample_of(spec.id)
+        if not spec_framework.too_small(sample, samples.get(sample)):
+            standards[spec.id] = _counted_standard(spec, counts, spec_framework.band_lower_bounds)
     ratings = {sid: Rating.from_label(s["rating"]) for sid, s in standards.items()}
     overall = spec_framework.overall_from_ratings(ratings)
     report = build_report({"id": id, "service": service, "published": published, "framework": framework,
@@ -157,7 +161,7 @@ def _qualitative_standards(framework, qualitative: dict, name: str) -> dict[str,
     return standards
 
 
-def _counted_standard(spec, counts) -> dict:
+def _counted_standard(spec, counts, bounds) -> dict:
     kqs, cases, yes = {}, {}, {}
     for kq in spec.key_questions:
         k = int(counts.loc[kq, "yes"]) if kq in counts.index else 0
@@ -166,4 +170,5 @@ def _counted_standard(spec, counts) -> dict:
             raise SamplingError(f"answers: key question {kq} has no yes or no answer; "
                                 "a standard needs every key question answered in some case")
         kqs[kq], cases[kq], yes[kq] = percent(k, n), n, k
-    return {"rating": standard_rating(kqs.values()).label, "key_questions": kqs, "cases": cases, "yes": yes}
+    rating = standard_rating(kqs.values(), bounds=bounds)
+    return {"rating": rating.label, "key_questions": kqs, "cases": cases, "yes": yes}

@@ -164,10 +164,12 @@ def build_report(data: Mapping, *, where: str = "report", path: str | None = Non
     standards = []
     for spec in framework.standards:
         sample_name = framework.sample_names.get(spec.domain, "")
-        if samples.get(sample_name) == 0:
+        too_small = framework.too_small(sample_name, samples.get(sample_name)) if sample_name else None
+        if too_small:
             if spec.id in standards_data:  # "we do not apply a rating" (Calderdale 2022, Annexe 2)
-                raise fail(f'standards."{spec.id}"', f"the {sample_name} sample is 0 cases, "
-                                                     "so this standard is not rated; remove it")
+                raise fail(f'standards."{spec.id}"', f"the {sample_name} sample is {samples[sample_name]} "
+                                                     f"cases ({too_small}), so this standard is not rated; "
+                                                     "remove it")
             continue
         if spec.id not in standards_data:
             if spec.optional:
@@ -224,7 +226,7 @@ def _check_samples(samples: object, framework, fail: _Fail) -> dict[str, int]:
         # cases sentenced within the timeframe", Sunderland 2022): they are then not rated
         optional = all(spec.optional for spec in framework.standards
                        if framework.sample_names.get(spec.domain) == key)
-        low = 0 if optional else 1
+        low = 0 if optional or key in dict(framework.minimum_cases) else 1
         if isinstance(value, bool) or not isinstance(value, int) or value < low:
             raise fail(f"samples.{key}", f"must be a whole number of cases, at least {low}, got {value!r}")
     return dict(samples)

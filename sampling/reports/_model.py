@@ -299,8 +299,8 @@ class Report:
             if spec.id in present:
                 continue
             sample = self.framework.sample_names.get(spec.domain, "")
-            reason = (f"no {sample.replace('_', '-')} cases" if self.samples.get(sample) == 0
-                      else "not rated in this report")
+            reason = (sample and self.framework.too_small(sample, self.samples.get(sample))) \
+                or "not rated in this report"
             result.append((spec.id, spec.name, reason))
         return tuple(result)
 
