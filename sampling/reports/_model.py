@@ -291,7 +291,7 @@ class Report:
         --------
         >>> from sampling import load_report
         >>> load_report("sunderland-2022").not_rated
-        (('4.1', 'Resettlement policy and provision', 'no resettlement cases'),)
+        (('4.1', 'Resettlement policy and provision', 'no resettlement cases to inspect'),)
         """
         present = {s.id for s in self.standards}
         result = []
