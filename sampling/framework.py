@@ -59,8 +59,16 @@ __all__ = [
 class Rating(enum.IntEnum):
     """A rating, ordered from worst to best; its value is its score (0-3).
 
-    ``str(rating)`` and ``rating.label`` give the name exactly as the reports print it.
+    ``str(rating)`` and ``rating.label`` give the name exactly as the reports print it; the
+    scores 0-3 are the reports' (Nottingham City 2020 and Calderdale 2022, Annexe 2).
 
+    Parameters
+    ----------
+    value : int
+        The score, 0 (Inadequate) to 3 (Outstanding): ``Rating(2)`` is ``Rating.GOOD``.
+
+    Examples
+    --------
     >>> Rating.GOOD > Rating.REQUIRES_IMPROVEMENT
     True
     >>> int(Rating.OUTSTANDING), str(Rating.REQUIRES_IMPROVEMENT)
@@ -76,10 +84,24 @@ class Rating(enum.IntEnum):
 
     @property
     def label(self) -> str:
+        """The name as the reports print it.
+
+        Examples
+        --------
+        >>> Rating.REQUIRES_IMPROVEMENT.label
+        'Requires improvement'
+        """
         return _LABELS[self]
 
     @property
     def score(self) -> int:
+        """The rating's score, 0 to 3 (its value).
+
+        Examples
+        --------
+        >>> Rating.GOOD.score
+        2
+        """
         return int(self)
 
     def __str__(self) -> str:
@@ -87,7 +109,37 @@ class Rating(enum.IntEnum):
 
     @classmethod
     def from_label(cls, text: object, *, where: str = "rating") -> Rating:
-        """The rating printed as ``text``; a clear error (with the nearest name) otherwise."""
+        """The rating printed as ``text``; a clear error (with the nearest name) otherwise.
+
+        Parameters
+        ----------
+        text : str or Rating
+            The name exactly as printed ("Requires improvement"); a Rating is returned as it is.
+        where : str, default "rating"
+            The field named in the error.
+
+        Returns
+        -------
+        Rating
+            The rating.
+
+        Raises
+        ------
+        SamplingError
+            For a name that is not one of the four as printed (with the nearest, if close), or
+            something that is not a name.
+
+        Examples
+        --------
+        >>> Rating.from_label("Requires improvement")
+        <Rating.REQUIRES_IMPROVEMENT: 1>
+        >>> try:
+        ...     Rating.from_label("good")
+        ... except SamplingError as error:
+        ...     print(error)  # doctest: +NORMALIZE_WHITESPACE
+        rating: unknown rating 'good' (did you mean 'Good'?); use one of 'Inadequate',
+        'Requires improvement', 'Good', 'Outstanding' exactly as printed
+        """
         if isinstance(text, Rating):
             return text
         if isinstance(text, str):
@@ -105,7 +157,18 @@ class Rating(enum.IntEnum):
 
     @classmethod
     def labels(cls) -> list[str]:
-        """The four names, worst first."""
+        """The four names, worst first.
+
+        Returns
+        -------
+        list of str
+            The labels.
+
+        Examples
+        --------
+        >>> Rating.labels()
+        ['Inadequate', 'Requires improvement', 'Good', 'Outstanding']
+        """
         return [r.label for r in cls]
 
 
@@ -139,7 +202,31 @@ DOMAIN_SAMPLES: dict[str, str] = {"2": "court", "3": "out_of_court", "4": "reset
 
 @dataclass(frozen=True)
 class StandardSpec:
-    """One standard of a framework: its id, printed name, and how it is rated."""
+    """One standard of a framework: its id, printed name, and how it is rated.
+
+    Each parameter is also an attribute.
+
+    Parameters
+    ----------
+    id : str
+        The standard's id, e.g. "2.3".
+    name : str
+        Its printed name.
+    key_questions : tuple of str
+        Its key questions' ids (empty for a qualitative standard).
+    scored : bool, default True
+        Whether it counts towards the 0-36 score.
+    optional : bool, default False
+        Whether it may be absent (resettlement, where there were no cases).
+    area : str or None, default None
+        The broad area it is rated in, where the overall rating is by areas.
+
+    Examples
+    --------
+    >>> spec = get_framework("youth-2021").standard("2.3")
+    >>> spec.name, spec.key_questions, spec.scored
+    ('Implementation and delivery', ('2.3.1', '2.3.2', '2.3.3'), True)
+    """
 
     id: str
     name: str
@@ -150,11 +237,25 @@ class StandardSpec:
 
     @property
     def qualitative(self) -> bool:
-        """Rated from qualitative evidence: the rating is taken as published."""
+        """Rated from qualitative evidence: the rating is taken as published.
+
+        Examples
+        --------
+        >>> youth = get_framework("youth-2021")
+        >>> youth.standard("1.1").qualitative, youth.standard("2.3").qualitative
+        (True, False)
+        """
         return not self.key_questions
 
     @property
     def domain(self) -> str:
+        """The first part of the id: the domain, which names the sample its cases come from.
+
+        Examples
+        --------
+        >>> get_framework("youth-2021").standard("3.2").domain
+        '3'
+        """
         return self.id.split(".")[0]
 
 
@@ -163,7 +264,22 @@ class LimitingJudgement:
     """A standard that is not scored but caps the overall rating when it is rated ``at_most``.
 
     Calderdale (2022), Annexe 2: a service "that receives an 'Inadequate' rating for the
-    resettlement standard is unable to receive an overall 'Outstanding' rating".
+    resettlement standard is unable to receive an overall 'Outstanding' rating". Each parameter
+    is also an attribute.
+
+    Parameters
+    ----------
+    standard : str
+        The standard's id.
+    when : Rating
+        The standard's rating that triggers the cap.
+    cap : Rating
+        The best overall rating then possible.
+
+    Examples
+    --------
+    >>> get_framework("youth-2021").limiting
+    (LimitingJudgement(standard='4.1', when=<Rating.INADEQUATE: 0>, cap=<Rating.GOOD: 2>),)
     """
 
     standard: str
@@ -182,7 +298,54 @@ class Framework:
     summed points, "percent" of the highest possible score, or the lowest of the "areas"),
     ``score_bands`` or ``percent_bounds``, and ``limiting`` judgements. The module's functions
     (:func:`band`, :func:`overall_rating`, ...) apply them; called without a framework they use the
-    youth frameworks' values.
+    youth frameworks' values. Read one with :func:`get_framework` or :func:`load_framework`; each
+    parameter is also an attribute.
+
+    Parameters
+    ----------
+    name : str
+        The framework's name, e.g. "youth-2021".
+    standards : tuple of StandardSpec
+        Its standards, in order.
+    description : str
+        One paragraph on what it is and where it comes from.
+    band_lower_bounds : tuple of int, default (50, 65, 80)
+        The lowest printed percentage of Requires improvement, Good and Outstanding.
+    score_bands : tuple of (int, int), default ((0, 6), (7, 18), (19, 30), (31, 36))
+        The overall bands of the score, inclusive, worst first ("score" method).
+    limiting : tuple of LimitingJudgement, default ()
+        The limiting judgements that cap the overall rating.
+    points : tuple of int, default (0, 1, 2, 3)
+        The score of each rating, worst first.
+    overall_method : {"score", "percent", "areas"}, default "score"
+        How the overall rating is formed.
+    percent_bounds : tuple of int, default ()
+        The overall bands' lower bounds as percentages of the highest score ("percent"
+        method).
+    samples : tuple of (str, str), default (("2", "court"), ("3", "out_of_court"), ("4", "resettlement"))
+        (domain, sample) pairs: which sample each domain's key questions are judged on.
+    key_question_text : tuple of (str, str), default ()
+        (key question, wording) pairs, where the file gives the wording.
+    areas : tuple of str, default ()
+        The broad areas, in order ("areas" method).
+    sources : tuple of str, default ()
+        Where the rules come from.
+    assumptions : tuple of str, default ()
+        What the sources do not say and the file assumes.
+    path : str or None, default None
+        The file it was read from (None for a bundled framework).
+    minimum_cases : tuple of (str, int), default ()
+        (sample, fewest cases) pairs: below it a sample's standards are not rated.
+    not_rated_reason : str, default ""
+        Why a sample below its minimum is not rated.
+
+    Examples
+    --------
+    >>> youth = get_framework("youth-2021")
+    >>> youth.name, len(youth.standards), youth.points, youth.overall_method
+    ('youth-2021', 13, (0, 1, 2, 3), 'score')
+    >>> get_framework("youth-2025").areas
+    ('organisational delivery', 'children', 'victims')
     """
 
     name: str
@@ -204,6 +367,28 @@ class Framework:
     not_rated_reason: str = ""
 
     def standard(self, standard_id: str) -> StandardSpec:
+        """The standard with this id.
+
+        Parameters
+        ----------
+        standard_id : str
+            E.g. "2.3".
+
+        Returns
+        -------
+        StandardSpec
+            The framework's standard.
+
+        Raises
+        ------
+        SamplingError
+            If the framework has no such standard (its standards are listed).
+
+        Examples
+        --------
+        >>> get_framework("youth-2021").standard("4.1").scored
+        False
+        """
         for spec in self.standards:
             if spec.id == standard_id:
                 return spec
@@ -214,27 +399,74 @@ class Framework:
 
     @property
     def scored_standards(self) -> tuple[StandardSpec, ...]:
+        """The standards whose ratings count towards the score, in order.
+
+        Examples
+        --------
+        >>> len(get_framework("youth-2021").scored_standards)
+        12
+        """
         return tuple(s for s in self.standards if s.scored)
 
     @property
     def max_score(self) -> int:
-        """The highest possible score (0 when the overall rating is formed from areas)."""
+        """The highest possible score (0 when the overall rating is formed from areas).
+
+        Examples
+        --------
+        >>> get_framework("youth-2021").max_score, get_framework("youth-2025").max_score
+        (36, 0)
+        """
         if self.overall_method == "areas":
             return 0
         return len(self.scored_standards) * self.points[-1]
 
     @property
     def key_questions(self) -> dict[str, StandardSpec]:
-        """Each key question id and the standard it belongs to, in order."""
+        """Each key question id and the standard it belongs to, in order.
+
+        Examples
+        --------
+        >>> questions = get_framework("youth-2021").key_questions
+        >>> len(questions), questions["2.3.2"].id
+        (21, '2.3')
+        """
         return {kq: spec for spec in self.standards for kq in spec.key_questions}
 
     @property
     def sample_names(self) -> dict[str, str]:
-        """Which sample each domain's key questions are judged on (the first part of an id)."""
+        """Which sample each domain's key questions are judged on (the first part of an id).
+
+        Examples
+        --------
+        >>> get_framework("youth-2021").sample_names
+        {'2': 'court', '3': 'out_of_court', '4': 'resettlement'}
+        """
         return dict(self.samples)
 
     def sample_of(self, key_question_or_standard: str) -> str:
-        """The sample a key question (or a standard's key questions) is judged on."""
+        """The sample a key question (or a standard's key questions) is judged on.
+
+        Parameters
+        ----------
+        key_question_or_standard : str
+            A key question's or a standard's id.
+
+        Returns
+        -------
+        str
+            The sample's name.
+
+        Raises
+        ------
+        SamplingError
+            If the framework maps no sample to the id's first part.
+
+        Examples
+        --------
+        >>> get_framework("youth-2021").sample_of("3.1.2")
+        'out_of_court'
+        """
         domain = key_question_or_standard.split(".")[0]
         names = self.sample_names
         if domain not in names:
@@ -247,6 +479,18 @@ class Framework:
 
         The framework file's ``[not_rated]`` gives the fewest cases each sample needs and the
         reason; a sample of no cases is never rated.
+
+        Parameters
+        ----------
+        sample : str
+            The sample's name.
+        cases : int or None
+            Its number of cases (None: unknown, never too small).
+
+        Returns
+        -------
+        str or None
+            The reason it is not rated, or None when it is large enough.
 
         Examples
         --------
@@ -264,19 +508,98 @@ class Framework:
         return f"{cases} {shown} case(s), fewer than the {need} needed: {self.not_rated_reason}"
 
     def wording(self, key_question: str) -> str | None:
-        """The key question's wording, where the framework file gives it."""
+        """The key question's wording, where the framework file gives it.
+
+        Parameters
+        ----------
+        key_question : str
+            The key question's id.
+
+        Returns
+        -------
+        str or None
+            The wording, or None when the file gives none.
+
+        Examples
+        --------
+        >>> get_framework("youth-2021").wording("2.1.1") is None
+        True
+        >>> get_framework("youth-2025").wording("2.1.1").startswith("Does assessing")
+        True
+        """
         return dict(self.key_question_text).get(key_question)
 
     def score_of(self, rating: Rating | int) -> int:
-        """The points a standard's rating adds to the score."""
+        """The points a standard's rating adds to the score.
+
+        Parameters
+        ----------
+        rating : Rating or int
+            The rating (or its score 0-3).
+
+        Returns
+        -------
+        int
+            Its points (``points[rating]``).
+
+        Examples
+        --------
+        >>> get_framework("youth-2021").score_of(Rating.GOOD)
+        2
+        """
         return self.points[int(rating)]
 
     def band(self, printed_percent: int) -> Rating:
-        """The band of a printed percentage under this framework's thresholds."""
+        """The band of a printed percentage under this framework's thresholds.
+
+        Parameters
+        ----------
+        printed_percent : int
+            A whole-number percentage from 0 to 100, as printed.
+
+        Returns
+        -------
+        Rating
+            Its band (:func:`band` with ``band_lower_bounds``).
+
+        Raises
+        ------
+        SamplingError
+            As :func:`band`.
+
+        Examples
+        --------
+        >>> get_framework("youth-2021").band(64)
+        <Rating.REQUIRES_IMPROVEMENT: 1>
+        """
         return band(printed_percent, bounds=self.band_lower_bounds)
 
     def overall_rating(self, score: int, limiting: Mapping[str, Rating] | None = None) -> Rating:
-        """The overall rating of a score, with this framework's limiting judgements."""
+        """The overall rating of a score, with this framework's limiting judgements.
+
+        Parameters
+        ----------
+        score : int
+            The score, 0 to :attr:`max_score`.
+        limiting : mapping of str to Rating, optional
+            The ratings of the limiting standards (e.g. ``{"4.1": Rating.INADEQUATE}``).
+
+        Returns
+        -------
+        Rating
+            The overall rating.
+
+        Raises
+        ------
+        SamplingError
+            For a score outside 0 to the maximum, or a framework rated by areas.
+
+        Examples
+        --------
+        >>> youth = get_framework("youth-2021")
+        >>> youth.overall_rating(33).label, youth.overall_rating(33, {"4.1": Rating.INADEQUATE}).label
+        ('Outstanding', 'Good')
+        """
         return _overall(score, self, limiting or {})
 
     def overall_from_ratings(self, ratings: Mapping[str, Rating]) -> Rating:
@@ -285,6 +608,27 @@ class Framework:
         "score" and "percent": the points of the scored standards add up (:meth:`overall_rating`);
         "areas": each area takes the lowest rating of its standards, and the overall rating is
         the lowest area's.
+
+        Parameters
+        ----------
+        ratings : mapping of str to Rating
+            Each rated standard's rating, by id.
+
+        Returns
+        -------
+        Rating
+            The overall rating.
+
+        Raises
+        ------
+        SamplingError
+            For an "areas" framework with no rated standard in any area, or a score out of range.
+
+        Examples
+        --------
+        >>> youth = get_framework("youth-2021")
+        >>> youth.overall_from_ratings({spec.id: Rating.GOOD for spec in youth.standards}).label
+        'Good'
         """
         if self.overall_method == "areas":
             rated = [ratings[s.id] for s in self.standards if s.id in ratings and s.area is not None]
@@ -297,7 +641,29 @@ class Framework:
 
     @classmethod
     def from_file(cls, name_or_path) -> Framework:
-        """Read and validate a framework file (a bundled name or a path); see :func:`load_framework`."""
+        """Read and validate a framework file (a bundled name or a path); see :func:`load_framework`.
+
+        Parameters
+        ----------
+        name_or_path : str or path
+            A bundled framework's name, or the path of a framework file.
+
+        Returns
+        -------
+        Framework
+            The validated framework.
+
+        Raises
+        ------
+        SamplingError
+            Naming the file and the field, for a missing file or any field that breaks the
+            format (``methodology/framework-format.md``).
+
+        Examples
+        --------
+        >>> Framework.from_file("youth-2018").name
+        'youth-2018'
+        """
         from ._framework_files import read_framework_data
 
         data, where = read_framework_data(name_or_path)
@@ -373,6 +739,22 @@ def load_framework(name_or_path) -> Framework:
     ``extends = "youth-2021"`` another framework and change only what differs, and its own values
     win. The format: ``methodology/framework-format.md``.
 
+    Parameters
+    ----------
+    name_or_path : str, path or Framework
+        A bundled framework's name, the path of a framework file, or a :class:`Framework`
+        (returned as it is).
+
+    Returns
+    -------
+    Framework
+        The validated framework.
+
+    Raises
+    ------
+    SamplingError
+        Naming the file and the field, for a missing file or any field that breaks the format.
+
     Examples
     --------
     >>> load_framework("youth-2021").band_lower_bounds
@@ -399,6 +781,29 @@ def get_framework(name) -> Framework:
     """The bundled framework called ``name`` ('youth-2018', 'youth-2021', ...), or a framework file.
 
     A path to a ``.toml`` file is read with :func:`load_framework`.
+
+    Parameters
+    ----------
+    name : str, path or Framework
+        A bundled framework's name (a key of :data:`FRAMEWORKS`), the path of a ``.toml``
+        framework file, or a :class:`Framework` (returned as it is).
+
+    Returns
+    -------
+    Framework
+        The framework.
+
+    Raises
+    ------
+    SamplingError
+        For an unknown name (the bundled names are listed), or a bad framework file.
+
+    Examples
+    --------
+    >>> list(FRAMEWORKS)
+    ['youth-2018', 'youth-2021', 'youth-2025']
+    >>> get_framework("youth-2018").name
+    'youth-2018'
     """
     if isinstance(name, Framework):
         return name
@@ -465,7 +870,25 @@ def band(printed_percent: int | float, *, bounds: tuple[int, ...] | None = None)
 
     Inadequate below 50, Requires improvement 50-64, Good 65-79, Outstanding 80 and over
     (Calderdale 2022, Annexe 2). The band applies to the percentage *as printed*: round first
-    with :func:`percent`. ``bounds`` replaces the three lower bounds (a framework's own).
+    with :func:`percent`.
+
+    Parameters
+    ----------
+    printed_percent : int or float
+        A whole-number percentage from 0 to 100, as printed.
+    bounds : tuple of int, optional
+        The three lower bounds of Requires improvement, Good and Outstanding (a framework's
+        own); default (50, 65, 80).
+
+    Returns
+    -------
+    Rating
+        The band.
+
+    Raises
+    ------
+    SamplingError
+        For a value that is not a number from 0 to 100, or not a whole number.
 
     Examples
     --------
@@ -492,6 +915,25 @@ def standard_rating(key_question_percents, *, bounds: tuple[int, ...] | None = N
     Nottingham City (2020), Annexe 2: "The rating at the standard level is aligned to the lowest
     banding at the key question level".
 
+    Parameters
+    ----------
+    key_question_percents : iterable of int
+        The key questions' printed percentages.
+    bounds : tuple of int, optional
+        The band lower bounds, as in :func:`band`.
+
+    Returns
+    -------
+    Rating
+        The band of the lowest percentage.
+
+    Raises
+    ------
+    SamplingError
+        For no percentages, or one :func:`band` refuses.
+
+    Examples
+    --------
     >>> standard_rating([73, 73, 45]).label
     'Inadequate'
     """
@@ -510,6 +952,28 @@ def overall_rating(score: int, resettlement: Rating | None = None, *,
     rating it can then receive is Good. With ``framework``, its own score bands and limiting
     judgements apply (``resettlement`` is then the rating of its limiting standard).
 
+    Parameters
+    ----------
+    score : int
+        The score, 0 to 36 (0 to the framework's maximum).
+    resettlement : Rating, optional
+        The resettlement standard's rating (None: not rated).
+    framework : Framework, optional
+        The framework whose score bands and limiting judgements apply (default youth-2021).
+
+    Returns
+    -------
+    Rating
+        The overall rating.
+
+    Raises
+    ------
+    SamplingError
+        For a score that is not a whole number from 0 to the maximum, or a framework rated by
+        areas.
+
+    Examples
+    --------
     >>> overall_rating(19).label, overall_rating(18).label
     ('Good', 'Requires improvement')
     >>> overall_rating(33, resettlement=Rating.INADEQUATE).label
