@@ -78,7 +78,37 @@ class DomainPlan:
     ``method`` is the sizing method, or "given" when ``n`` was given; ``margin`` the margin of
     error ``n`` achieves from ``population`` (at the plan's confidence, by the plan's method; 0
     for a census, None when nothing is sampled); ``reserves_asked`` the reserves wanted and
-    ``selection`` the balanced sample with its reserves (None when ``n`` is 0).
+    ``selection`` the balanced sample with its reserves (None when ``n`` is 0). One of
+    :attr:`Plan.domains`; each parameter is also an attribute.
+
+    Parameters
+    ----------
+    domain : str
+        The domain: "court", "out_of_court", "resettlement", "children" or "victims".
+    population : int
+        Its eligible cases.
+    n : int
+        Its sample size.
+    method : str
+        The sizing method (with the policy, if any), or "given".
+    margin : float or None
+        The margin of error ``n`` achieves, a proportion.
+    n_unrounded : float or None
+        The sizing formula's value before rounding (None when ``n`` was given).
+    reserves_asked : int
+        The reserves wanted.
+    recency : Recency or None
+        The recency balance, if any.
+    selection : Selection or None
+        The balanced sample and its reserves.
+
+    Examples
+    --------
+    >>> from sampling.synthetic import messy_case_list
+    >>> result = plan(messy_case_list(300, rng=1), seed=2024)
+    >>> court = result.domain("court")
+    >>> court.population, court.n, court.method, round(court.margin, 4), court.reserves_asked
+    (127, 72, 'cochran', 0.0499, 15)
     """
 
     domain: str
@@ -93,13 +123,46 @@ class DomainPlan:
 
     @property
     def reserves(self) -> int:
+        """The reserves drawn (fewer than asked when too few cases are left).
+
+        Examples
+        --------
+        >>> from sampling.synthetic import messy_case_list
+        >>> result = plan(messy_case_list(300, rng=1), seed=2024)
+        >>> result.domain("court").reserves
+        15
+        """
         return 0 if self.selection is None else len(self.selection.reserves)
 
     @property
     def balanced(self) -> bool:
+        """Whether every ratio is within a case (True when nothing is sampled).
+
+        Examples
+        --------
+        >>> from sampling.synthetic import messy_case_list
+        >>> result = plan(messy_case_list(300, rng=1), seed=2024)
+        >>> result.domain("court").balanced
+        True
+        """
         return self.selection is None or self.selection.balanced
 
     def to_dict(self) -> dict:
+        """The domain as ``--json`` prints it.
+
+        Returns
+        -------
+        dict
+            ``population``, ``n``, ``method``, ``margin``, ``sample`` (case ids) and
+            ``reserves`` (``{"case_id", "replaces"}`` in rank order).
+
+        Examples
+        --------
+        >>> from sampling.synthetic import messy_case_list
+        >>> result = plan(messy_case_list(300, rng=1), seed=2024)
+        >>> result.domain("court").to_dict()["reserves"][0]
+        {'case_id': 'YJ-00015', 'replaces': 'YJ-00122'}
+        """
         selection = self.selection
         sample = [] if selection is None else [str(c) for c in selection.sample["case_id"]]
         reserves = [] if selection is None else [
@@ -115,7 +178,45 @@ class Plan:
 
     ``sample``, ``reserves``, ``balance`` and ``audit()`` are the workbook's sheets as
     DataFrames; ``write(path)`` writes them; ``to_dict()`` is the ``--json`` shape and
-    ``to_frame()`` one row per domain.
+    ``to_frame()`` one row per domain. Made by :func:`plan`; each parameter is also an attribute.
+
+    Parameters
+    ----------
+    cases : CaseList
+        The case list read.
+    seed : int
+        The seed each domain's stream is drawn from.
+    domains : tuple of DomainPlan
+        Each domain's size and selection, in the plan's order.
+    method : str
+        The sizing method (a key of :data:`METHODS`).
+    confidence : float
+        The confidence level of the sizes.
+    target_margin : float
+        The target margin of error, a proportion.
+    fieldwork_date : datetime.date or None
+        The fieldwork start, for recency.
+    strata : tuple of str
+        The balancing variables.
+    command : str
+        The command (or Python call) recorded in the audit.
+    created : datetime.datetime
+        When the plan was made, to the second.
+    version : str
+        The toolkit's version.
+    notes : tuple of str, default ()
+        What was said (as warnings too), e.g. fewer reserves than asked for.
+    _extras : tuple of str, default ()
+        The export's other headings, kept as columns of the case sheets (internal).
+    victims : CaseList or None, default None
+        The victims' case list, when one was planned.
+
+    Examples
+    --------
+    >>> from sampling.synthetic import messy_case_list
+    >>> result = plan(messy_case_list(300, rng=1), seed=2024)
+    >>> result.seed, result.method, result.confidence, result.target_margin, result.strata
+    (2024, 'cochran', 0.8, 0.05, ('gender', 'disposal_type', 'rosh', 'safety_wellbeing'))
     """
 
     cases: CaseList
@@ -134,8 +235,31 @@ class Plan:
     victims: CaseList | None = None
 
     def domain(self, name: str) -> DomainPlan:
-        """The plan of one domain ("court", "out-of-court", "out_of_court", "resettlement",
-        "children", "victims")."""
+        """The plan of one domain.
+
+        Parameters
+        ----------
+        name : str
+            "court", "out-of-court", "out_of_court", "resettlement", "children" or "victims"
+            (any case and spacing).
+
+        Returns
+        -------
+        DomainPlan
+            The domain's plan.
+
+        Raises
+        ------
+        SamplingError
+            If the plan has no such domain (its domains are listed).
+
+        Examples
+        --------
+        >>> from sampling.synthetic import messy_case_list
+        >>> result = plan(messy_case_list(300, rng=1), seed=2024)
+        >>> result.domain("Out-of-court").n
+        85
+        """
         key = _domain_key(name) or name
         for part in self.domains:
             if part.domain == key:
@@ -145,23 +269,88 @@ class Plan:
 
     @property
     def sample(self):
+        """The ``sample`` sheet: one row per sampled case, domain by domain.
+
+        Columns ``domain``, ``case_id``, the balancing variables, ``date``, ``recent``
+        (yes / no), ``row`` (the export's row) and the export's other columns.
+
+        Examples
+        --------
+        >>> from sampling.synthetic import messy_case_list
+        >>> result = plan(messy_case_list(300, rng=1), seed=2024)
+        >>> result.sample.shape, result.sample.columns.tolist()[:3]
+        ((157, 10), ['domain', 'case_id', 'gender'])
+        """
         return _case_sheet(self, "sample")
 
     @property
     def reserves(self):
+        """The ``reserves`` sheet: as ``sample``, with ``replaces`` and ``reserve_rank``.
+
+        Examples
+        --------
+        >>> from sampling.synthetic import messy_case_list
+        >>> result = plan(messy_case_list(300, rng=1), seed=2024)
+        >>> result.reserves[["domain", "case_id", "replaces", "reserve_rank"]].head(2)
+          domain   case_id  replaces  reserve_rank
+        0  court  YJ-00015  YJ-00122             1
+        1  court  YJ-00151  YJ-00052             2
+        """
         return _case_sheet(self, "reserves")
 
     @property
     def balance(self):
+        """The ``balance`` sheet: per domain, variable and category its population, target and sample.
+
+        Examples
+        --------
+        >>> from sampling.synthetic import messy_case_list
+        >>> result = plan(messy_case_list(300, rng=1), seed=2024)
+        >>> result.balance.columns.tolist()
+        ['domain', 'variable', 'category', 'population', 'target', 'sample']
+        """
         return _balance_sheet(self)
 
     def audit(self):
-        """The ``audit`` sheet: rows of ``field`` and ``value``."""
+        """The ``audit`` sheet: rows of ``field`` and ``value``.
+
+        What was read (file, SHA-256, headings), the design, each domain's size, margin,
+        reserves and balance, the notes, the command and the time.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``field`` and ``value``.
+
+        Examples
+        --------
+        >>> from sampling.synthetic import messy_case_list
+        >>> result = plan(messy_case_list(300, rng=1), seed=2024)
+        >>> audit = result.audit().set_index("field")["value"]
+        >>> audit["workbook"], audit["seed"], audit["court n"], audit["court balance"]
+        ('inspection-sampling plan', 2024, 72, 'every ratio within a case')
+        """
         import pandas as pd
 
         return pd.DataFrame(_audit_rows(self), columns=["field", "value"])
 
     def to_dict(self) -> dict:
+        """The plan as ``--json`` prints it.
+
+        Returns
+        -------
+        dict
+            ``seed``, ``input_sha256``, ``domains`` (each :meth:`DomainPlan.to_dict`) and, with a
+            victims' list, ``victims_sha256``.
+
+        Examples
+        --------
+        >>> from sampling.synthetic import messy_case_list
+        >>> result = plan(messy_case_list(300, rng=1), seed=2024)
+        >>> data = result.to_dict()
+        >>> data["seed"], list(data["domains"])
+        (2024, ['court', 'out_of_court'])
+        """
         data = {"seed": self.seed, "input_sha256": self.cases.sha256,
                 "domains": {part.domain: part.to_dict() for part in self.domains}}
         if self.victims is not None:
@@ -169,6 +358,23 @@ class Plan:
         return data
 
     def to_frame(self):
+        """One row per domain: its population, size, method, margin, reserves and balance.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``domain``, ``population``, ``n``, ``method``, ``margin``, ``reserves`` and
+            ``balanced``.
+
+        Examples
+        --------
+        >>> from sampling.synthetic import messy_case_list
+        >>> result = plan(messy_case_list(300, rng=1), seed=2024)
+        >>> result.to_frame()[["domain", "n", "reserves"]]
+                 domain   n  reserves
+        0         court  72        15
+        1  out_of_court  85        17
+        """
         import pandas as pd
 
         return pd.DataFrame([{"domain": p.domain, "population": p.population, "n": p.n, "method": p.method,
@@ -179,7 +385,34 @@ class Plan:
         return self.to_frame()._repr_html_()
 
     def write(self, path, *, overwrite: bool = False) -> None:
-        """Write the workbook (whole or not at all; refuses an existing file unless ``overwrite``)."""
+        """Write the workbook (whole or not at all; refuses an existing file unless ``overwrite``).
+
+        The sheets are :data:`SHEETS`: ``sample``, ``reserves``, ``balance`` and ``audit``.
+
+        Parameters
+        ----------
+        path : str or path
+            The ``.xlsx`` file to write.
+        overwrite : bool, default False
+            Replace an existing file.
+
+        Raises
+        ------
+        SamplingError
+            For a path that does not end in ``.xlsx``, or an existing file without
+            ``overwrite``.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> from sampling.synthetic import messy_case_list
+        >>> result = plan(messy_case_list(300, rng=1), seed=2024)
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     result.write(Path(folder) / "PLAN.xlsx")
+        ...     print(read_plan(Path(folder) / "PLAN.xlsx").sample.shape)
+        (157, 10)
+        """
         from pathlib import Path
 
         out = Path(path)
@@ -230,13 +463,13 @@ def plan(
         A whole number from 0; each domain draws from its own stream of it (numpy's
         ``SeedSequence(seed, spawn_key=(k,))``, k = 0, 1, 2 for court, out-of-court,
         resettlement), so changing one domain's size leaves the others' samples as they were.
-    n : mapping, optional
+    n : mapping of str to int, optional
         Sample size by domain, e.g. ``{"court": 30, "out-of-court": 12}``; 0 leaves a domain out.
         Domains not named are sized by ``method``.
     reserves : int, optional
         Reserves per domain; by default :data:`RESERVE_SHARE` of the domain's sample, rounded
         up, and at least :data:`MIN_RESERVES`.
-    method : {"cochran", "simple", "exact"}
+    method : {"cochran", "simple", "exact"}, default "cochran"
         How each domain is sized from its population (:data:`METHODS`): the reports' normal
         approximation with the Cochran correction, the simple correction, or the exact
         hypergeometric size (:func:`sampling.sample_size`).
@@ -253,8 +486,17 @@ def plan(
     fieldwork_date : str or date, optional
         The fieldwork start (YYYY-MM-DD). With a date column, court and out-of-court samples
         are balanced on recency as :data:`RECENCY` says (or ``recency``, by domain).
-    strata : sequence of str
+    strata : sequence of str, default DEFAULT_STRATA
         The balancing variables.
+    columns : mapping of str to str, optional
+        Field to heading for the case list, passed to :func:`sampling.read_case_list`.
+    sheet : str or int, optional
+        The workbook's sheet, passed to :func:`sampling.read_case_list`.
+    disposal_domains : mapping of str to str, optional
+        Disposal type to domain, passed to :func:`sampling.read_case_list`.
+    recency : mapping, optional
+        Recency by domain, ``{domain: ((near, far), share)}``, replacing :data:`RECENCY` for the
+        domains it names (used only with ``fieldwork_date``).
     victims : str, Path, pandas.DataFrame or CaseList, optional
         The eligible victims' cases, a second population (the 2025 programme's work with victims),
         read with :func:`sampling.read_case_list` (``domain="victims"``: only a case id column is
@@ -265,11 +507,11 @@ def plan(
         alone.
     victims_reserves : int, optional
         Reserves for the victims' sample; by default as for ``reserves``.
-    victims_strata : sequence of str
+    victims_strata : sequence of str, default ()
         Columns of the victims' list to balance on; by default none, and the victims' cases are
         drawn at random with equal probability (the public record does not say how the
         inspectorate chooses them).
-    victims_columns : mapping, optional
+    victims_columns : mapping of str to str, optional
         Field to heading for the victims' list, as ``columns``.
     command : str, optional
         The command line to record in the audit (the CLI passes its own).
@@ -277,6 +519,8 @@ def plan(
     Returns
     -------
     Plan
+        Each domain's size and balanced selection, with the audit; ``write`` makes the
+        workbook.
 
     Raises
     ------
@@ -677,7 +921,37 @@ def _write_book(out, sheets) -> None:
 class PlanWorkbook:
     """A plan workbook read back: its sheets as DataFrames (``withdrawn`` empty before any
     replacement) and ``audit`` as a mapping of field to value (the last value of a repeated
-    field, such as "replaced")."""
+    field, such as "replaced").
+
+    Made by :func:`read_plan`; each parameter is also an attribute.
+
+    Parameters
+    ----------
+    path : str
+        The workbook read.
+    sample : pandas.DataFrame
+        The ``sample`` sheet.
+    reserves : pandas.DataFrame
+        The ``reserves`` sheet.
+    balance : pandas.DataFrame
+        The ``balance`` sheet.
+    withdrawn : pandas.DataFrame
+        The ``withdrawn`` sheet (empty before any replacement).
+    audit : dict
+        The ``audit`` sheet, field to value.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from sampling.synthetic import messy_case_list
+    >>> result = plan(messy_case_list(300, rng=1), seed=2024)
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     result.write(Path(folder) / "PLAN.xlsx")
+    ...     book = read_plan(Path(folder) / "PLAN.xlsx")
+    >>> book.sample.shape, len(book.withdrawn), book.audit["seed"]
+    ((157, 10), 0, 2024)
+    """
 
     path: str
     sample: object
@@ -687,6 +961,25 @@ class PlanWorkbook:
     audit: dict
 
     def to_dict(self) -> dict:
+        """The workbook's case ids as a dict, as ``--json`` prints them.
+
+        Returns
+        -------
+        dict
+            ``path``, and the case ids of ``sample``, ``reserves`` and ``withdrawn``.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> from sampling.synthetic import messy_case_list
+        >>> result = plan(messy_case_list(300, rng=1), seed=2024)
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     result.write(Path(folder) / "PLAN.xlsx")
+        ...     data = read_plan(Path(folder) / "PLAN.xlsx").to_dict()
+        >>> len(data["sample"]), data["reserves"][0], data["withdrawn"]
+        (157, 'YJ-00015', [])
+        """
         return {"path": self.path, "sample": self.sample["case_id"].tolist(),
                 "reserves": self.reserves["case_id"].tolist(),
                 "withdrawn": self.withdrawn["case_id"].tolist()}
@@ -745,11 +1038,33 @@ def read_plan(path) -> PlanWorkbook:
     """Read a plan workbook written by :meth:`Plan.write` (and perhaps changed by
     :func:`replace_case`).
 
+    Parameters
+    ----------
+    path : str or path
+        The ``.xlsx`` plan workbook.
+
+    Returns
+    -------
+    PlanWorkbook
+        Its sheets as DataFrames, the audit as field to value.
+
     Raises
     ------
     SamplingError
         For a file that is not a plan workbook (no sheets ``sample``, ``reserves``, ``balance``
-        and ``audit``, or an audit that does not name it a plan).
+        and ``audit``, or an audit that does not name it a plan), or no file at all.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from sampling.synthetic import messy_case_list
+    >>> result = plan(messy_case_list(300, rng=1), seed=2024)
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     result.write(Path(folder) / "PLAN.xlsx")
+    ...     book = read_plan(Path(folder) / "PLAN.xlsx")
+    >>> book.reserves[["domain", "case_id", "replaces"]].head(1).to_dict("records")
+    [{'domain': 'court', 'case_id': 'YJ-00015', 'replaces': 'YJ-00122'}]
     """
     import pandas as pd
 
@@ -771,6 +1086,49 @@ class Replacement:
 
     ``how`` says why that reserve: "named" (its ``replaces`` named the case), "same cell",
     "keeps the balance" or "closest" (no reserve keeps every ratio; ``miss`` cases short).
+    Made by :func:`replace_case`; ``str()`` says it in a sentence. Each parameter is also an
+    attribute.
+
+    Parameters
+    ----------
+    plan : str
+        The plan workbook changed.
+    case_id : str
+        The case withdrawn.
+    domain : str
+        Its domain.
+    reserve : str
+        The reserve that took its place.
+    how : {"named", "same cell", "keeps the balance", "closest"}
+        Why that reserve.
+    reason : str
+        Why the case was withdrawn.
+    time : datetime.datetime
+        When, to the second.
+    balanced : bool
+        Whether every ratio of the domain is still within a case.
+    miss : float
+        The total shortfall, in cases, when not balanced.
+    reserves_left : int
+        The domain's reserves left.
+
+    Examples
+    --------
+    >>> import datetime
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from sampling.synthetic import messy_case_list
+    >>> result = plan(messy_case_list(300, rng=1), seed=2024)
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = Path(folder) / "PLAN.xlsx"
+    ...     result.write(path)
+    ...     swap = replace_case(path, "YJ-00122", reason="moved out of the area",
+    ...                         now=datetime.datetime(2024, 5, 1, 9, 30))
+    >>> swap.reserve, swap.how, swap.balanced, swap.reserves_left
+    ('YJ-00015', 'named', True, 14)
+    >>> print(swap)  # doctest: +NORMALIZE_WHITESPACE
+    YJ-00122 (court) withdrawn: moved out of the area; reserve YJ-00015 (named for it) now in
+    the sample; every ratio still within a case; 14 court reserve(s) left
     """
 
     plan: str
@@ -785,6 +1143,29 @@ class Replacement:
     reserves_left: int
 
     def to_dict(self) -> dict:
+        """The replacement as ``--json`` prints it (the time in ISO format; ``miss`` left out).
+
+        Returns
+        -------
+        dict
+            ``plan``, ``case_id``, ``domain``, ``reserve``, ``how``, ``reason``, ``time``,
+            ``balanced`` and ``reserves_left``.
+
+        Examples
+        --------
+        >>> import datetime
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> from sampling.synthetic import messy_case_list
+        >>> result = plan(messy_case_list(300, rng=1), seed=2024)
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     result.write(Path(folder) / "PLAN.xlsx")
+        ...     swap = replace_case(Path(folder) / "PLAN.xlsx", "YJ-00122", reason="moved",
+        ...                         now=datetime.datetime(2024, 5, 1, 9, 30))
+        >>> data = swap.to_dict()
+        >>> data["reserve"], data["time"]
+        ('YJ-00015', '2024-05-01T09:30:00')
+        """
         return {"plan": self.plan, "case_id": self.case_id, "domain": self.domain, "reserve": self.reserve,
                 "how": self.how, "reason": self.reason, "time": self.time.isoformat(),
                 "balanced": self.balanced,
@@ -811,6 +1192,22 @@ def replace_case(path, case_id, *, reason: str, now: datetime.datetime | None = 
     workbook is written to a temporary file beside it and renamed over it, so a failure leaves
     the old one whole; sheets other than the plan's are kept. Only the workbook is needed.
 
+    Parameters
+    ----------
+    path : str or path
+        The plan workbook, changed in place.
+    case_id : str
+        A sampled case's id.
+    reason : str
+        Why it is withdrawn (not blank).
+    now : datetime.datetime, optional
+        The time to record (default: now).
+
+    Returns
+    -------
+    Replacement
+        The case, its reserve, why that reserve, and the balance after.
+
     Raises
     ------
     SamplingError
@@ -821,6 +1218,20 @@ def replace_case(path, case_id, *, reason: str, now: datetime.datetime | None = 
     -----
     BalanceWarning
         When no reserve left keeps every ratio of the domain within a case.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from sampling.synthetic import messy_case_list
+    >>> result = plan(messy_case_list(300, rng=1), seed=2024)
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = Path(folder) / "PLAN.xlsx"
+    ...     result.write(path)
+    ...     swap = replace_case(path, "YJ-00122", reason="moved out of the area")
+    ...     withdrawn = read_plan(path).withdrawn
+    >>> withdrawn[["case_id", "reason", "replaced_by"]].to_dict("records")
+    [{'case_id': 'YJ-00122', 'reason': 'moved out of the area', 'replaced_by': 'YJ-00015'}]
     """
     from ._files import atomic_write
 
