@@ -100,6 +100,21 @@ def key_question_wording(framework: str = "youth-2021") -> dict[str, str]:
     source of each. A framework file's own ``[key_questions]`` wording comes first (youth-2025's
     cites its sources); a key question with neither is given as "".
 
+    Parameters
+    ----------
+    framework : str, default "youth-2021"
+        A bundled framework's name or a framework file (:func:`sampling.get_framework`).
+
+    Returns
+    -------
+    dict of str to str
+        Key question id to wording, in the framework's order.
+
+    Raises
+    ------
+    SamplingError
+        For an unknown framework or a bad framework file.
+
     Examples
     --------
     >>> key_question_wording("youth-2021")["2.1.2"]
@@ -196,7 +211,38 @@ def _plan_cases(path: Path, framework: str | None):
 
 @dataclass(frozen=True)
 class AnswersTemplate:
-    """What :func:`answers_template` wrote: the file, its framework, its cases and rows."""
+    """What :func:`answers_template` wrote: the file, its framework, its cases and rows.
+
+    Each parameter is also an attribute.
+
+    Parameters
+    ----------
+    path : str
+        The answers workbook written.
+    plan : str
+        The plan workbook read.
+    framework : str
+        The framework's name.
+    cases : mapping of str to int
+        Sampled cases per sample (court, out_of_court, resettlement; children, victims).
+    rows : int
+        Answer rows: one per case and key question of its domain.
+    plan_sha256 : str, default ""
+        The SHA-256 of the plan workbook.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> import pandas as pd
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> sample = pd.DataFrame({"case_id": ["C1", "C2", "O1"],
+    ...                        "domain": ["court", "court", "out-of-court"]})
+    >>> sample.to_excel(folder / "plan.xlsx", sheet_name="sample", index=False)
+    >>> made = answers_template(folder / "plan.xlsx", folder / "answers.xlsx")
+    >>> made.framework, dict(made.cases), made.rows
+    ('youth-2021', {'court': 2, 'out_of_court': 1}, 33)
+    """
 
     path: str
     plan: str
@@ -206,10 +252,51 @@ class AnswersTemplate:
     plan_sha256: str = ""
 
     def to_dict(self) -> dict:
+        """What was written, as ``--json`` prints it.
+
+        Returns
+        -------
+        dict
+            ``path``, ``plan``, ``plan_sha256``, ``framework``, ``cases`` and ``rows``.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> import pandas as pd
+        >>> folder = Path(tempfile.mkdtemp())
+        >>> sample = pd.DataFrame({"case_id": ["C1", "C2", "O1"],
+        ...                        "domain": ["court", "court", "out-of-court"]})
+        >>> sample.to_excel(folder / "plan.xlsx", sheet_name="sample", index=False)
+        >>> made = answers_template(folder / "plan.xlsx", folder / "answers.xlsx")
+        >>> data = made.to_dict()
+        >>> data["cases"], data["rows"], len(data["plan_sha256"])
+        ({'court': 2, 'out_of_court': 1}, 33, 64)
+        """
         return {"path": self.path, "plan": self.plan, "plan_sha256": self.plan_sha256,
                 "framework": self.framework, "cases": dict(self.cases), "rows": self.rows}
 
     def to_frame(self):
+        """The sampled cases per sample, as a table.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by sample ("court", "out-of-court", ...), one column ``cases``.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> import pandas as pd
+        >>> folder = Path(tempfile.mkdtemp())
+        >>> sample = pd.DataFrame({"case_id": ["C1", "C2", "O1"],
+        ...                        "domain": ["court", "court", "out-of-court"]})
+        >>> sample.to_excel(folder / "plan.xlsx", sheet_name="sample", index=False)
+        >>> made = answers_template(folder / "plan.xlsx", folder / "answers.xlsx")
+        >>> made.to_frame()["cases"].to_dict()
+        {'court': 2, 'out-of-court': 1}
+        """
         import pandas as pd
 
         return pd.DataFrame([{"sample": _display(k), "cases": v} for k, v in self.cases.items()]) \
@@ -340,15 +427,18 @@ def answers_template(plan, out, *, framework: str | None = None, force: bool = F
         Which key questions each sample answers: a bundled framework ('youth-2018', 'youth-2021',
         'youth-2025') or a framework file. By default 'youth-2025' for a plan of children's and
         victims' samples (victims' cases answer V1.1 and V1.2), else 'youth-2021'.
-    force : bool
+    force : bool, default False
         Overwrite ``out`` if it exists.
 
     Returns
     -------
     AnswersTemplate
+        The file written, its framework, its cases per sample and its rows.
 
     Raises
     ------
+    SamplingError
+        For an unknown framework, or ``out`` that exists without ``force`` or is not ``.xlsx``.
     AnswersError
         Listing every problem of the plan at once (missing sheet or columns, blank or repeated
         case ids, a domain that is not one of the framework's samples), with row numbers.
@@ -396,7 +486,42 @@ class Answers:
     ``frame`` has one row per case and key question (``case_id``, ``domain``, ``key_question``,
     ``answer`` as yes / no / not relevant, ``row`` as the spreadsheet numbers it);
     ``qualitative`` maps a standard's id to its rating's name; ``samples`` counts the cases of
-    each sample, resettlement included (from the workbook's ``about`` sheet).
+    each sample, resettlement included (from the workbook's ``about`` sheet). Made by
+    :func:`read_answers`; each parameter is also an attribute.
+
+    Parameters
+    ----------
+    path : str
+        The workbook read.
+    framework : str
+        The framework's name (from the workbook's ``about`` sheet).
+    frame : pandas.DataFrame
+        One row per case and key question, as above.
+    qualitative : mapping of str to str
+        Each qualitative standard's rating, by id.
+    samples : mapping of str to int
+        Cases per sample.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> import openpyxl
+    >>> import pandas as pd
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> sample = pd.DataFrame({"case_id": ["C1", "C2", "O1"],
+    ...                        "domain": ["court", "court", "out-of-court"]})
+    >>> sample.to_excel(folder / "plan.xlsx", sheet_name="sample", index=False)
+    >>> _ = answers_template(folder / "plan.xlsx", folder / "answers.xlsx")
+    >>> book = openpyxl.load_workbook(folder / "answers.xlsx")
+    >>> for number, row in enumerate(book["answers"].iter_rows(min_row=2)):
+    ...     row[4].value = "no" if number % 3 == 0 else "yes"           # column E: answer
+    >>> for row in book["qualitative"].iter_rows(min_row=2):
+    ...     row[2].value = None if row[0].value == "4.1" else "Good"    # column C: rating
+    >>> book.save(folder / "answers.xlsx")
+    >>> answers = read_answers(folder / "answers.xlsx")
+    >>> answers.framework, dict(answers.samples), answers.qualitative["1.1"]
+    ('youth-2021', {'court': 2, 'out_of_court': 1}, 'Good')
     """
 
     path: str
@@ -406,18 +531,118 @@ class Answers:
     samples: Mapping[str, int]
 
     def to_frame(self):
+        """A copy of the answers, one row per case and key question.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``case_id``, ``domain``, ``key_question``, ``answer`` and ``row``.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> import openpyxl
+        >>> import pandas as pd
+        >>> folder = Path(tempfile.mkdtemp())
+        >>> sample = pd.DataFrame({"case_id": ["C1", "C2", "O1"],
+        ...                        "domain": ["court", "court", "out-of-court"]})
+        >>> sample.to_excel(folder / "plan.xlsx", sheet_name="sample", index=False)
+        >>> _ = answers_template(folder / "plan.xlsx", folder / "answers.xlsx")
+        >>> book = openpyxl.load_workbook(folder / "answers.xlsx")
+        >>> for number, row in enumerate(book["answers"].iter_rows(min_row=2)):
+        ...     row[4].value = "no" if number % 3 == 0 else "yes"           # column E: answer
+        >>> for row in book["qualitative"].iter_rows(min_row=2):
+        ...     row[2].value = None if row[0].value == "4.1" else "Good"    # column C: rating
+        >>> book.save(folder / "answers.xlsx")
+        >>> answers = read_answers(folder / "answers.xlsx")
+        >>> answers.to_frame().head(2)
+          case_id domain key_question answer  row
+        0      C1  court        2.1.1     no    2
+        1      C1  court        2.1.2    yes    3
+        """
         return self.frame.copy()
 
     def to_dict(self) -> dict:
+        """What was read, as ``--json`` prints it (the answers counted, not listed).
+
+        Returns
+        -------
+        dict
+            ``path``, ``framework``, ``samples``, ``qualitative`` and ``answers`` (how many of
+            each answer).
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> import openpyxl
+        >>> import pandas as pd
+        >>> folder = Path(tempfile.mkdtemp())
+        >>> sample = pd.DataFrame({"case_id": ["C1", "C2", "O1"],
+        ...                        "domain": ["court", "court", "out-of-court"]})
+        >>> sample.to_excel(folder / "plan.xlsx", sheet_name="sample", index=False)
+        >>> _ = answers_template(folder / "plan.xlsx", folder / "answers.xlsx")
+        >>> book = openpyxl.load_workbook(folder / "answers.xlsx")
+        >>> for number, row in enumerate(book["answers"].iter_rows(min_row=2)):
+        ...     row[4].value = "no" if number % 3 == 0 else "yes"           # column E: answer
+        >>> for row in book["qualitative"].iter_rows(min_row=2):
+        ...     row[2].value = None if row[0].value == "4.1" else "Good"    # column C: rating
+        >>> book.save(folder / "answers.xlsx")
+        >>> answers = read_answers(folder / "answers.xlsx")
+        >>> answers.to_dict()["answers"]
+        {'yes': 22, 'no': 11, 'not relevant': 0}
+        """
         return {"path": self.path, "framework": self.framework, "samples": dict(self.samples),
                 "qualitative": dict(self.qualitative),
                 "answers": self.frame["answer"].value_counts().reindex(_CHOICES, fill_value=0)
                 .astype(int).to_dict()}
 
     def report(self, *, service: str | None = None, id: str | None = None):  # noqa: A002
-        """The report these answers give (:func:`sampling.report_from_answers`): exact
-        denominators, each quantitative standard rated by the rules, the resettlement sample
-        recorded where the plan had one."""
+        """The report these answers give (:func:`sampling.report_from_answers`).
+
+        Exact denominators, each quantitative standard rated by the rules, the resettlement
+        sample recorded where the plan had one.
+
+        Parameters
+        ----------
+        service : str, optional
+            The service's name (default "This inspection").
+        id : str, optional
+            The report's id (default: the workbook's file name without ``.xlsx``).
+
+        Returns
+        -------
+        Report
+            Unpublished, with exact denominators.
+
+        Raises
+        ------
+        SamplingError
+            As :func:`sampling.report_from_answers`, e.g. a key question no case answered yes or no.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> import openpyxl
+        >>> import pandas as pd
+        >>> folder = Path(tempfile.mkdtemp())
+        >>> sample = pd.DataFrame({"case_id": ["C1", "C2", "O1"],
+        ...                        "domain": ["court", "court", "out-of-court"]})
+        >>> sample.to_excel(folder / "plan.xlsx", sheet_name="sample", index=False)
+        >>> _ = answers_template(folder / "plan.xlsx", folder / "answers.xlsx")
+        >>> book = openpyxl.load_workbook(folder / "answers.xlsx")
+        >>> for number, row in enumerate(book["answers"].iter_rows(min_row=2)):
+        ...     row[4].value = "no" if number % 3 == 0 else "yes"           # column E: answer
+        >>> for row in book["qualitative"].iter_rows(min_row=2):
+        ...     row[2].value = None if row[0].value == "4.1" else "Good"    # column C: rating
+        >>> book.save(folder / "answers.xlsx")
+        >>> answers = read_answers(folder / "answers.xlsx")
+        >>> report = answers.report(service="Example YJS")
+        >>> report.id, report.key_question("2.1.2").k, report.key_question("2.1.2").n
+        ('answers', 2, 2)
+        """
         from .reports import report_from_answers
 
         report = report_from_answers(
@@ -591,11 +816,13 @@ def read_answers(path) -> Answers:
     Returns
     -------
     Answers
+        The answers checked, the qualitative ratings and the samples.
 
     Raises
     ------
     AnswersError
-        With every problem, each naming its sheet and row as the spreadsheet numbers it (the
+        For a file that cannot be read as a workbook or has no sheet ``answers``; and with every
+        problem, each naming its sheet and row as the spreadsheet numbers it (the
         header is row 1): unknown answer words, missing answers, unknown key questions, a key
         question of the other domain, a case in two domains, a case answering a key question
         twice or missing one, a key question no case judged, qualitative ratings that are not
@@ -662,6 +889,16 @@ def report_toml(report) -> str:
 
     Key questions carry their exact counts (``cases`` and ``yes``) so that the file loads back
     to the same percentages and denominators; discretion reasons are kept.
+
+    Parameters
+    ----------
+    report : Report
+        A report (from :func:`sampling.load_report` or :meth:`Answers.report`).
+
+    Returns
+    -------
+    str
+        The TOML text, ending in a newline.
 
     Examples
     --------
