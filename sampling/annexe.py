@@ -799,6 +799,47 @@ def execute_annexe(source, *, service: str | None = None, populations: Mapping[s
         Eligible cases per sample for the finite analyses (default: implied by the samples).
     draw_seed : int, optional
         Seed of the illustrative synthetic draw; None (default) draws nothing.
+    timeout : int, default 600
+        Seconds each cell may run before nbclient stops it.
+    template : str or Path, optional
+        Another notebook to execute in place of the bundled template (:func:`template_path`);
+        it needs a cell tagged ``parameters``.
+
+    Returns
+    -------
+    nbformat.NotebookNode
+        The executed notebook, the injected cell after the ``parameters`` cell.
+
+    Raises
+    ------
+    SamplingError
+        If nbformat, nbclient, nbconvert or ipykernel is not installed (the ``annexe`` extra),
+        or the template has no cell tagged ``parameters``.
+    nbclient.exceptions.CellExecutionError
+        When a cell of the notebook raises (the error is the cell's).
+
+    Examples
+    --------
+    The bundled template takes a while to run; a two-cell template shows what is injected:
+
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> import nbformat
+    >>> from nbformat.v4 import new_code_cell, new_notebook
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> nbformat.write(new_notebook(cells=[
+    ...     new_code_cell("source = None", metadata={"tags": ["parameters"]}),
+    ...     new_code_cell("print(source)")]), folder / "tiny.ipynb")
+    >>> done = execute_annexe("calderdale-2022", template=folder / "tiny.ipynb", timeout=60)
+    >>> print(done.cells[1].source)
+    # Parameters injected for this run
+    source = 'calderdale-2022'
+    service = None
+    populations = None
+    draw_seed = None
+    <BLANKLINE>
+    >>> print(done.cells[2].outputs[0]["text"].strip())
+    calderdale-2022
     """
     nbformat, client = _notebook_tools()
     path = Path(template) if template is not None else template_path()
@@ -842,7 +883,41 @@ def annexe_html(notebook) -> str:
 
 @dataclass(frozen=True)
 class AnnexeResult:
-    """What :func:`write_annexe` wrote, and the ratings in it."""
+    """What :func:`write_annexe` wrote, and the ratings in it.
+
+    Each parameter is also an attribute.
+
+    Parameters
+    ----------
+    path : str
+        The HTML annexe written.
+    toml : str or None
+        The report file written too, if any.
+    report : str
+        The report's id.
+    service : str
+        The service's name.
+    ratings : mapping of str to str
+        Each standard's rating (the rules', and published where published), by id.
+    score : int or None
+        The score (None where the framework rates by areas, forming no score).
+    overall : str
+        The overall rating.
+    areas : mapping of str to str, default {}
+        Each area's rating, or "not rated" (frameworks rated by areas).
+
+    Examples
+    --------
+    :func:`write_annexe` fills it from the report's rating table, as here:
+
+    >>> from sampling import rate_report
+    >>> table = rate_report("calderdale-2022")
+    >>> result = AnnexeResult("annexe.html", None, table.report.id, table.report.service,
+    ...                       {row.id: row.published_rating.label for row in table.rows},
+    ...                       table.published_score, table.published_overall.label)
+    >>> result.ratings["2.3"], result.score, result.overall
+    ('Requires improvement', 18, 'Requires improvement')
+    """
 
     path: str
     toml: str | None
@@ -854,6 +929,23 @@ class AnnexeResult:
     areas: Mapping[str, str] = field(default_factory=dict)  # area -> rating, or "not rated"
 
     def to_dict(self) -> dict:
+        """What was written, as ``--json`` prints it (``areas`` only where there are areas).
+
+        Returns
+        -------
+        dict
+            ``path``, ``toml``, ``report``, ``service``, ``ratings``, ``score``, ``overall`` and,
+            for a framework rated by areas, ``areas``.
+
+        Examples
+        --------
+        >>> result = AnnexeResult("annexe.html", None, "calderdale-2022", "Calderdale Youth Justice Service",
+        ...                       {"2.3": "Requires improvement"}, 18, "Requires improvement")
+        >>> result.to_dict()  # doctest: +NORMALIZE_WHITESPACE
+        {'path': 'annexe.html', 'toml': None, 'report': 'calderdale-2022',
+         'service': 'Calderdale Youth Justice Service', 'ratings': {'2.3': 'Requires improvement'},
+         'score': 18, 'overall': 'Requires improvement'}
+        """
         data = {"path": self.path, "toml": self.toml, "report": self.report, "service": self.service,
                 "ratings": dict(self.ratings), "score": self.score, "overall": self.overall}
         if self.areas:
@@ -896,17 +988,20 @@ def write_annexe(source, out, *, service: str | None = None, populations: Mappin
         The HTML file to write.
     service : str, optional
         The service's name, for an answers workbook.
-    populations : mapping, optional
+    populations : mapping of str to int, optional
         Eligible cases per sample, e.g. ``{"court": 57, "out-of-court": 33}``; default the
         populations the samples imply (the annexe says which it used).
     toml : str or Path, optional
         Also write the report as a report file (:func:`sampling.answers.report_toml`).
-    force : bool
+    force : bool, default False
         Overwrite ``out`` and ``toml`` if they exist.
+    timeout : int, default 600
+        Seconds each cell of the template may run (:func:`execute_annexe`).
 
     Returns
     -------
     AnnexeResult
+        The files written, the report's id and service, and the ratings in the annexe.
 
     Raises
     ------
@@ -914,6 +1009,23 @@ def write_annexe(source, out, *, service: str | None = None, populations: Mappin
         Before anything is written: every problem of an answers workbook at once
         (:class:`~sampling.AnswersError`), bad populations, an output that exists without
         ``force``.
+
+    Examples
+    --------
+    Writing an annexe executes the whole template in a kernel (:func:`execute_annexe`), which
+    takes a while; everything that can be wrong with the inputs is refused first, and nothing is
+    written:
+
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> try:
+    ...     write_annexe("calderdale-2022", folder / "annexe.html", populations={"court": 5})
+    ... except SamplingError as error:
+    ...     print(error)
+    populations: court = 5 must be a whole number of eligible cases, at least its sample of 11
+    >>> list(folder.iterdir())
+    []
     """
     from .answers import report_toml
     from .reports import rate_report
