@@ -67,6 +67,11 @@ def _band_size(args) -> int:
 
 
 
+def _possessive(noun: str) -> str:
+    """children -> children's, victims -> victims'."""
+    return noun + ("'" if noun.endswith("s") else "'s")
+
+
 def _list_policies(args) -> int:
     from ..size import get_policy, list_policies
 
@@ -75,7 +80,7 @@ def _list_policies(args) -> int:
         print_json([p.to_dict() for p in policies])
         return 0
     for p in policies:
-        print(f"{p.name}: {p.cases}' cases, {p.minimum} to {p.maximum} ({p.confidence:.0%}, "
+        print(f"{p.name}: {_possessive(p.cases)} cases, {p.minimum} to {p.maximum} ({p.confidence:.0%}, "
               f"{p.margin * 100:g} points, {p.correction}); {p.title}")
     return 0
 
