@@ -91,7 +91,7 @@ def notebook_pages() -> dict[str, tuple[str, int]]:
         for source in sorted((ROOT / "notebooks" / folder).glob("*.ipynb")):
             notebook = json.loads(source.read_text(encoding="utf-8"))
             figures = sum(1 for cell in notebook["cells"] for output in cell.get("outputs", [])
-                          if "image/png" in output.get("data", {}) or "image/svg+xml" in output.get("data", {}))
+                          if {"image/png", "image/svg+xml"} & set(output.get("data", {})))
             pages[f"notebooks/{folder}/{source.name}"] = (f"_notebooks/{folder}/{source.stem}.html", figures)
     return pages
 
@@ -154,8 +154,11 @@ def main(argv: list[str]) -> int:
     if problems:
         print(f"check_site: {len(problems)} problem(s) in {site}", file=sys.stderr)
         return 1
-    print(f"check_site: {site} is whole: {len(__import__('sampling').__all__)} public names, every command, "
-          f"{len(methodology_pages())} methodology pages and {len(notebook_pages())} notebooks have their pages")
+    import sampling
+
+    print(f"check_site: {site} is whole: {len(sampling.__all__)} public names, every command, "
+          f"{len(methodology_pages())} methodology pages and {len(notebook_pages())} notebooks have their "
+          "pages")
     return 0
 
 

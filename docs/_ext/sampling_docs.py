@@ -51,7 +51,8 @@ def reproduce_output() -> str:
     with contextlib.redirect_stdout(out):
         status = main(["reproduce"])
     if status != 0:
-        raise RuntimeError(f"python -m sampling reproduce exited {status}: the site shows only a reproduction")
+        raise RuntimeError(f"python -m sampling reproduce exited {status}: the site shows only a "
+                           "reproduction")
     return out.getvalue()
 
 
@@ -72,7 +73,8 @@ def disposal_domains_table() -> str:
 
     return ("**A domain column's values** (`sampling.caselists.DOMAIN_WORDS`):\n\n"
             + _table(grouped(DOMAIN_WORDS), ("domain", "values recognised"))
-            + "\n**Disposal types, when there is no domain column** (`sampling.caselists.DISPOSAL_DOMAINS`):\n\n"
+            + "\n**Disposal types, when there is no domain column** "
+              "(`sampling.caselists.DISPOSAL_DOMAINS`):\n\n"
             + _table(grouped(DISPOSAL_DOMAINS), ("domain", "disposal types recognised")))
 
 
@@ -106,7 +108,8 @@ def _fill_answers(path: Path, seed: int) -> None:
     answers = book["answers"]
     column = [c.value for c in answers[1]].index("answer") + 1
     for row in range(2, answers.max_row + 1):
-        answers.cell(row, column).value = str(rng.choice(["yes", "no", "not relevant"], p=[0.7, 0.25, 0.05]))
+        answer = rng.choice(["yes", "no", "not relevant"], p=[0.7, 0.25, 0.05])
+        answers.cell(row, column).value = str(answer)
     qualitative = book["qualitative"]
     column = [c.value for c in qualitative[1]].index("rating") + 1
     for row in range(2, qualitative.max_row + 1):
@@ -122,8 +125,8 @@ def workbook_examples(folder: Path) -> dict[str, str]:
         tmp = Path(tmp)
         export = tmp / "export.csv"
         write_export(messy_case_list(EXAMPLE_CASES, rng=EXAMPLE_SEED), export)
-        plan = sampling.plan(export, seed=EXAMPLE_SEED,
-                             command=f"python -m sampling plan export.csv --seed {EXAMPLE_SEED} --out plan.xlsx")
+        command = f"python -m sampling plan export.csv --seed {EXAMPLE_SEED} --out plan.xlsx"
+        plan = sampling.plan(export, seed=EXAMPLE_SEED, command=command)
         plan.write(tmp / "plan.xlsx")
         sampling.answers_template(tmp / "plan.xlsx", tmp / "answers.xlsx")
         blank = _sheets(tmp / "answers.xlsx", head=12)

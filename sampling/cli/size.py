@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from .._errors import SamplingError
 import argparse
 
+from .._errors import SamplingError
 from ._common import float_arg, population_arg, print_json
 
 _TABLE_POPULATIONS = (8, 10, 12, 15, 20, 25, 30, 40, 50, 60, 75, 100, 150, 200, 300, 500, 1000,
