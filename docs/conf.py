@@ -120,7 +120,7 @@ numpydoc_xref_param_type = False
 # -- sources --------------------------------------------------------------------------------------
 
 bibtex_bibfiles = ["references.bib"]
-bibtex_default_style = "plain"
+bibtex_default_style = "authoryear"  # docs/_ext/sampling_docs.py: labels "Cochran 1977"
 bibtex_reference_style = "author_year"
 
 # -- HTML -----------------------------------------------------------------------------------------
@@ -137,4 +137,6 @@ html_theme_options = {
 html_static_path = ["_static"]
 html_css_files = ["custom.css"]
 html_show_sourcelink = False
+# pages with no sub-pages need no section navigation
+html_sidebars = {page: [] for page in ("index", "getting-started", "changelog", "bibliography")}
 html_context = {"default_mode": "light"}

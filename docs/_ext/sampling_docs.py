@@ -18,6 +18,7 @@ A file is rewritten only when its text changes, so an unchanged page is not read
 from __future__ import annotations
 
 import contextlib
+import datetime
 import io
 import tempfile
 from pathlib import Path
@@ -33,6 +34,8 @@ def _write(path: Path, text: str) -> None:
 
 
 def _cell(value) -> str:
+    if isinstance(value, datetime.datetime) and value.time() == datetime.time(0):
+        value = value.date()  # a date cell, as Excel shows it
     text = "" if value is None else str(value)
     return text.replace("|", "\\|").replace("\n", " ")
 
@@ -156,6 +159,41 @@ def generate(app) -> None:
         _write(folder / name, text)
 
 
+def _author_year_style():
+    """A pybtex style whose labels are "Cochran 1977", "Brown et al. 2001", "Newcombe 1998a": the
+    bibliography reads as the pages cite, author and year."""
+    from pybtex.style.formatting.plain import Style as PlainStyle
+    from pybtex.style.labels import BaseLabelStyle
+
+    def names(entry) -> str:
+        people = entry.persons.get("author") or entry.persons.get("editor") or []
+        last = [" ".join(p.last_names) for p in people] or [entry.fields.get("title", "?")]
+        last = [name.replace("{", "").replace("}", "") for name in last]
+        if len(last) == 1:
+            return last[0]
+        return f"{last[0]} and {last[1]}" if len(last) == 2 else f"{last[0]} et al."
+
+    class AuthorYearLabels(BaseLabelStyle):
+        def format_labels(self, sorted_entries):
+            entries = list(sorted_entries)
+            plain = [f"{names(e)} {e.fields.get('year', 'n.d.')}" for e in entries]
+            seen: dict[str, int] = {}
+            for label in plain:
+                if plain.count(label) == 1:
+                    yield label
+                else:  # the same authors and year: 1998a, 1998b, in the order of the list
+                    seen[label] = seen.get(label, 0) + 1
+                    yield label + "abcdefghijklmnopqrstuvwxyz"[seen[label] - 1]
+
+    class AuthorYearStyle(PlainStyle):
+        default_label_style = AuthorYearLabels
+
+    return AuthorYearStyle
+
+
 def setup(app):
+    from pybtex.plugin import register_plugin
+
+    register_plugin("pybtex.style.formatting", "authoryear", _author_year_style())
     app.connect("builder-inited", generate)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
