@@ -226,3 +226,20 @@ def test_changelog_follows_keep_a_changelog_from_the_first_version():
     assert headings[0] == "Unreleased" and version in headings
     assert re.search(rf"^## \[{re.escape(version)}\] - \d{{4}}-\d{{2}}-\d{{2}}$", text, flags=re.M)
     assert (DOCS / "changelog.md").read_text(encoding="utf-8").count("../CHANGELOG.md") == 1
+
+
+def test_a_public_object_named_by_its_module_links_to_its_one_entry():
+    """docs/_ext resolves sampling.size.sample_size to the entry of sampling.sample_size, but only
+    when the two names are the same object (sampling.rules.interval is not sampling.interval)."""
+    import sys
+
+    sys.path.insert(0, str(DOCS / "_ext"))
+    try:
+        from sampling_docs import public_alias
+    finally:
+        sys.path.remove(str(DOCS / "_ext"))
+    assert public_alias("sampling.size.sample_size") == "sampling.sample_size"
+    assert public_alias("sampling.reports.Report.evidence") == "sampling.Report.evidence"
+    assert public_alias("sampling.rules.interval") is None
+    assert public_alias("sampling.framework.proportion_cutoffs") is None  # not exported by sampling
+    assert public_alias("sampling.sample_size") is None

@@ -13,6 +13,10 @@ Pages include these files rather than copies of what the code says, so that they
   file those answers give.
 
 A file is rewritten only when its text changes, so an unchanged page is not read again.
+
+It also resolves a cross-reference that names a public object by its defining module
+(``sampling.size.sample_size``) to the object's one entry (``sampling.sample_size``), and
+registers the bibliography's author-year labels.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 import io
+import re
 import tempfile
 from pathlib import Path
 
@@ -191,8 +196,67 @@ def _author_year_style():
     return AuthorYearStyle
 
 
+def public_alias(target: str) -> str | None:
+    """``sampling.size.sample_size`` -> ``sampling.sample_size`` when the two names are the same
+    object: docstrings may name a public object by the module that defines it, and the reference
+    documents it once, under ``sampling``. None when the target is no such alias."""
+    import importlib
+
+    import sampling
+
+    parts = target.split(".")
+    if len(parts) < 3 or parts[0] != "sampling":
+        return None
+    for split in range(len(parts) - 1, 1, -1):
+        try:
+            module = importlib.import_module(".".join(parts[:split]))
+        except ImportError:
+            continue
+        name = parts[split]
+        public = getattr(sampling, name, None)
+        if public is not None and getattr(module, name, None) is public:
+            return ".".join(["sampling", *parts[split:]])
+        return None
+    return None
+
+
+def _candidates(node) -> list[str]:
+    """Where a short name in a docstring may live: the module the reference sits in, and each
+    enclosing scope of the object whose docstring it is (``sampling.plans.plan`` -> sampling.plans,
+    sampling), as Python itself would find the name there."""
+    target, module = node.get("reftarget", ""), node.get("py:module")
+    found = [target]
+    if target.startswith("sampling."):
+        return found
+    if module:
+        found.append(f"{module}.{target}")
+    owner = re.search(r"docstring of ([\w.]+)", node.source or "")
+    if owner:
+        parts = owner.group(1).split(".")
+        found += [".".join([*parts[:i], target]) for i in range(len(parts) - 1, 0, -1)]
+    return found
+
+
+def _resolve_alias(app, env, node, contnode):
+    """A reference the Python domain could not resolve: try the enclosing scopes of the docstring
+    it is in, and the one entry of a public object named by its defining module."""
+    if node.get("refdomain") != "py":
+        return None
+    domain = env.get_domain("py")
+    for candidate in _candidates(node):
+        for name in (candidate, public_alias(candidate)):
+            if name and name != node.get("reftarget"):
+                resolved = domain.resolve_xref(env, node["refdoc"], app.builder, node["reftype"], name, node,
+                                               contnode)
+                if resolved is not None:
+                    return resolved
+    return None
+
+
 def setup(app):
     from pybtex.plugin import register_plugin
+
+    app.connect("missing-reference", _resolve_alias)
 
     register_plugin("pybtex.style.formatting", "authoryear", _author_year_style())
     app.connect("builder-inited", generate)
