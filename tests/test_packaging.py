@@ -20,16 +20,28 @@ def test_environment_yml_names_the_same_packages_as_pyproject():
     wanted = {_name(r) for r in project["dependencies"]}
     for extra in project["optional-dependencies"].values():
         wanted |= {_name(r) for r in extra}
-    conda, section = set(), None
+    conda, pip, section = set(), set(), None
     for line in (ROOT / "environment.yml").read_text().splitlines():
         if re.match(r"^[a-z]", line):
             section = line.split(":")[0]
         match = re.match(r"^\s{2}- ([A-Za-z0-9_.\-]+)", line)  # conda's own dependencies
         if match and section == "dependencies":
             conda.add(_name(match.group(1)))
+        match = re.match(r"^\s{6}- ([A-Za-z][A-Za-z0-9_.\-]*)", line)  # pip's, for what conda-forge lacks
+        if match and section == "dependencies":
+            pip.add(_name(match.group(1)))
     conda -= {"python", "pip"}
-    assert conda == wanted
+    assert not conda & pip, f"named twice: {sorted(conda & pip)}"
+    assert conda | pip == wanted
     assert "- -e ." in (ROOT / "environment.yml").read_text()  # installs the project with pip
+
+
+def test_docs_extra_holds_the_site_and_no_runtime_dependency_needs_it():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    docs = {_name(r) for r in project["optional-dependencies"]["docs"]}
+    assert {"sphinx", "pydata-sphinx-theme", "myst-nb", "myst-parser", "numpydoc", "sphinx-argparse",
+            "sphinxcontrib-bibtex"} <= docs
+    assert not docs & {_name(r) for r in project["dependencies"]}
 
 
 def test_python_version_floor():

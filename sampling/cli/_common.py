@@ -8,9 +8,6 @@ import json
 
 from .._files import output_path
 
-#: The default of an option that must be given unless another option replaces it.
-MISSING = object()
-
 
 class _UsageError(Exception):
     """Raised by the parser instead of printing its usage and exiting."""

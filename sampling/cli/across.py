@@ -169,7 +169,7 @@ def register(sub) -> None:
     p.add_argument("reports", metavar="REPORT", nargs="+", help="two or more bundled ids or .toml files")
     p.add_argument("--key-question", default=None, metavar="KQ",
                    help="one key question, e.g. 2.1.1 (default: every key question two reports share)")
-    p.add_argument("--levels", type=_levels_arg, default=(0.8, 0.95, 0.998), metavar="L1,L2,...",
+    p.add_argument("--levels", type=_levels_arg, default="0.8,0.95,0.998", metavar="L1,L2,...",
                    help="levels of the limits (default 0.8,0.95,0.998)")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--plot", metavar="FILE.png", default=None, help="write the funnel plot here")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import argparse
+
 from .._errors import SamplingError
-from ._common import MISSING, float_arg, population_arg, print_json
+from ._common import float_arg, population_arg, print_json
 
 _TABLE_POPULATIONS = (8, 10, 12, 15, 20, 25, 30, 40, 50, 60, 75, 100, 150, 200, 300, 500, 1000,
                       10_000, None)
@@ -19,7 +21,7 @@ def _cmd_size(args) -> int:
         return _list_policies(args)
     if args.table:
         return _size_table(args)
-    if args.population is MISSING:
+    if not hasattr(args, "population"):  # not given: argparse.SUPPRESS leaves it unset
         raise SamplingError("size: give --population N (or inf), or --table for a grid")
     if args.criterion == "bands":
         return _band_size(args)
@@ -65,6 +67,11 @@ def _band_size(args) -> int:
 
 
 
+def _possessive(noun: str) -> str:
+    """children -> children's, victims -> victims'."""
+    return noun + ("'" if noun.endswith("s") else "'s")
+
+
 def _list_policies(args) -> int:
     from ..size import get_policy, list_policies
 
@@ -73,7 +80,7 @@ def _list_policies(args) -> int:
         print_json([p.to_dict() for p in policies])
         return 0
     for p in policies:
-        print(f"{p.name}: {p.cases}' cases, {p.minimum} to {p.maximum} ({p.confidence:.0%}, "
+        print(f"{p.name}: {_possessive(p.cases)} cases, {p.minimum} to {p.maximum} ({p.confidence:.0%}, "
               f"{p.margin * 100:g} points, {p.correction}); {p.title}")
     return 0
 
@@ -134,7 +141,7 @@ def register(sub) -> None:
                                    "points by default), with the Cochran, simple and exact sizes side "
                                    "by side; or the size a sampling policy gives (--policy); or the "
                                    "size that prints the right rating band (--criterion bands).")
-    p.add_argument("--population", type=population_arg, default=MISSING, metavar="N",
+    p.add_argument("--population", type=population_arg, default=argparse.SUPPRESS, metavar="N",
                    help="eligible cases N, or 'inf' for an unlimited population")
     p.add_argument("--confidence", type=float_arg, default=0.80, metavar="C",
                    help="confidence as a proportion (default 0.80)")
