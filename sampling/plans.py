@@ -79,7 +79,7 @@ class DomainPlan:
     error ``n`` achieves from ``population`` (at the plan's confidence, by the plan's method; 0
     for a census, None when nothing is sampled); ``reserves_asked`` the reserves wanted and
     ``selection`` the balanced sample with its reserves (None when ``n`` is 0). One of
-    :attr:`Plan.domains`; each parameter is also an attribute.
+    ``Plan.domains``; each parameter is also an attribute.
 
     Parameters
     ----------

@@ -654,7 +654,7 @@ def _balance_table(frame, sample, strata, n: int, recency: Recency | None):
 def balance_table(cases, sample, *, strata: Sequence[str] = DEFAULT_STRATA, id_column: str = "case_id"):
     """The balance table of any sample of ``cases`` (e.g. a simple random sample, for comparison).
 
-    Same columns as :attr:`Selection.balance`: per variable and category the population count
+    Same columns as ``Selection.balance``: per variable and category the population count
     and share, the target n x share, the sample count, the deviation, whether it is within
     [floor, ceiling] of the target and by how much it misses.
 

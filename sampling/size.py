@@ -646,7 +646,7 @@ def exact_coverage(n: int, population: int | None, margin: float) -> float:
     infimum over P in [0, 1]. This is the raw criterion of ``sample_size(method="exact")``; it is
     not monotone in n (see ``methodology/sample-size.md`` section 3).
 
-    The acceptance set {x : |x/n - P| <= margin} is constant between break points, and within
+    The acceptance set ``{x : |x/n - P| <= margin}`` is constant between break points, and within
     such a stretch P(X in set) is unimodal in the parameter (the hypergeometric and binomial
     families are totally positive; Karlin 1968, *Total Positivity*, ch. 3), so the minimum lies
     at a stretch's ends: about 2n values of K whatever N, so N = 10**9 costs what N = 1000 does.

@@ -119,7 +119,7 @@ def messy_case_list(N: int, *, rng=None, domain_column: bool = True, resettlemen
     follows from the disposal type), "Sex", "Sentence or disposal type", "RoSH", "Safety &
     Wellbeing", "Start Date" (DD/MM/YYYY) and "Team"; values title case with some lower case,
     upper case and stray spaces ("Male", "male ", "MALE"); disposal types as
-    :data:`EXPORT_DISPOSALS` spells them, a third of community resolutions as "Outcome 22";
+    ``EXPORT_DISPOSALS`` spells them, a third of community resolutions as "Outcome 22";
     domains as "Court disposal", "OOCD", "out of court" and so on. ``resettlement`` cases
     (detention and training orders first) are flagged "Yes" in a "Resettlement" column.
 

@@ -740,7 +740,7 @@ def cases_to_boundary(k, n: int | None = None) -> CasesToBoundary:
     SamplingError
         For counts that are not whole numbers (or k > n), ``k`` a count without ``n``, a
         qualitative standard, or more than
-        :data:`sampling._validation.MAX_CASES_JUDGED` cases judged in a key question (the count
+        ``MAX_CASES_JUDGED`` (1,000) cases judged in a key question (the count
         walks one case at a time; a larger sample is not a plausible inspection).
 
     Examples
@@ -1199,7 +1199,7 @@ class Explanation:
     """Why a published rating has a low probability: the rule score, the discretion behind it and
     the key questions it rests on, in figures and in one paragraph (``text``).
 
-    One of :attr:`ReportUncertainty.explanations`; each parameter is also an attribute.
+    One of ``ReportUncertainty.explanations``; each parameter is also an attribute.
 
     Parameters
     ----------

@@ -275,7 +275,7 @@ def assess_discretion(report, *, rules=None, mode: str = "process", populations=
     SamplingError
         For an unknown rule, mode or prior, populations that are not whole numbers of cases (or
         below their samples), or a key question with more than
-        :data:`sampling._validation.MAX_CASES_JUDGED` cases (a typo in a report's samples).
+        ``MAX_CASES_JUDGED`` (1,000) cases (a typo in a report's samples).
 
     Examples
     --------

@@ -121,7 +121,7 @@ def operating_characteristic(
     Parameters
     ----------
     n : int
-        Cases judged per key question (at most :data:`sampling._validation.MAX_CASES_JUDGED`).
+        Cases judged per key question (at most ``MAX_CASES_JUDGED`` (1,000)).
     rule : rule, name or callable, optional
         A discretion rule (:mod:`sampling.rules`), e.g. ``"cases(1)"``; None: the rule's rating
         as it is.

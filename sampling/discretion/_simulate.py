@@ -269,7 +269,7 @@ def simulate(
         For an unknown report id or a bad report file.
     SamplingError
         For rates outside [0, 1] (or not a list), a number of cases that is not a whole number
-        (or above :data:`sampling._validation.MAX_CASES_JUDGED`), a population below n, a
+        (or above ``MAX_CASES_JUDGED`` (1,000)), a population below n, a
         correlation outside [0, 1), a judgement error outside [0, 0.5), an unknown rule, a
         number of inspections below 1, or a seed that is not a whole number from 0.
 
