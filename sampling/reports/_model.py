@@ -300,7 +300,7 @@ class Report:
                 continue
             sample = self.framework.sample_names.get(spec.domain, "")
             reason = (sample and self.framework.too_small(sample, self.samples.get(sample))) \
-                or "not rated in this report"
+                or ("no rating given" if spec.qualitative else "not rated in this report")
             result.append((spec.id, spec.name, reason))
         return tuple(result)
 
