@@ -41,6 +41,8 @@ __all__ = [
     "score_summary",
     "certainty_table",
     "overall_table",
+    "discretion_assessment",
+    "discretion_table",
     "discretion_text",
     "notable_facts",
     "conclusion",
@@ -519,6 +521,16 @@ def discretion_assessment(report):
     """:func:`sampling.assess_discretion` of the report, or None where its framework bands key
     questions other than at 50, 65 and 80 % (the candidate rules are written for those bands).
 
+    Parameters
+    ----------
+    report : Report
+        The report (:func:`annexe_report`).
+
+    Returns
+    -------
+    DiscretionAssessment or None
+        None where the framework's bands are not the youth bands.
+
     Examples
     --------
     >>> discretion_assessment(annexe_report("calderdale-2022")).applied[0].id
@@ -532,7 +544,23 @@ def discretion_assessment(report):
 
 
 def discretion_table(assessment):
-    """The assessment's table (:meth:`DiscretionAssessment.to_frame`), rounded; empty without one."""
+    """The assessment's table, rounded to three places; empty without one.
+
+    Parameters
+    ----------
+    assessment : DiscretionAssessment or None
+        From :func:`discretion_assessment`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``assessment.to_frame()`` rounded, or an empty frame for None.
+
+    Examples
+    --------
+    >>> discretion_table(None).empty
+    True
+    """
     import pandas as pd
 
     return pd.DataFrame() if assessment is None else assessment.to_frame().round(3)
