@@ -266,19 +266,22 @@ STYLE = ("<style>.sampling-table{border-collapse:collapse;margin:4px 0 10px}"
          "</style>")
 
 
-def _html_table(header, rows, *, css_class: str, attributes=None, strong=()) -> str:
+def _data(attributes) -> str:
+    return "".join(f" data-{k}='{html.escape(str(v))}'" for k, v in (attributes or {}).items())
+
+
+def _html_table(header, rows, *, css_class: str, data=None, attributes=None, strong=()) -> str:
     """A plain HTML table: ``header`` the column names, ``rows`` lists of cell texts (escaped
-    here); ``attributes`` the ``data-`` attributes of each row by its number, ``strong`` the
-    numbers of the rows in bold."""
+    here); ``data`` the table's ``data-`` attributes, ``attributes`` each row's by its number,
+    ``strong`` the numbers of the rows in bold."""
     head = "".join(f"<th>{html.escape(str(h))}</th>" for h in header)
     body = []
     for i, row in enumerate(rows):
-        data = (attributes or {}).get(i) or {}
-        extra = "".join(f" data-{k}='{html.escape(str(v))}'" for k, v in data.items())
+        extra = _data((attributes or {}).get(i))
         bold = " style='font-weight:bold'" if i in strong else ""
         cells = "".join(f"<td>{html.escape(str(cell))}</td>" for cell in row)
         body.append(f"<tr{extra}{bold}>{cells}</tr>")
-    return (f"<table class='sampling-table {css_class}'><thead><tr>{head}</tr></thead>"
+    return (f"<table class='sampling-table {css_class}'{_data(data)}><thead><tr>{head}</tr></thead>"
             f"<tbody>{''.join(body)}</tbody></table>")
 
 
@@ -295,14 +298,14 @@ def _group_html(group: SizeGroup) -> str:
     rows = [[row.label, "" if row.n is None else row.n, _points(row.margin), _share(row.right_band)]
             for row in group.rows]
     table = _html_table(["method", "cases", "margin achieved", "right band"], rows,
-                        css_class="sampling-sizes",
+                        css_class="sampling-sizes", data={"cases": group.cases},
                         attributes={i: {"method": row.method} for i, row in enumerate(group.rows)},
                         strong={i for i, row in enumerate(group.rows) if row.method == chosen})
     note = group.summary.get("note") or ""
     return (f"<h4>{html.escape(group.title)}</h4>"
             f"<p class='headline' data-cases='{group.cases}' data-n='{'' if group.n is None else group.n}'>"
             f"<b>{html.escape(group.headline)}</b></p>"
-            + table.replace("<table ", f"<table data-cases='{group.cases}' ", 1)
+            + table
             + (f"<p class='note' style='font-size:90%'>{html.escape(note)}</p>" if note else ""))
 
 
@@ -493,9 +496,13 @@ class PlanOutcome:
                       f"{html.escape(', '.join(cases))}</span></p>"
                       for domain, cases in self.sample_ids().items())
         frame = plan.balance
-        balance = _html_table(list(frame.columns),
-                              [[f"{v:.2f}" if isinstance(v, float) else v for v in row]
-                               for row in frame.itertuples(index=False)], css_class="sampling-balance")
+        columns = [c for c in frame.columns if c != "domain"]
+        balance = "".join(
+            f"<p><b>{html.escape(domain.replace('_', '-'))}</b></p>"
+            + _html_table(columns, [[f"{v:.2f}" if isinstance(v, float) else v for v in row]
+                                    for row in rows[columns].itertuples(index=False)],
+                          css_class="sampling-balance", data={"domain": domain})
+            for domain, rows in frame.groupby("domain", sort=False))
         return (STYLE + f"<p>{html.escape(self.name)}: {plan.cases.rows} cases read; seed {self.seed}.</p>"
                 f"<ul>{''.join(parts)}</ul>" + (f"<ul class='sampling-warnings'>{said}</ul>" if said else "")
                 + f"<p>{self.download_html()}</p>" + "<h4>Sampled cases</h4>" + ids

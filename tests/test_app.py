@@ -201,7 +201,13 @@ def test_a_plan_from_an_upload_is_the_plan_the_command_writes(capsys, tmp_path, 
     assert link.group(1) == app.XLSX_TYPE and base64.b64decode(link.group(2)) == outcome.workbook
     for domain, ids in outcome.sample_ids().items():
         assert f"data-domain='{domain}'>{', '.join(ids)}</span>" in page
-    assert "sampling-balance" in page
+    balance = outcome.plan.balance
+    for domain, rows in balance.groupby("domain"):
+        table = re.search(rf"<table class='sampling-table sampling-balance' data-domain='{domain}'>(.*?)</table>",
+                          page).group(1)
+        shown = [re.findall(r"<td>(.*?)</td>", row) for row in re.findall(r"<tr>(.*?)</tr>", table)[1:]]
+        assert shown == [[r.variable, r.category, str(r.population), f"{r.target:.2f}", str(r.sample)]
+                         for r in rows.itertuples()]
 
 
 def test_three_problems_are_listed_as_the_command_lists_them_and_nothing_is_offered(capsys, tmp_path):
