@@ -50,6 +50,7 @@ __all__ = [
     "size_view",
     "band_accuracy_png",
     "PlanOutcome",
+    "plan_status",
     "plan_upload",
     "RatingSource",
     "report_choices",
@@ -508,6 +509,29 @@ class PlanOutcome:
                 + f"<p>{self.download_html()}</p>" + "<h4>Sampled cases</h4>" + ids
                 + "<h4>Balance: each category's cases in the population, the target and the sample</h4>"
                 + balance)
+
+
+def plan_status(name: str | None, seed: object, reserves: object = "") -> str:
+    """What the Plan tab says as the case list is chosen and the seed and reserves typed: the
+    next thing to do, a problem with what was typed (:func:`parse_number`), or that it is ready.
+
+    >>> plan_status("export.csv", "7")
+    "<p class='sampling-ready'>Ready: export.csv with seed 7, reserves as plan sets them. Press Plan.</p>"
+    """
+    try:
+        seed_value = parse_number(seed, field="Seed")
+        reserves_value = parse_number(reserves, field="Reserves")
+    except SamplingError as error:
+        return error_html(error)
+    if name is None:
+        return "<p>Choose the case list: the CSV or XLSX export of the eligible cases.</p>"
+    if seed_value is None:
+        return (f"<p>{html.escape(name)} is chosen. Type a seed: any whole number from 0 (it is "
+                "recorded, so that the same file and seed give the same sample).</p>")
+    extra = ("reserves as plan sets them" if reserves_value is None
+             else f"{reserves_value} reserves per domain")
+    return (f"<p class='sampling-ready'>Ready: {html.escape(name)} with seed {seed_value}, {extra}. "
+            "Press Plan.</p>")
 
 
 def plan_upload(name: str, content: bytes, *, seed: int, reserves: int | None = None) -> PlanOutcome:

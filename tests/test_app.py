@@ -210,6 +210,15 @@ def test_a_plan_from_an_upload_is_the_plan_the_command_writes(capsys, tmp_path, 
                          for r in rows.itertuples()]
 
 
+def test_the_plan_tab_says_what_to_do_next():
+    assert app.plan_status(None, "").startswith("<p>Choose the case list")
+    assert "Type a seed" in app.plan_status("export.csv", " ")
+    assert "Seed: type a whole number from 0" in app.plan_status("export.csv", "seven")
+    assert "Reserves: type a whole number from 0" in app.plan_status("export.csv", "7", "-1")
+    assert "Ready: export.csv with seed 7, 3 reserves per domain" in app.plan_status("export.csv", "7", "3")
+    assert "&lt;b&gt;" in app.plan_status("<b>.csv", "7")  # a file's name is shown, never run as HTML
+
+
 def test_three_problems_are_listed_as_the_command_lists_them_and_nothing_is_offered(capsys, tmp_path):
     export = messy_case_list(250, rng=7)
     export.loc[[10, 40], "Sex"] = ""

@@ -234,13 +234,18 @@ def upload(driver, description, path):
 
 
 def plan_case_list(driver, path, seed):
-    """Upload ``path``, wait until the kernel has it (the tab says it is ready), type the seed and
-    press Plan."""
+    """Upload ``path``, type the seed, wait until the kernel has both (the tab says it is ready
+    with this file and seed), and press Plan.
+
+    The wait matters: ipywidgets sends a widget's new value only when the kernel has taken the
+    previous one, but a button's click at once, so a click straight after typing can reach the
+    kernel before the last keystroke's value does.
+    """
     open_tab(driver, "Plan an inspection")
     upload(driver, "Case list", path)
-    wait(driver, lambda d: f"{path.name} is ready" in d.find_element(
-        "xpath", "//button[normalize-space()='Plan']/following-sibling::*[1]").text)
     type_into(driver, "Seed", str(seed))
+    find(driver, "p.sampling-ready")
+    wait(driver, lambda d: f"Ready: {path.name} with seed {seed}," in find(d, "p.sampling-ready").text)
     button(driver, "Plan").click()
 
 
