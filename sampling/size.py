@@ -36,6 +36,7 @@ __all__ = [
     "SamplingPolicy",
     "sample_size",
     "compare_sample_sizes",
+    "size_summary",
     "sample_size_for_bands",
     "band_accuracy",
     "get_policy",
@@ -964,6 +965,54 @@ def compare_sample_sizes(
     exact = sample_size(population, method="exact", **common)
     return SizeComparison(cochran.population, cochran.confidence, cochran.margin, cochran.proportion,
                           cochran=cochran, simple=simple, exact=exact)
+
+
+def size_summary(
+    population: int | None,
+    *,
+    confidence: float = 0.80,
+    margin: float = 0.05,
+    method: str = "normal",
+    correction: str = "cochran",
+    policy: str | None = None,
+    criterion: str = "margin",
+    accuracy: float = 0.8,
+    distance: float = 5,
+    model: str | None = None,
+) -> dict:
+    """What ``python -m sampling size --json`` prints for these options, as a dict.
+
+    One of three shapes, chosen as the command chooses them:
+
+    * ``criterion="bands"``: :func:`sample_size_for_bands` (``accuracy``, ``distance``,
+      ``model``), its ``to_dict()``; ``policy`` and the margin's options do not enter it;
+    * a ``policy``: :func:`sample_size` under that policy, its ``to_dict()`` with the policy's
+      ``minimum``, ``maximum``, ``cases`` and ``source`` (:func:`get_policy`);
+    * otherwise: :func:`sample_size` of ``method`` and ``correction`` with the Cochran, simple and
+      exact sizes and margins side by side (:func:`compare_sample_sizes`, its ``to_dict()``).
+
+    The command line and the app (:mod:`sampling.app`) both print this, so that they agree.
+
+    Examples
+    --------
+    >>> summary = size_summary(57)
+    >>> summary["n"], summary["n_cochran"], summary["n_simple"], summary["n_exact"]
+    (43, 43, 43, 45)
+    >>> size_summary(1000, policy="hmip-2025-children")["n"], size_summary(57, criterion="bands")["n"]
+    (91, 38)
+    """
+    criterion = _check_choice(criterion, "criterion", ("margin", "bands"))
+    if criterion == "bands":
+        return sample_size_for_bands(population, accuracy=accuracy, distance=distance, model=model).to_dict()
+    if policy is not None:
+        result = sample_size(population, confidence=confidence, margin=margin, method=method,
+                             correction=correction, policy=policy)
+        chosen = get_policy(policy)
+        return {**result.to_dict(), "minimum": chosen.minimum, "maximum": chosen.maximum,
+                "cases": chosen.cases, "source": chosen.source}
+    sizes = compare_sample_sizes(population, confidence=confidence, margin=margin)
+    result = sizes.pick(method, correction)
+    return {**result.to_dict(), **sizes.to_dict(), "population": result.population}
 
 
 def margin_of_error(

@@ -23,6 +23,14 @@ def _cmd_size(args) -> int:
         return _size_table(args)
     if not hasattr(args, "population"):  # not given: argparse.SUPPRESS leaves it unset
         raise SamplingError("size: give --population N (or inf), or --table for a grid")
+    if args.json:  # the same dict the app shows (sampling.size.size_summary)
+        from ..size import size_summary
+
+        print_json(size_summary(args.population, confidence=args.confidence, margin=args.margin,
+                                method=args.method, correction=args.correction, policy=args.policy,
+                                criterion=args.criterion, accuracy=args.accuracy, distance=args.distance,
+                                model=args.model))
+        return 0
     if args.criterion == "bands":
         return _band_size(args)
     if args.policy is not None:
@@ -30,26 +38,16 @@ def _cmd_size(args) -> int:
     from ..size import compare_sample_sizes
 
     sizes = compare_sample_sizes(args.population, confidence=args.confidence, margin=args.margin)
-    result = sizes.pick(args.method, args.correction)
-    if args.json:
-        print_json({**result.to_dict(), **sizes.to_dict(), "population": result.population})
-    else:
-        print(f"{result}; side by side: {sizes} cases")
+    print(f"{sizes.pick(args.method, args.correction)}; side by side: {sizes} cases")
     return 0
 
 
 
 def _policy_size(args) -> int:
-    from ..size import get_policy, sample_size
+    from ..size import sample_size
 
-    result = sample_size(args.population, confidence=args.confidence, margin=args.margin,
-                         method=args.method, correction=args.correction, policy=args.policy)
-    if args.json:
-        policy = get_policy(args.policy)
-        print_json({**result.to_dict(), "minimum": policy.minimum, "maximum": policy.maximum,
-                    "cases": policy.cases, "source": policy.source})
-    else:
-        print(result)
+    print(sample_size(args.population, confidence=args.confidence, margin=args.margin,
+                      method=args.method, correction=args.correction, policy=args.policy))
     return 0
 
 
@@ -57,12 +55,8 @@ def _policy_size(args) -> int:
 def _band_size(args) -> int:
     from ..size import sample_size_for_bands
 
-    result = sample_size_for_bands(args.population, accuracy=args.accuracy, distance=args.distance,
-                                   model=args.model)
-    if args.json:
-        print_json(result.to_dict())
-    else:
-        print(result)
+    print(sample_size_for_bands(args.population, accuracy=args.accuracy, distance=args.distance,
+                                model=args.model))
     return 0
 
 

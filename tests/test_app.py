@@ -1,0 +1,496 @@
+"""The app's logic without a browser: ``sampling.app`` gives what the command line gives.
+
+Each tab's figures are compared with the command that prints them, run here on the same input:
+``size --json`` for the sizes, ``plan`` for the plan and its workbook (cell by cell), ``plan``'s
+stderr for a case list's problems, ``uncertainty --json`` for the band probabilities and
+``annexe`` for the annexe's bytes. The notebook is checked to call only public names and to
+carry the controls' descriptions; the ``app`` command is checked up to starting Voilà (the
+browser tests, ``tests/test_app_browser.py``, serve it).
+"""
+
+from __future__ import annotations
+
+import ast
+import base64
+import io
+import json
+import re
+import sys
+import tempfile
+from pathlib import Path
+
+import nbformat
+import openpyxl
+import pandas as pd
+import pytest
+
+import sampling
+from sampling import SamplingError, app
+from sampling.cli import COMMAND_MODULES, main
+from sampling.synthetic import messy_case_list
+
+PACKAGE = Path(sampling.__file__).parent
+
+
+def run(capsys, *argv):
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def cells(path) -> dict[str, list[tuple]]:
+    """Every sheet's cell values, row by row."""
+    book = openpyxl.load_workbook(path)
+    return {ws.title: [tuple(c.value for c in row) for row in ws.iter_rows()] for ws in book.worksheets}
+
+
+def csv_bytes(frame) -> bytes:
+    buffer = io.BytesIO()
+    frame.to_csv(buffer, index=False)
+    return buffer.getvalue()
+
+
+def listing(folder: Path) -> set[str]:
+    return {str(p.relative_to(folder)) for p in folder.rglob("*") if "__pycache__" not in p.parts}
+
+
+def temporaries() -> set[str]:
+    return {p.name for p in Path(tempfile.gettempdir()).glob("sampling-app-*")}
+
+
+# --------------------------------------------------------------------------------------------
+# typing
+
+
+@pytest.mark.parametrize(("text", "expected"), [("57", 57), (" 412 ", 412), ("1,200", 1200), ("", None),
+                                                ("unlimited", None), ("inf", None)])
+def test_a_population_is_a_whole_number_or_blank_for_unlimited(text, expected):
+    assert app.parse_number(text, field="Eligible cases", minimum=1, unlimited=True) == expected
+
+
+@pytest.mark.parametrize("text", ["57.5", "fifty", "-3", "0", "1,2", "12 000x"])
+def test_a_bad_population_names_the_box_and_what_to_type(text):
+    with pytest.raises(SamplingError, match=r"^Eligible cases: type a whole number from 1, or leave it blank"):
+        app.parse_number(text, field="Eligible cases", minimum=1, unlimited=True)
+
+
+def test_a_seed_is_needed_and_unlimited_is_not_a_seed():
+    with pytest.raises(SamplingError, match="^Seed: type a whole number from 0, such as 2024$"):
+        app.parse_number("  ", field="Seed", required=True)
+    with pytest.raises(SamplingError, match="Seed: .*got 'unlimited'"):
+        app.parse_number("unlimited", field="Seed", required=True)
+    assert app.parse_number("0", field="Seed", required=True) == 0
+
+
+def test_populations_box():
+    assert app.parse_populations(" ") is None
+    assert app.parse_populations("court=57,out of court=33") == {"court": 57, "out_of_court": 33}
+    with pytest.raises(SamplingError, match="^Populations: .*'court=x'"):
+        app.parse_populations("court=x")
+
+
+# --------------------------------------------------------------------------------------------
+# the Sample size tab
+
+
+def test_policy_choices_come_from_the_bundled_policies():
+    from sampling.size import get_policy, list_policies
+
+    years = sorted({get_policy(n).year for n in list_policies()}, reverse=True)
+    choices = app.policy_choices()
+    assert [year for _, year in choices] == [*years, None]
+    assert choices[0][0] == f"This year's programme ({years[0]})"
+    assert choices[1][0] == f"The previous year's programme ({years[1]})"
+    for year in years:
+        names = app.policy_names(year)
+        assert set(names) == {"children", "victims"}
+        assert all(get_policy(name).year == year and get_policy(name).cases == cases
+                   for cases, name in names.items())
+    with pytest.raises(SamplingError, match="Policy: no bundled policy of 1999"):
+        app.policy_names(1999)
+
+
+def size_json(capsys, population, *options):
+    code, out, err = run(capsys, "size", "--population", "inf" if population is None else population, *options,
+                         "--json")
+    assert code == 0, err
+    return json.loads(out)
+
+
+@pytest.mark.parametrize("population", [37, 412, 5, 10_000, None])
+def test_each_size_is_the_one_size_json_prints(capsys, population):
+    view = app.size_view(population)
+    group = view.group("children")
+    side = size_json(capsys, population)
+    bands = size_json(capsys, population, "--criterion", "bands")
+    assert group.summary == side
+    rows = {row.method: row for row in group.rows}
+    for name in ("cochran", "simple", "exact"):
+        assert (rows[name].n, rows[name].margin) == (side[f"n_{name}"], side[f"margin_{name}"])
+    assert rows["bands"].n == bands["n"] and rows["bands"].right_band == bands["worst_accuracy"]
+    assert "policy" not in rows
+    # the page shows the same numbers, rounded as printed
+    page = view.to_html()
+    for name in ("cochran", "simple", "exact", "bands"):
+        row = re.search(rf"<tr data-method='{name}'[^>]*>(.*?)</tr>", page).group(1)
+        texts = re.findall(r"<td>(.*?)</td>", row)
+        assert texts[1] == str(rows[name].n)
+        assert texts[2] == f"{rows[name].margin * 100:.2f} points"
+
+
+@pytest.mark.parametrize("population", [37, 412, 1000, None])
+def test_under_a_policy_and_by_band_accuracy_the_headline_is_size_json(capsys, population):
+    for year in [y for _, y in app.policy_choices() if y is not None]:
+        names = app.policy_names(year)
+        view = app.size_view(population, victims=40, policy=year)
+        assert view.group("children").summary == size_json(capsys, population, "--policy", names["children"])
+        assert view.group("victims").summary == size_json(capsys, 40, "--policy", names["victims"])
+        policy_row = next(r for r in view.group("children").rows if r.method == "policy")
+        assert policy_row.n == view.group("children").n
+    bands = app.size_view(population, policy=app.policy_choices()[0][1], criterion="bands")
+    # as the command: --criterion bands with --policy is the band-accuracy size
+    assert bands.group("children").summary == size_json(capsys, population, "--criterion", "bands",
+                                                        "--policy", "hmip-2025-children")
+    assert f"data-n='{bands.group('children').n}'" in bands.to_html()
+
+
+def test_right_band_is_band_accuracy_of_each_size():
+    from sampling.size import band_accuracy
+
+    for row in app.size_view(57).group("children").rows:
+        assert row.right_band == pytest.approx(band_accuracy(row.n, 57).worst_accuracy, abs=1e-12)
+
+
+def test_the_band_accuracy_figure_is_a_png():
+    png = app.band_accuracy_png(43, 57)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 10_000
+
+
+# --------------------------------------------------------------------------------------------
+# the Plan an inspection tab
+
+
+@pytest.mark.parametrize(("kind", "seed", "reserves"), [("csv", 7, None), ("xlsx", 2024, 3)])
+def test_a_plan_from_an_upload_is_the_plan_the_command_writes(capsys, tmp_path, kind, seed, reserves):
+    export = messy_case_list(320, rng=3, domain_column=kind == "csv")
+    source = tmp_path / f"export.{kind}"
+    if kind == "csv":
+        export.to_csv(source, index=False)
+    else:
+        export.to_excel(source, index=False)
+    outcome = app.plan_upload(source.name, source.read_bytes(), seed=seed, reserves=reserves)
+    assert outcome.ok and outcome.problems == ()
+    extra = [] if reserves is None else ["--reserves", reserves]
+    code, out, err = run(capsys, "plan", source, "--seed", seed, "--out", tmp_path / "plan.xlsx", *extra, "--json")
+    assert code == 0, err
+    printed = json.loads(out)
+    assert outcome.sample_ids() == {d: part["sample"] for d, part in printed["domains"].items()}
+    (tmp_path / "app.xlsx").write_bytes(outcome.workbook)
+    ours, theirs = cells(tmp_path / "app.xlsx"), cells(tmp_path / "plan.xlsx")
+    assert list(ours) == list(theirs) == ["sample", "reserves", "balance", "audit"]
+    for sheet in ("sample", "reserves", "balance"):
+        assert ours[sheet] == theirs[sheet], sheet
+    audit = dict(row for row in ours["audit"][1:])
+    assert audit["input file"] == source.name and audit["seed"] == seed
+    assert audit["input SHA-256"] == printed["input_sha256"]
+    assert f"python -m sampling plan {source.name} --seed {seed}" in audit["command"]
+    # the page: the sizes, the balance table, every sampled id, and the link to those bytes
+    page = outcome.to_html()
+    link = re.search(r'<a download="plan.xlsx" href="data:([^;]+);base64,([^"]+)" style="[^"]*">Download plan.xlsx</a>',
+                     page)
+    assert link.group(1) == app.XLSX_TYPE and base64.b64decode(link.group(2)) == outcome.workbook
+    for domain, ids in outcome.sample_ids().items():
+        assert f"data-domain='{domain}'>{', '.join(ids)}</span>" in page
+    balance = outcome.plan.balance
+    for domain, rows in balance.groupby("domain"):
+        table = re.search(rf"<table class='sampling-table sampling-balance' data-domain='{domain}'>(.*?)</table>",
+                          page).group(1)
+        shown = [re.findall(r"<td>(.*?)</td>", row) for row in re.findall(r"<tr>(.*?)</tr>", table)[1:]]
+        assert shown == [[r.variable, r.category, str(r.population), f"{r.target:.2f}", str(r.sample)]
+                         for r in rows.itertuples()]
+
+
+def test_the_plan_tab_says_what_to_do_next():
+    assert app.plan_status(None, "").startswith("<p>Choose the case list")
+    assert "Type a seed" in app.plan_status("export.csv", " ")
+    assert "Seed: type a whole number from 0" in app.plan_status("export.csv", "seven")
+    assert "Reserves: type a whole number from 0" in app.plan_status("export.csv", "7", "-1")
+    assert "Ready: export.csv with seed 7, 3 reserves per domain" in app.plan_status("export.csv", "7", "3")
+    assert "&lt;b&gt;" in app.plan_status("<b>.csv", "7")  # a file's name is shown, never run as HTML
+
+
+def test_three_problems_are_listed_as_the_command_lists_them_and_nothing_is_offered(capsys, tmp_path):
+    export = messy_case_list(250, rng=7)
+    export.loc[[10, 40], "Sex"] = ""
+    export.loc[60, "Case Ref"] = " " + export.loc[20, "Case Ref"]
+    export.loc[90, "Start Date"] = "31/13/2023"
+    source = tmp_path / "export.csv"
+    export.to_csv(source, index=False)
+    outcome = app.plan_upload("export.csv", source.read_bytes(), seed=1)
+    code, _, err = run(capsys, "plan", source, "--seed", 1, "--out", tmp_path / "plan.xlsx")
+    assert code == 2
+    assert outcome.problems == tuple(err.strip().splitlines())
+    assert len(outcome.problems) == 4 and outcome.problems[0].startswith("error: export.csv: 3 problems")
+    assert not outcome.ok and outcome.workbook is None and outcome.download_html() == ""
+    page = outcome.to_html()
+    assert "<a download" not in page
+    assert re.findall(r"<li>(.*?)</li>", page) == [re.sub("'", "&#x27;", line.strip()) for line in
+                                                  outcome.problems]
+
+
+def test_an_upload_is_named_by_its_own_name_only(tmp_path):
+    outcome = app.plan_upload("C:\\Users\\someone\\export.csv", b"just one line\n", seed=1)
+    assert not outcome.ok
+    assert outcome.problems[0].startswith("error: export.csv: ")
+    assert tempfile.gettempdir() not in "\n".join(outcome.problems)
+
+
+def test_planning_writes_nothing_in_the_working_directory_or_the_package(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    before_cwd, before_package, before_tmp = listing(tmp_path), listing(PACKAGE), temporaries()
+    good = app.plan_upload("export.csv", csv_bytes(messy_case_list(200, rng=2)), seed=5)
+    bad = app.plan_upload("export.csv", b"Case ID,Sex\nA,\n", seed=5)
+    assert good.ok and not bad.ok
+    assert listing(tmp_path) == before_cwd == set()
+    assert listing(PACKAGE) == before_package
+    assert temporaries() == before_tmp  # its temporary folders are gone
+
+
+# --------------------------------------------------------------------------------------------
+# the How sure is a rating tab
+
+
+def test_report_choices_are_the_bundled_reports():
+    choices = app.report_choices()
+    assert [source.report for _, source in choices] == sampling.list_reports()
+    assert all(label == source.label and sampling.load_report(source.report).service in label
+               for label, source in choices)
+
+
+@pytest.mark.parametrize("report", ["essex-2018", "calderdale-2022"])
+def test_band_probabilities_are_those_uncertainty_json_prints(capsys, report):
+    from sampling import cases_to_boundary, load_report
+
+    for mode, extra in (("process", []), ("finite", ["--mode", "finite"])):
+        code, out, err = run(capsys, "uncertainty", report, *extra, "--json")
+        assert code == 0, err
+        printed = {s["id"]: s["probabilities"] for s in json.loads(out)["standards"]}
+        view = app.rating_view(report, mode=mode)
+        assert view.mode == mode
+        for sid, row in view.table.iterrows():
+            assert {label: row[f"P({label})"] for label in printed[sid]} == printed[sid]
+    loaded = load_report(report)
+    for standard in loaded.standards:
+        row = view.table.loc[standard.id]
+        assert row["published"] == standard.rating.label and row["rules' rating"] == standard.rule_rating.label
+        if standard.qualitative:
+            assert pd.isna(row["cases up"]) and pd.isna(row["cases down"])
+        else:
+            reach = cases_to_boundary(standard)
+            assert (count(row["cases up"]), count(row["cases down"])) == (reach.up, reach.down)
+
+
+def count(value):
+    return None if pd.isna(value) else int(value)
+
+
+def test_finite_with_populations_given_and_refused_when_impossible(capsys):
+    code, out, _ = run(capsys, "uncertainty", "essex-2018", "--mode", "finite", "--populations",
+                       "court=80,out-of-court=40", "--json")
+    printed = {s["id"]: s["probabilities"] for s in json.loads(out)["standards"]}
+    view = app.rating_view("essex-2018", mode="finite", populations={"court": 80, "out_of_court": 40})
+    assert dict(view.populations) == {"court": 80, "out_of_court": 40}
+    assert view.table.loc["2.1", "P(Good)"] == printed["2.1"]["Good"]
+    page = view.to_html()
+    assert "court 80, out-of-court 40 eligible cases" in page and "data-standard='2.1'" in page
+    with pytest.raises(SamplingError, match="^Finite needs the eligible cases .* Populations"):
+        app.rating_view("essex-2018", mode="finite", populations={"court": 3})
+    with pytest.raises(SamplingError, match="Uncertainty: choose process or finite"):
+        app.rating_view("essex-2018", mode="both")
+
+
+def test_the_score_figure_is_a_png():
+    assert app.score_png(app.rating_view("sunderland-2022"))[:4] == b"\x89PNG"
+
+
+def answers_workbook(tmp_path) -> Path:
+    """A filled answers workbook, made as an inspection makes it: plan -> template -> answers."""
+    from test_answers import QUALITATIVE_2021, fill
+
+    export = tmp_path / "export.csv"
+    messy_case_list(60, rng=4).to_csv(export, index=False)
+    assert main(["plan", str(export), "--seed", "3", "--out", str(tmp_path / "plan.xlsx")]) == 0
+    answers = tmp_path / "answers.xlsx"
+    assert main(["template", str(tmp_path / "plan.xlsx"), "--out", str(answers)]) == 0
+    fill(answers, seed=9, qualitative=QUALITATIVE_2021)
+    return answers
+
+
+def test_an_uploaded_answers_workbook_gives_its_ratings_and_the_annexe_the_command_writes(capsys, tmp_path):
+    answers = answers_workbook(tmp_path)
+    capsys.readouterr()
+    source = app.answers_source("answers.xlsx", answers.read_bytes())
+    assert source.label == "Your answers: answers.xlsx"
+    report = sampling.read_answers(answers).report()
+    view = app.rating_view(source)
+    direct = sampling.rating_distribution(report)
+    assert view.table["P(Good)"].to_dict() == direct.standards["Good"].to_dict()
+    # the annexe: the same bytes as `annexe` writes for the same workbook
+    out = tmp_path / "annexe.html"
+    code, _, err = run(capsys, "annexe", answers, "--out", out)
+    assert code == 0, err
+    assert app.annexe_bytes(source) == out.read_bytes()
+
+
+def test_a_bad_answers_workbook_lists_every_problem(tmp_path):
+    answers = answers_workbook(tmp_path)
+    book = openpyxl.load_workbook(answers)
+    book["answers"]["E2"] = "perhaps"
+    book["answers"]["E7"] = None
+    book.save(answers)
+    with pytest.raises(SamplingError) as caught:
+        app.answers_source("answers.xlsx", answers.read_bytes())
+    lines = app.error_lines(caught.value)
+    assert lines[0] == "error: answers.xlsx: 2 problem(s) in the answers; fix them in the workbook and run again"
+    assert len(lines) == 3 and "perhaps" in lines[1] + lines[2]
+    assert tempfile.gettempdir() not in str(caught.value)
+
+
+def test_the_annexe_of_a_bundled_report_is_the_one_the_command_writes(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    out = tmp_path / "annexe.html"
+    code, _, err = run(capsys, "annexe", "essex-2018", "--out", out)
+    assert code == 0, err
+    before_package = listing(PACKAGE)
+    data = app.annexe_bytes(app.report_choices()[2][1])  # essex-2018, as the list offers it
+    assert data == out.read_bytes()
+    assert listing(tmp_path) == {"annexe.html"} and listing(PACKAGE) == before_package
+    link = app.download_link(data, "annexe.html", app.HTML_TYPE)
+    assert link.startswith('<a download="annexe.html" href="data:text/html;base64,')
+    assert base64.b64decode(link.split("base64,")[1].split('"')[0]) == data
+
+
+# --------------------------------------------------------------------------------------------
+# the notebook: widgets and calls
+
+
+NOTEBOOK = PACKAGE / "templates" / "app.ipynb"
+DESCRIPTIONS = {"Eligible cases", "Victims' cases", "Policy", "Criterion", "Case list", "Seed", "Reserves",
+                "Plan", "Report", "Answers", "Uncertainty", "Populations", "Make annexe.html"}
+
+
+def notebook_code() -> ast.Module:
+    book = nbformat.read(NOTEBOOK, as_version=4)
+    return ast.parse("\n".join(c.source for c in book.cells if c.cell_type == "code"))
+
+
+def test_the_notebook_is_shipped_where_the_command_finds_it():
+    assert app.notebook_path() == NOTEBOOK and NOTEBOOK.exists()
+    book = nbformat.read(NOTEBOOK, as_version=4)
+    nbformat.validate(book)
+    assert all(not c.get("outputs") for c in book.cells if c.cell_type == "code")  # a template: no outputs
+
+
+def test_the_notebook_calls_only_public_names():
+    tree = notebook_code()
+    used = {node.attr for node in ast.walk(tree)
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "app"}
+    assert used and used <= set(app.__all__)
+    imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+                and node.module == "sampling" for alias in node.names}
+    assert imported <= set(sampling.__all__) | {"app"}
+    assert not any(isinstance(n, ast.ImportFrom) and n.module and n.module.startswith("sampling.")
+                   for n in ast.walk(tree))
+
+
+def test_the_notebook_has_the_controls_and_tabs_by_these_words():
+    tree = notebook_code()
+    described = {kw.value.value for node in ast.walk(tree) if isinstance(node, ast.Call)
+                 for kw in node.keywords if kw.arg == "description" and isinstance(kw.value, ast.Constant)}
+    assert described == DESCRIPTIONS
+    titles = [kw.value for node in ast.walk(tree) if isinstance(node, ast.Call)
+              for kw in node.keywords if kw.arg == "titles"]
+    assert [ast.literal_eval(t) for t in titles] == [["Sample size", "Plan an inspection", "How sure is a rating"]]
+
+
+def test_the_notebook_runs_and_shows_the_tabs(tmp_path):
+    from nbclient import NotebookClient
+
+    book = nbformat.read(NOTEBOOK, as_version=4)
+    NotebookClient(book, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
+    outputs = [o for c in book.cells if c.cell_type == "code" for o in c.outputs]
+    assert not [o for o in outputs if o.output_type == "error" or o.get("name") == "stderr"]
+    shown = [o for o in outputs if o.output_type == "display_data"]
+    assert len(shown) == 1 and "Tab(" in shown[0]["data"]["text/plain"]
+    assert listing(tmp_path) == set()
+
+
+# --------------------------------------------------------------------------------------------
+# the command
+
+
+def test_app_is_a_command():
+    from sampling.cli import app as command
+
+    assert command in COMMAND_MODULES and COMMAND_MODULES[-1] is command
+
+
+def test_without_voila_one_line_names_the_extra(capsys, monkeypatch):
+    from sampling.cli import app as command
+
+    real = command.importlib.util.find_spec
+    monkeypatch.setattr(command.importlib.util, "find_spec",
+                        lambda name, *a: None if name == "voila" else real(name, *a))
+    code, out, err = run(capsys, "app", "--no-browser")
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and 'pip install -e ".[app]"' in err and err.startswith("error: ")
+
+
+def test_a_port_in_use_is_refused_in_one_line(capsys):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        code, _, err = run(capsys, "app", "--no-browser", "--port", port)
+    assert code == 2 and err.count("\n") == 1 and f"port {port} on 127.0.0.1 is in use" in err
+
+
+@pytest.mark.parametrize("port", ["0", "70000", "http"])
+def test_a_bad_port_is_refused(capsys, port):
+    code, _, err = run(capsys, "app", "--port", port)
+    assert code == 2 and "--port" in err and err.count("\n") == 1
+
+
+def test_voila_listens_on_127_0_0_1_only_and_keeps_its_files_in_the_folder():
+    from sampling.cli.app import voila_command
+
+    folder = "/tmp/sampling-app-abcdefgh"
+    argv = voila_command("inspection-sampling.ipynb", 8899, folder)
+    assert argv[:4] == [sys.executable, "-m", "voila", "inspection-sampling.ipynb"]
+    assert {"--Voila.ip=127.0.0.1", "--port=8899", "--no-browser", "--Voila.port_retries=0",
+            f"--Voila.connection_dir_root={folder}", "--KernelManager.transport=ipc",
+            f"--Voila.config_file_paths={folder}/config"} <= set(argv)
+    long = voila_command("x.ipynb", 8899, "/" + "d" * 60)
+    assert "--KernelManager.transport=tcp" in long  # a Unix socket's path would be too long
+    assert "--theme=dark" in voila_command("x.ipynb", 1, folder, "dark")
+
+
+def test_the_prelaunch_hook_sets_the_xsrf_cookie():
+    from sampling.cli.app import VOILA_CONFIG, prelaunch
+
+    class Handler:
+        cookies = []
+
+        @property
+        def xsrf_token(self):  # tornado's property sets the cookie when read
+            self.cookies.append("_xsrf")
+            return b"token"
+
+    handler = Handler()
+    prelaunch(handler, None, "/tmp")
+    assert handler.cookies == ["_xsrf"]
+    namespace = {"c": type("Config", (), {"VoilaConfiguration": type("V", (), {})()})()}
+    exec(VOILA_CONFIG, namespace)  # noqa: S102 - the configuration file the command writes
+    assert namespace["c"].VoilaConfiguration.prelaunch_hook is prelaunch
