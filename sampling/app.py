@@ -504,7 +504,11 @@ class PlanOutcome:
                                     for row in rows[columns].itertuples(index=False)],
                           css_class="sampling-balance", data={"domain": domain})
             for domain, rows in frame.groupby("domain", sort=False))
-        return (STYLE + f"<p>{html.escape(self.name)}: {plan.cases.rows} cases read; seed {self.seed}.</p>"
+        read = f"{html.escape(self.name)}: {plan.cases.rows} cases read"
+        if plan.victims is not None:
+            shown = html.escape(Path(plan.victims.source).name)
+            read += f"; {shown}: {plan.victims.rows} victims' cases read"
+        return (STYLE + f"<p>{read}; seed {self.seed}.</p>"
                 f"<ul>{''.join(parts)}</ul>" + (f"<ul class='sampling-warnings'>{said}</ul>" if said else "")
                 + f"<p>{self.download_html()}</p>" + "<h4>Sampled cases</h4>" + ids
                 + "<h4>Balance: each category's cases in the population, the target and the sample</h4>"
@@ -534,7 +538,8 @@ def plan_status(name: str | None, seed: object, reserves: object = "") -> str:
             "Press Plan.</p>")
 
 
-def plan_upload(name: str, content: bytes, *, seed: int, reserves: int | None = None) -> PlanOutcome:
+def plan_upload(name: str, content: bytes, *, seed: int, reserves: int | None = None,
+                year: int | None = None, victims: tuple[str, bytes] | None = None) -> PlanOutcome:
     """:func:`sampling.plan` on an uploaded case list, and the workbook it gives, as bytes.
 
     The bytes are written under the upload's own name (so that messages name the file as
@@ -544,6 +549,11 @@ def plan_upload(name: str, content: bytes, *, seed: int, reserves: int | None = 
     :class:`~sampling.SamplingError` (every problem of the case list at once, a
     :class:`~sampling.CaseListError`) becomes ``problems``, the lines ``plan`` prints on stderr;
     warnings become ``warnings``.
+
+    With ``year`` (a programme's year, :func:`policy_choices`) the plan is ``plan --policy``
+    with that year's children's policy (one children's sample, balanced on case type too); with
+    ``victims`` (the victims' list's name and bytes) it is ``plan --victims``, the victims' cases
+    planned into the same workbook under that year's victims' policy (:func:`policy_names`).
 
     Examples
     --------
@@ -558,12 +568,24 @@ def plan_upload(name: str, content: bytes, *, seed: int, reserves: int | None = 
     from .plans import plan
 
     name = _file_name(name, "case-list.csv")
+    policies = policy_names(year)
+    victims_name = None if victims is None else _file_name(victims[0], "victims.csv")
+    if victims_name == name:
+        victims_name = f"victims-{victims_name}"
     given = "" if reserves is None else f" --reserves {reserves}"
+    given += f" --policy {policies['children']}" if "children" in policies else ""
+    given += f" --victims {victims_name}" if victims_name else ""
     line = f"python -m sampling plan {name} --seed {seed}{given} --out plan.xlsx"
     with _uploaded(name, content) as path, warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
+        victims_path = None
+        if victims is not None:
+            victims_path = path.parent / victims_name
+            victims_path.write_bytes(bytes(victims[1]))
         try:
-            result = plan(path, seed=seed, reserves=reserves,
+            result = plan(path, seed=seed, reserves=reserves, policy=policies.get("children"),
+                          victims=victims_path,
+                          victims_policy=policies.get("victims") if victims_path else None,
                           command=f"the app's Plan button (the same as {line})")
         except SamplingError as exc:
             problems = tuple(_without(line, path.parent) for line in error_lines(exc))

@@ -210,6 +210,36 @@ def test_a_plan_from_an_upload_is_the_plan_the_command_writes(capsys, tmp_path, 
                          for r in rows.itertuples()]
 
 
+def test_a_2025_plan_from_two_uploads_is_the_plan_the_command_writes(capsys, tmp_path):
+    # this year's programme: one children's sample under hmip-2025-children, and the victims' list
+    # planned under hmip-2025-victims into the same workbook, as plan --policy ... --victims ...
+    source, victims = tmp_path / "export.csv", tmp_path / "victims.csv"
+    messy_case_list(200, rng=5, domain_column=True).to_csv(source, index=False)
+    pd.DataFrame({"Victim Ref": [f"V-{i:03d}" for i in range(1, 41)]}).to_csv(victims, index=False)
+    outcome = app.plan_upload(source.name, source.read_bytes(), seed=11, year=2025,
+                              victims=(victims.name, victims.read_bytes()))
+    assert outcome.ok, outcome.problems
+    code, out, err = run(capsys, "plan", source, "--seed", 11, "--policy", "hmip-2025-children", "--victims",
+                         victims, "--out", tmp_path / "plan.xlsx", "--json")
+    assert code == 0, err
+    printed = json.loads(out)
+    assert set(printed["domains"]) == {"children", "victims"}
+    assert outcome.sample_ids() == {d: part["sample"] for d, part in printed["domains"].items()}
+    (tmp_path / "app.xlsx").write_bytes(outcome.workbook)
+    ours, theirs = cells(tmp_path / "app.xlsx"), cells(tmp_path / "plan.xlsx")
+    for sheet in ("sample", "reserves", "balance"):
+        assert ours[sheet] == theirs[sheet], sheet
+    audit = dict(row for row in ours["audit"][1:])
+    assert audit["victims input file"] == victims.name and audit["victims method"] == "cochran, hmip-2025-victims"
+    assert "--policy hmip-2025-children --victims victims.csv" in audit["command"]
+    assert "victims.csv: 40 victims' cases read" in outcome.to_html()
+    # a victims' list with a problem is listed as the command lists it, with no workbook
+    bad = app.plan_upload(source.name, source.read_bytes(), seed=11, year=2025,
+                          victims=("victims.csv", b"Contact\nletter\n"))
+    assert not bad.ok and bad.workbook is None and any("case_id" in line for line in bad.problems)
+    assert all(str(tmp_path) not in line and "sampling-app-" not in line for line in bad.problems)
+
+
 def test_the_plan_tab_says_what_to_do_next():
     assert app.plan_status(None, "").startswith("<p>Choose the case list")
     assert "Type a seed" in app.plan_status("export.csv", " ")
@@ -376,7 +406,8 @@ def test_the_annexe_of_a_bundled_report_is_the_one_the_command_writes(capsys, tm
 
 NOTEBOOK = PACKAGE / "templates" / "app.ipynb"
 DESCRIPTIONS = {"Eligible cases", "Victims' cases", "Policy", "Criterion", "Case list", "Seed", "Reserves",
-                "Plan", "Report", "Answers", "Uncertainty", "Populations", "Make annexe.html"}
+                "Programme", "Victims' list", "Plan", "Report", "Answers", "Uncertainty", "Populations",
+                "Make annexe.html"}
 
 
 def notebook_code() -> ast.Module:

@@ -37,6 +37,7 @@ import time
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 import pytest
 
 from sampling.synthetic import messy_case_list
@@ -344,6 +345,29 @@ def test_a_case_list_with_three_problems_shows_all_three_and_offers_nothing(page
     assert lines == [line.strip() for line in printed.stderr.strip().splitlines()]
     assert len(lines) == 4 and lines[0].startswith("error: three-problems.csv: 3 problems in the case list")
     assert page.find_elements("css selector", "a[download]") == []
+
+
+def test_this_years_programme_plans_the_victims_list_into_the_same_workbook(page, tmp_path):
+    export, victims = tmp_path / "export-2025.csv", tmp_path / "victims.csv"
+    messy_case_list(180, rng=13, domain_column=True).to_csv(export, index=False)
+    pd.DataFrame({"Victim Ref": [f"V-{i:03d}" for i in range(1, 36)]}).to_csv(victims, index=False)
+    printed = _cli("plan", export, "--seed", 5, "--policy", "hmip-2025-children", "--victims", victims,
+                   "--out", tmp_path / "plan.xlsx", "--json", cwd=tmp_path)
+    assert printed.returncode == 0, printed.stderr
+    expected = {d: part["sample"] for d, part in json.loads(printed.stdout)["domains"].items()}
+    assert set(expected) == {"children", "victims"}
+    open_tab(page, "Plan an inspection")
+    choose(page, "Programme", "This year's programme (2025)")
+    upload(page, "Victims' list", victims)
+    plan_case_list(page, export, 5)
+    link = find(page, "a[download='plan.xlsx']")
+    shown = {span.get_attribute("data-domain"): span.text.split(", ")
+             for span in page.find_elements("css selector", "span.sampling-ids")}
+    assert shown == expected
+    workbook = data_url(link)
+    for sheet in ("sample", "reserves", "balance"):
+        assert sheet_values(workbook, sheet) == sheet_values((tmp_path / "plan.xlsx").read_bytes(), sheet)
+    choose(page, "Programme", "None: the formula alone")
 
 
 def test_how_sure_a_rating_is_for_a_bundled_report(page, tmp_path):
