@@ -20,6 +20,7 @@ import numbers
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
@@ -413,8 +414,6 @@ class Plan:
         ...     print(read_plan(Path(folder) / "PLAN.xlsx").sample.shape)
         (157, 10)
         """
-        from pathlib import Path
-
         out = Path(path)
         if out.suffix.lower() != ".xlsx":
             raise SamplingError(f"a plan is an Excel workbook: {str(path)!r} must end in .xlsx")
@@ -635,6 +634,8 @@ def _victims_list(victims, columns, strata) -> CaseList:
             raise SamplingError("victims: give a CaseList read with read_case_list(..., domain='victims'), "
                                 "or the file")
         return victims
+    if isinstance(victims, str | Path) and not Path(victims).is_file():
+        raise SamplingError(f"victims: {victims}: no such file; give the victims' case list (.csv or .xlsx)")
     return read_case_list(victims, columns=columns, strata=strata, domain="victims")
 
 

@@ -581,6 +581,8 @@ def test_victims_options_choose_the_policy_reserves_and_balance():
         sampling.plan(export, seed=1, victims=_victims(60), victims_reserves=-1)
     with pytest.raises(CaseListError, match="case_id"):
         sampling.plan(export, seed=1, victims=pd.DataFrame({"Contact": ["letter"] * 5}))
+    with pytest.raises(SamplingError, match="victims: nowhere.csv: no such file"):
+        sampling.plan(export, seed=1, victims="nowhere.csv")
 
 
 def test_plan_cli_with_a_victims_list(tmp_path, capsys):
