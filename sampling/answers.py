@@ -202,7 +202,7 @@ def _plan_cases(path: Path, framework: str | None):
         problems.append(f"case {case!r} is sampled twice (sample rows {_rows(group.row)})")
     if problems:
         raise AnswersError(f"{path}: {len(problems)} problem(s) in the plan's sample sheet", problems)
-    return cases.drop(columns="row"), get_framework(framework).name
+    return cases.drop(columns="row"), framework
 
 
 # --------------------------------------------------------------------------------------------
@@ -460,19 +460,18 @@ def answers_template(plan, out, *, framework: str | None = None, force: bool = F
     out_path = _check_out(out, force)
     plan_path = Path(plan)
     cases, framework = _plan_cases(plan_path, framework)
-    spec = get_framework(framework)
     samples = _samples(framework)
     answers = _answer_rows(cases, framework)
     counts = {s: int((cases.domain == s).sum()) for s in samples if (cases.domain == s).any()}
     digest = hashlib.sha256(plan_path.read_bytes()).hexdigest()
     from . import __version__
 
-    about = [("framework", spec.name), ("plan", plan_path.name), ("plan_sha256", digest),
+    about = [("framework", framework), ("plan", plan_path.name), ("plan_sha256", digest),
              ("toolkit", f"inspection-sampling {__version__}")]
     about += [(f"cases.{s}", counts.get(s, 0)) for s in samples]
     _write_workbook(out_path, answers, _qualitative_rows(framework, counts.get("resettlement", 0)), about,
                     _samples_line(framework))
-    return AnswersTemplate(str(out_path), str(plan_path), spec.name, counts, len(answers), digest)
+    return AnswersTemplate(str(out_path), str(plan_path), framework, counts, len(answers), digest)
 
 
 # --------------------------------------------------------------------------------------------

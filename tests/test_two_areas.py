@@ -206,3 +206,20 @@ def test_discretion_refuses_bands_its_rules_are_not_written_for(tmp_path):
     assert annexe.conclusion(report).lines  # the conclusion stands without the discretion rules
     same = sampling.report_from_answers(_answers(20, 12, rates=RATES), framework="youth-2025")
     assert annexe.discretion_assessment(same) is not None
+
+
+def test_a_framework_file_gives_the_template_its_key_questions(inspection, tmp_path):
+    # a copy of youth-2025 beside the plan, named by its path: the template, the answers read back
+    # and the report all use the file (its [not_rated] included), not the bundled framework
+    folder, made, _, truth = inspection
+    path = tmp_path / "small.toml"
+    path.write_text('name = "small"\nextends = "youth-2025"\n[not_rated]\n'
+                    'minimum_cases = { children = 1, victims = 50 }\nreason = "given the small caseloads"\n')
+    template = sampling.answers_template(folder / "plan.xlsx", tmp_path / "answers.xlsx", framework=str(path))
+    assert template.framework == str(path) and template.rows == 3 * made.domain("children").n + \
+        2 * made.domain("victims").n
+    fill(tmp_path / "answers.xlsx", seed=2)
+    report = sampling.read_answers(tmp_path / "answers.xlsx").report()
+    assert report.framework.name == "small" and [s.id for s in report.standards] == ["2.1"]
+    (reason,) = [r for sid, _, r in report.not_rated if sid == "V1"]
+    assert reason.endswith("given the small caseloads")
