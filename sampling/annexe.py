@@ -15,7 +15,7 @@ of the toolkit (``methodology/report-format.md`` describes the sections).
 from __future__ import annotations
 
 import copy
-import os
+import html
 import re
 import tempfile
 from collections.abc import Mapping
@@ -86,6 +86,18 @@ def _display(sample: str) -> str:
     return sample.replace("_", "-")
 
 
+def _html_escape(text: str) -> str:
+    """Text for Markdown that becomes HTML: ``&``, ``<`` and ``>`` as entities, so that no string
+    (a service's name, a file's name) can open a tag or a script."""
+    return html.escape(str(text), quote=False)
+
+
+def _literal(text) -> str:
+    """A user's string (a service's name, a report id) as literal Markdown: its Markdown
+    punctuation escaped, so that ``*`` or ``_`` in a name neither bolds nor italicises."""
+    return re.sub(r"([\\`*_{}\[\]()#+!|~])", r"\\\1", str(text))
+
+
 @dataclass(frozen=True)
 class AnnexeText:
     """Sentences for the annexe: Markdown in a notebook and in the HTML, plain text elsewhere."""
@@ -95,8 +107,9 @@ class AnnexeText:
     bullets: bool = True
 
     def _repr_markdown_(self) -> str:
-        body = "\n".join(f"- {line}" for line in self.lines) if self.bullets else "\n\n".join(self.lines)
-        return (f"**{self.title}**\n\n" if self.title else "") + body
+        lines = [_html_escape(line) for line in self.lines]
+        body = "\n".join(f"- {line}" for line in lines) if self.bullets else "\n\n".join(lines)
+        return (f"**{_html_escape(self.title)}**\n\n" if self.title else "") + body
 
     def __repr__(self) -> str:
         head = [self.title] if self.title else []
@@ -189,8 +202,8 @@ def heading(report) -> AnnexeText:
     samples = ", ".join(f"{_display(k)} {v}" for k, v in report.samples.items())
     published = ("not published: rated from the inspectors' case answers"
                  if report.published == "unpublished" else f"published {report.published}")
-    return AnnexeText(f"{report.service}: methodology annexe", (
-        f"Source: `{report.id}`, {published}.",
+    return AnnexeText(f"{_literal(report.service)}: methodology annexe", (
+        f"Source: {_literal(report.id)}, {published}.",
         f"Framework: {report.framework.name} ({report.framework.description}).",
         f"Cases inspected: {samples}.",
     ))
@@ -981,26 +994,18 @@ class AnnexeResult:
         return data
 
 
-def _check_target(path, suffix: str, option: str, force: bool) -> Path | None:
+def _check_target(path, suffix: str, option: str, force: bool, inputs=()) -> Path | None:
     if path is None:
         return None
     from ._files import output_path
 
-    return output_path(path, option=option, suffixes=(suffix,), force=force)
+    return output_path(path, option=option, suffixes=(suffix,), force=force, inputs=inputs)
 
 
 def _write_text(path: Path, text: str) -> None:
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".sampling-", suffix=path.suffix)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(temporary, 0o666 & ~mask)
-        os.replace(temporary, path)
-    finally:
-        if os.path.exists(temporary):
-            os.remove(temporary)
+    from ._files import write_bytes
+
+    write_bytes(path, text.encode("utf-8"))
 
 
 def write_annexe(source, out, *, service: str | None = None, populations: Mapping[str, int] | None = None,
@@ -1058,8 +1063,9 @@ def write_annexe(source, out, *, service: str | None = None, populations: Mappin
     from .answers import report_toml
     from .reports import rate_report
 
-    out_path = _check_target(out, ".html", "--out", force)
-    toml_path = _check_target(toml, ".toml", "--toml", force)
+    inputs = [source] if isinstance(source, str | Path) else []
+    out_path = _check_target(out, ".html", "--out", force, inputs)
+    toml_path = _check_target(toml, ".toml", "--toml", force, [*inputs, out])
     report = annexe_report(source, service=service)
     finite_populations(report, populations)
     with tempfile.TemporaryDirectory(prefix="sampling-annexe-") as folder:

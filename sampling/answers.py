@@ -22,8 +22,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import os
-import tempfile
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -132,25 +130,30 @@ def key_question_wording(framework: str = "youth-2021") -> dict[str, str]:
 # the plan's sample
 
 
-def _check_out(out, force: bool) -> Path:
+def _check_out(out, force: bool, inputs=()) -> Path:
     from ._files import output_path
 
-    return output_path(out, suffixes=(".xlsx",), force=force, kind="an Excel workbook")
+    return output_path(out, suffixes=(".xlsx",), force=force, kind="an Excel workbook", inputs=inputs)
 
 
 def _read_sheets(path: Path, what: str) -> dict:
     import pandas as pd
 
-    if not path.is_file():
-        raise AnswersError(f"{path}: no such file; give the {what} workbook (.xlsx)")
+    from .caselists import load_workbook
+
+    how = ("make one with python -m sampling plan CASES --seed S --out PLAN.xlsx" if what == "plan" else
+           "give the answers workbook that python -m sampling template wrote, filled in")
+    try:
+        book = load_workbook(path, what=f"{what} workbook", how=how)
+    except SamplingError as error:
+        raise AnswersError(str(error)) from None
     try:
         # keep_default_na=False: "N/A", "NA" and "n/a" are answers here, not missing values
-        return pd.read_excel(path, sheet_name=None, dtype=object, engine="openpyxl", keep_default_na=False)
-    except ImportError:
-        raise SamplingError("reading workbooks needs openpyxl: pip install 'inspection-sampling[annexe]'") \
-            from None
+        return pd.read_excel(book, sheet_name=None, dtype=object, engine="openpyxl", keep_default_na=False)
     except (ValueError, OSError, KeyError) as exc:
         raise AnswersError(f"{path}: not an Excel workbook ({exc}); give the {what} .xlsx file") from None
+    finally:
+        book.close()
 
 
 def _columns(frame, wanted, sheet: str, problems: list[str]) -> dict[str, object]:
@@ -358,12 +361,14 @@ def _write_workbook(path: Path, answers: list[tuple], qualitative: list[tuple], 
     from openpyxl import Workbook
     from openpyxl.worksheet.datavalidation import DataValidation
 
+    from ._files import append_row, save_workbook
+
     book = Workbook()
     sheet = book.active
     sheet.title = "answers"
-    sheet.append(list(_ANSWER_COLUMNS))
+    append_row(sheet, list(_ANSWER_COLUMNS))
     for row in answers:
-        sheet.append(list(row))
+        append_row(sheet, list(row))
     choice = DataValidation(type="list", formula1='"' + ",".join(_CHOICES) + '"', allow_blank=True,
                             showErrorMessage=True, error="Choose yes, no or not relevant")
     sheet.add_data_validation(choice)
@@ -373,9 +378,9 @@ def _write_workbook(path: Path, answers: list[tuple], qualitative: list[tuple], 
     sheet.freeze_panes = "A2"
 
     sheet = book.create_sheet("qualitative")
-    sheet.append(list(_QUALITATIVE_COLUMNS))
+    append_row(sheet, list(_QUALITATIVE_COLUMNS))
     for row in qualitative:
-        sheet.append(list(row))
+        append_row(sheet, list(row))
     ratings = DataValidation(type="list", formula1='"' + ",".join(Rating.labels()) + '"',
                              allow_blank=True)
     sheet.add_data_validation(ratings)
@@ -385,31 +390,13 @@ def _write_workbook(path: Path, answers: list[tuple], qualitative: list[tuple], 
 
     sheet = book.create_sheet("instructions")
     for line in _INSTRUCTIONS:
-        sheet.append([line.format(samples=samples_line) if line == "{samples}" else line])
+        append_row(sheet, [line.format(samples=samples_line) if line == "{samples}" else line])
     sheet.column_dimensions["A"].width = 120
     sheet = book.create_sheet("about")
-    sheet.append(["field", "value"])
+    append_row(sheet, ["field", "value"])
     for row in about:
-        sheet.append(list(row))
-    _save(book, path)
-
-
-def _save(book, path: Path) -> None:
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".sampling-", suffix=".xlsx")
-    os.close(handle)
-    try:
-        book.save(temporary)
-        os.chmod(temporary, 0o666 & ~_umask())
-        os.replace(temporary, path)
-    finally:
-        if os.path.exists(temporary):
-            os.remove(temporary)
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+        append_row(sheet, list(row))
+    save_workbook(book, path)
 
 
 def answers_template(plan, out, *, framework: str | None = None, force: bool = False) -> AnswersTemplate:
@@ -457,7 +444,7 @@ def answers_template(plan, out, *, framework: str | None = None, force: bool = F
     if framework is not None:
         chosen = get_framework(framework)
         framework = chosen.path or chosen.name  # a framework file is recorded by its path
-    out_path = _check_out(out, force)
+    out_path = _check_out(out, force, inputs=[plan, framework])
     plan_path = Path(plan)
     cases, framework = _plan_cases(plan_path, framework)
     samples = _samples(framework)

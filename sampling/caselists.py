@@ -28,10 +28,12 @@ from pathlib import Path
 import numpy as np
 
 from ._errors import CaseListError, SamplingError
+from ._files import restore
+from ._text import MAX_CELL, clean, control_characters, fold, looks
 from .selection import DEFAULT_STRATA
 
 __all__ = [
-    "CaseList", "CaseListProblem", "read_case_list", "read_table",
+    "CaseList", "CaseListProblem", "read_case_list", "read_table", "load_workbook",
     "FIELDS", "HEADINGS", "DOMAIN_NAMES", "DOMAIN_WORDS", "DISPOSAL_DOMAINS",
     "normalise_heading", "normalise_value", "cell_text", "parse_columns", "parse_disposal_domains",
 ]
@@ -240,6 +242,7 @@ class _Table:
     description: str
     sheet: str | None
     heading_row: int
+    invisible: int = 0  # format characters (zero-width and the like) removed from the cells
 
 
 def cell_text(value) -> str:
@@ -287,9 +290,31 @@ def _columns_of(body: Sequence[Sequence[str]], width: int) -> list[np.ndarray]:
     return [matrix[:, j] for j in range(width)]
 
 
+def _utf16(raw: bytes) -> str | None:
+    """The byte order of UTF-16 text (Excel's "Unicode text"): by its byte-order mark, or by the
+    NUL bytes that half of ASCII text has in UTF-16; None for other text."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    head = raw[:2000]
+    if len(head) >= 4 and head.count(0) >= len(head) // 3:
+        odd, even = head[1::2].count(0), head[0::2].count(0)
+        if odd > 3 * max(even, 1):
+            return "utf-16-le"
+        if even > 3 * max(odd, 1):
+            return "utf-16-be"
+    return None
+
+
 def _decode(raw: bytes) -> tuple[str, str]:
     if raw.startswith(b"\xef\xbb\xbf"):
         return raw[3:].decode("utf-8"), "UTF-8 with BOM"
+    wide = _utf16(raw)
+    if wide is not None:
+        try:
+            return raw.decode(wide).lstrip("\ufeff"), "UTF-16 (Excel's Unicode text)"
+        except UnicodeDecodeError:
+            raise CaseListError("the file looks like UTF-16 text but does not decode as it; save it "
+                                "from Excel as CSV UTF-8") from None
     try:
         return raw.decode("utf-8"), "UTF-8"
     except UnicodeDecodeError:
@@ -313,9 +338,20 @@ _SEPARATOR_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
 
 
 def _read_csv(path: Path, raw: bytes) -> tuple[_Table, list[CaseListProblem]]:
+    try:
+        text, encoding = _decode(raw)
+    except CaseListError as error:
+        raise CaseListError(f"{path}: {error}") from None
+    try:
+        return _parse_csv(path, raw, text, encoding)
+    except csv.Error as error:  # Python's csv module refuses a cell over 131,072 characters
+        raise CaseListError(f"{path}: cannot read it as CSV ({error}); a cell holds at most "
+                            f"{MAX_CELL:,} characters: check that the file is the case list") from None
+
+
+def _parse_csv(path: Path, raw: bytes, text: str, encoding: str) -> tuple[_Table, list[CaseListProblem]]:
     import pandas as pd
 
-    text, encoding = _decode(raw)
     separator, index = _sniff(text)
     problems: list[CaseListProblem] = []
     try:
@@ -342,29 +378,125 @@ def _read_csv(path: Path, raw: bytes) -> tuple[_Table, list[CaseListProblem]]:
                   index + 1), problems
 
 
-def _read_xlsx(path: Path, raw: bytes, sheet) -> _Table:
+def load_workbook(source, *, what: str = "workbook", how: str = "save it from Excel as .xlsx",
+                  read_only: bool = True, data_only: bool = True):
+    """Open an ``.xlsx`` file with openpyxl, or refuse it in one line: the one door through which
+    every workbook the toolkit reads comes in (case lists, plans, answers workbooks).
+
+    Parameters
+    ----------
+    source : str, Path or bytes
+        The file, or its bytes.
+    what : str, default "workbook"
+        What the file should be, for the message ("plan workbook", "answers workbook").
+    how : str
+        How to make a good one, for the message.
+    read_only, data_only : bool, default True
+        As :func:`openpyxl.load_workbook` takes them.
+
+    Returns
+    -------
+    openpyxl.Workbook
+        The workbook; close it when done.
+
+    Raises
+    ------
+    SamplingError
+        For a missing or empty file, a CSV or other file that is not a workbook, or a workbook
+        openpyxl cannot read; the message names the file and ``how``.
+
+    Examples
+    --------
+    >>> try:
+    ...     load_workbook(b"case_id,gender\\nA1,m\\n", what="plan workbook", how="make one with plan")
+    ... except SamplingError as error:
+    ...     print(error)
+    (bytes): not a plan workbook: it is text (a CSV file?), not an .xlsx workbook; make one with plan
+    """
+    import openpyxl
+
+    if isinstance(source, bytes | bytearray):
+        name, raw = "(bytes)", bytes(source)
+    else:
+        path = Path(source)
+        name = str(path)
+        if not path.exists():
+            raise SamplingError(f"{name}: no such file; {how}")
+        if not path.is_file():
+            raise SamplingError(f"{name}: a folder, not a {what}; {how}")
+        raw = path.read_bytes()
+    if not raw.strip():
+        raise SamplingError(f"{name}: the file is empty, not a {what}; {how}")
+    if not raw.startswith(b"PK"):
+        kind = "text (a CSV file?)" if _looks_like_text(raw) else "not a zip archive"
+        raise SamplingError(f"{name}: not a {what}: it is {kind}, not an .xlsx workbook; {how}")
     try:
-        import openpyxl
-    except ImportError:  # pragma: no cover - openpyxl is a dependency
-        raise CaseListError(f"{path}: reading Excel needs openpyxl; pip install openpyxl") from None
-    try:
-        book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+        return openpyxl.load_workbook(io.BytesIO(raw), read_only=read_only, data_only=data_only)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-        raise CaseListError(f"{path}: cannot read the case list as a workbook ({exc.__class__.__name__}); "
-                            "save it from Excel as .xlsx") from None
+        raise SamplingError(f"{name}: not a {what}: cannot read it as .xlsx "
+                            f"({exc.__class__.__name__}); {how}") from None
+
+
+def _looks_like_text(raw: bytes) -> bool:
+    head = raw[:2000]
+    if _utf16(head):
+        return True
+    try:
+        head.decode("utf-8")
+        return True
+    except UnicodeDecodeError:
+        return not any(b < 9 for b in head)
+
+
+def _read_xlsx(path: Path, raw: bytes, sheet) -> tuple[_Table, list[CaseListProblem]]:
+    try:
+        book = load_workbook(raw, what="case list workbook", how="save it from Excel as .xlsx")
+    except SamplingError as error:
+        raise CaseListError(str(error).replace("(bytes)", str(path), 1)) from None
     try:
         name, rows = _pick_sheet(book, sheet, path)
     finally:
         book.close()
     index, _ = _heading_index(rows)
     headings = [str(h) for h in rows[index]] if rows else []
+    problems = _unsaved_formulas(raw, name, rows, index, headings)
     columns = _columns_of(rows[index + 1:], len(headings))
     count = len(columns[0]) if columns else max(len(rows) - index - 1, 0)
     names = book.sheetnames
     how = "the only sheet" if len(names) == 1 else (
         "as asked" if sheet is not None else "the one with the case columns; sheets: " + ", ".join(names))
     return _Table(headings, columns, np.arange(count) + index + 2, path.name, hashlib.sha256(raw).hexdigest(),
-                  f"XLSX, sheet {name!r} ({how})", name, index + 1)
+                  f"XLSX, sheet {name!r} ({how})", name, index + 1), problems
+
+
+def _unsaved_formulas(raw: bytes, name: str, rows, index: int, headings) -> list[CaseListProblem]:
+    """Formula cells whose value was never saved (a workbook written by a program, not by Excel):
+    read as values they are blank, so each is named rather than read as a blank cell."""
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+        if not any(b"<f" in archive.read(member) for member in archive.namelist()
+                   if member.startswith("xl/worksheets/") and member.endswith(".xml")):
+            return []
+    book = load_workbook(raw, data_only=False)
+    try:
+        found: dict[int, list[int]] = {}
+        for r, row in enumerate(book[name].iter_rows(min_row=1, values_only=False)):
+            for c, cell in enumerate(row):
+                if getattr(cell, "data_type", None) == "f" and r < len(rows) and c < len(rows[r]) \
+                        and rows[r][c] == "":
+                    found.setdefault(c, []).append(r + 1)
+    finally:
+        book.close()
+    problems = []
+    for c, numbers in sorted(found.items()):
+        heading = headings[c] if c < len(headings) and headings[c] else f"column {c + 1}"
+        problems.append(CaseListProblem(
+            "formulas with no saved value", "", f"column {heading!r}: {len(numbers)} formula cell(s) with no "
+            f"saved value (not blank: their values were never computed), {_rows_text(numbers)}",
+            "open the file in Excel and save it, or paste the values in place of the formulas",
+            tuple(numbers)))
+    return problems
 
 
 def _sheet_rows(worksheet, limit: int | None = None) -> list[list[str]]:
@@ -390,7 +522,68 @@ def _pick_sheet(book, sheet, path: Path) -> tuple[str, list[list[str]]]:
     return best, _sheet_rows(book[best])
 
 
+def _clean_cells(table: _Table, problems: list[CaseListProblem]) -> _Table:
+    """Every heading and cell as the toolkit compares text (:mod:`sampling._text`): NFC, format
+    characters removed (counted), a CSV's neutralising quote taken off; control characters and
+    cells too long for a workbook are problems naming their row and column."""
+    import pandas as pd
+
+    invisible = 0
+    headings = []
+    for j, heading in enumerate(table.headings):
+        text, removed = clean(restore(str(heading)))
+        invisible += removed
+        bad = control_characters(text)
+        if bad:
+            problems.append(CaseListProblem(
+                "control characters", "", f"heading of column {j + 1} holds control character(s) "
+                f"{', '.join(bad)}", "remove them from the export (they are invisible in Excel)",
+                (table.heading_row,)))
+        headings.append(text)
+    cells = []
+    for j, column in enumerate(table.cells):
+        codes, uniques = pd.factorize(np.asarray(column, dtype=object))
+        counts = np.bincount(codes[codes >= 0], minlength=len(uniques))
+        cleaned, long_codes, control_codes, seen = [], [], [], []
+        for code, value in enumerate(uniques):
+            text = restore(str(value))
+            if len(text) > MAX_CELL:
+                long_codes.append(code)
+                text = text[:MAX_CELL]
+            text, removed = clean(text)
+            invisible += removed * int(counts[code])
+            bad = control_characters(text)
+            if bad:
+                control_codes.append(code)
+                seen += bad
+            cleaned.append(text)
+        long_rows = table.rows[np.isin(codes, long_codes)].tolist() if long_codes else []
+        control_rows = table.rows[np.isin(codes, control_codes)].tolist() if control_codes else []
+        name = headings[j] if j < len(headings) and headings[j].strip() else f"column {j + 1}"
+        if long_rows:
+            rows = sorted(long_rows)
+            problems.append(CaseListProblem(
+                "cells too long", "", f"column {name!r}: {len(rows)} cell(s) longer than {MAX_CELL:,} "
+                f"characters, {_rows_text(rows)}", "check that the file is the case list export; a "
+                "workbook cell holds at most 32,767 characters", tuple(rows)))
+        if control_rows:
+            rows = sorted(control_rows)
+            problems.append(CaseListProblem(
+                "control characters", "", f"column {name!r}: {len(rows)} cell(s) hold control character(s) "
+                f"{', '.join(dict.fromkeys(seen))}, {_rows_text(rows)}",
+                "remove them from the export (they are invisible in Excel)", tuple(rows)))
+        values = np.array(cleaned + [""], dtype=object)
+        cells.append(values[codes])
+    return _Table(headings, cells, table.rows, table.source, table.sha256, table.description, table.sheet,
+                  table.heading_row, invisible)
+
+
 def _read_file(path, sheet) -> tuple[_Table, list[CaseListProblem]]:
+    table, problems = _read_raw(path, sheet)
+    return _clean_cells(table, problems), problems
+
+
+def _read_raw(path, sheet) -> tuple[_Table, list[CaseListProblem]]:
     path = Path(path)
     if not path.exists():
         raise CaseListError(f"{path}: no such file")
@@ -404,19 +597,22 @@ def _read_file(path, sheet) -> tuple[_Table, list[CaseListProblem]]:
     if not raw.strip():
         raise CaseListError(f"{path}: the file is empty")
     if suffix == ".xlsx":
-        return _read_xlsx(path, raw, sheet), []
+        return _read_xlsx(path, raw, sheet)
+    if raw.startswith(b"PK\x03\x04"):
+        raise CaseListError(f"{path}: an Excel workbook named .csv; rename it to .xlsx")
     if sheet is not None:
         raise CaseListError(f"{path}: --sheet is for .xlsx workbooks; a CSV file has one table")
     return _read_csv(path, raw)
 
 
-def _from_frame(frame) -> _Table:
+def _from_frame(frame, problems: list[CaseListProblem]) -> _Table:
     """A DataFrame read as if it were a sheet with its column names on row 1."""
     text = frame.to_csv(index=False)
     cells = [np.array([cell_text(v) if v == v else "" for v in frame.iloc[:, j].tolist()], dtype=object)
              for j in range(frame.shape[1])]
-    return _Table([str(c) for c in frame.columns], cells, np.arange(len(frame)) + 2, "(DataFrame)",
-                  hashlib.sha256(text.encode()).hexdigest(), "a pandas DataFrame", None, 1)
+    table = _Table([str(c) for c in frame.columns], cells, np.arange(len(frame)) + 2, "(DataFrame)",
+                   hashlib.sha256(text.encode()).hexdigest(), "a pandas DataFrame", None, 1)
+    return _clean_cells(table, problems)
 
 
 # --------------------------------------------------------------------------------------------
@@ -579,10 +775,10 @@ class _Column:
         counts = np.bincount(self.codes, minlength=len(self.trimmed))
         tally: dict[str, dict[str, int]] = {}
         for text, count in zip(self.trimmed, counts, strict=True):
-            spellings = tally.setdefault(text.casefold(), {})
+            spellings = tally.setdefault(fold(text), {})
             spellings[text] = spellings.get(text, 0) + int(count)
         label = {key: min(s, key=lambda t, s=s: (-s[t], t)) for key, s in tally.items()}
-        return self.per_row([label[t.casefold()] for t in self.trimmed])
+        return self.per_row([label[fold(t)] for t in self.trimmed])
 
 
 def _values_problem(kind, target, heading, column, bad: list[bool], what: str, fix: str):
@@ -614,6 +810,7 @@ def _check_ids(heading, column, problems) -> np.ndarray:
     import pandas as pd
 
     ids = column.per_row(column.trimmed)
+    _check_alike_ids(heading, column, problems)
     repeated = pd.Series(ids).duplicated(keep=False).to_numpy() & ~column.blank()
     if repeated.any():
         groups = pd.Series(column.rows[repeated]).groupby(ids[repeated], sort=False).agg(list)
@@ -626,6 +823,56 @@ def _check_ids(heading, column, problems) -> np.ndarray:
             "list each case once, or name the right id column with --id-column HEADING",
             tuple(column.rows[repeated].tolist())))
     return ids
+
+
+def _alike_groups(values: Sequence[str], key) -> list[list[str]]:
+    """Groups of two or more distinct non-blank values that ``key`` makes equal."""
+    groups: dict[str, list[str]] = {}
+    for value in dict.fromkeys(values):
+        if value:
+            groups.setdefault(key(value), []).append(value)
+    return [group for group in groups.values() if len(group) > 1]
+
+
+def _alike_text(column: _Column, groups: list[list[str]]) -> tuple[str, list[int]]:
+    shown, rows = [], []
+    for group in groups:
+        parts = []
+        for value in group:
+            where = column.rows_where([t == value for t in column.trimmed])
+            rows += where
+            parts.append(f"{ascii(value)} ({_rows_text(where)})")
+        shown.append(" and ".join(parts))
+    more = f"; and {len(groups) - _SHOWN_ROWS} more" if len(groups) > _SHOWN_ROWS else ""
+    return "; ".join(shown[:_SHOWN_ROWS]) + more, sorted(rows)
+
+
+def _check_alike_ids(heading, column, problems) -> None:
+    """Ids that print alike but differ (in case, spacing, invisible or look-alike letters): one
+    problem listing each group."""
+    groups = _alike_groups(column.trimmed, lambda t: looks(t))
+    if groups:
+        text, rows = _alike_text(column, groups)
+        problems.append(CaseListProblem(
+            "case ids that differ only in case or look-alike letters", "case_id",
+            f"column {heading!r} (case_id): {len(groups)} group(s) of case ids that print alike: {text}",
+            "make each case's id unique in the export, or name the right id column with --id-column HEADING",
+            tuple(rows)))
+
+
+def _check_alike_categories(target, heading, column, problems) -> None:
+    """Two categories that fold differently but would print alike (a Cyrillic letter for a Latin
+    one, a full-width letter): one problem listing each group."""
+    groups = _alike_groups([fold(t) for t in column.trimmed], looks)
+    if groups:
+        spelled = {}
+        for text in column.trimmed:
+            spelled.setdefault(fold(text), text)
+        text, rows = _alike_text(column, [[spelled[g] for g in group] for group in groups])
+        problems.append(CaseListProblem(
+            "categories that print alike", target,
+            f"column {heading!r} ({target}): {len(groups)} group(s) of different categories that print "
+            f"alike: {text}", "write each category one way in the export (retype the odd ones)", tuple(rows)))
 
 
 def _parse_date(text: str):
@@ -733,6 +980,8 @@ class CaseList:
         Rows with no value at all, left out.
     extras : tuple of str, default ()
         The export's other headings, kept as columns under their own names.
+    invisible : int, default 0
+        Invisible format characters (zero-width spaces and the like) removed from the cells.
 
     Examples
     --------
@@ -756,6 +1005,7 @@ class CaseList:
     strata: tuple[str, ...]
     skipped_rows: tuple[int, ...] = ()
     extras: tuple[str, ...] = field(default=())
+    invisible: int = 0
 
     @property
     def rows(self) -> int:
@@ -854,20 +1104,22 @@ class CaseList:
         -------
         list of tuple
             (field, value) pairs: the file, its SHA-256, format and heading row, the rows read
-            and skipped, each field's heading, where the domain came from and each balancing
-            variable's categories.
+            and skipped, the invisible characters removed, each field's heading, where the domain
+            came from and each balancing variable's categories.
 
         Examples
         --------
         >>> from sampling.synthetic import messy_case_list
         >>> rows = read_case_list(messy_case_list(300, rng=1)).audit_rows()
-        >>> rows[0], rows[4], rows[6]
-        (('input file', '(DataFrame)'), ('input rows', 300), ('column case_id', 'Case Ref'))
+        >>> rows[0], rows[4], rows[6], rows[7]  # doctest: +NORMALIZE_WHITESPACE
+        (('input file', '(DataFrame)'), ('input rows', 300), ('invisible characters removed', 0),
+         ('column case_id', 'Case Ref'))
         """
         rows: list[tuple[str, object]] = [
             ("input file", self.source), ("input SHA-256", self.sha256), ("input format", self.description),
             ("heading row", self.heading_row), ("input rows", self.rows),
-            ("skipped empty rows", _ranges(self.skipped_rows) or "none")]
+            ("skipped empty rows", _ranges(self.skipped_rows) or "none"),
+            ("invisible characters removed", self.invisible)]
         for name in (*FIELDS, *(s for s in self.strata if s not in FIELDS)):
             heading = self.mapping.get(name)
             rows.append((f"column {name}", "(none)" if heading is None else heading))
@@ -967,7 +1219,8 @@ def read_case_list(
         if extra[name] is None:
             raise SamplingError(f"disposal_domains: {name!r} must go to court or out-of-court, got {place!r}")
     if isinstance(source, pd.DataFrame):
-        table, problems = _from_frame(source), []
+        problems = []
+        table = _from_frame(source, problems)
     elif isinstance(source, (str, Path)):
         table, problems = _read_file(source, sheet)
     else:
@@ -1026,6 +1279,8 @@ def _interpret(table: _Table, problems, columns, extra_domains, strata, dates_re
     values["domain"] = domain
     if "date" in cols:
         values["date"] = _dates(heading["date"], cols["date"], problems)
+    for name in dict.fromkeys(n for n in (*FIELDS[2:6], *strata) if n in cols):
+        _check_alike_categories(name, heading[name], cols[name], problems)
     if problems:
         _raise(problems, table.source)
     for name in dict.fromkeys((*FIELDS[2:6], *strata)):
@@ -1035,7 +1290,7 @@ def _interpret(table: _Table, problems, columns, extra_domains, strata, dates_re
                     {name: heading.get(name) for name in dict.fromkeys((*FIELDS, *strata))},
                     "given" if given_domain is not None
                     else "column" if "domain" in cols else "disposal_type",
-                    found, strata, skipped, extras)
+                    found, strata, skipped, extras, table.invisible)
 
 
 def _place(cols, heading, extra_domains, problems) -> tuple[np.ndarray | None, dict]:

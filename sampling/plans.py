@@ -25,10 +25,13 @@ from pathlib import Path
 import numpy as np
 
 from ._errors import BalanceWarning, ReserveWarning, SamplingError
+from ._files import now as _now
+from ._files import source_date as _source_date
 from .caselists import (
     DOMAIN_NAMES,
     DOMAIN_WORDS,
     CaseList,
+    load_workbook,
     normalise_heading,
     normalise_value,
     read_case_list,
@@ -592,7 +595,7 @@ def plan(
     extras = tuple(dict.fromkeys((*cases.extras, *(victim_cases.extras if victim_cases else ()))))
     return Plan(cases, seed, tuple(parts), method, reference.confidence, reference.margin, fieldwork,
                 cases.strata, command or _python_call(cases, seed, n, reserves, method, fieldwork),
-                datetime.datetime.now().replace(microsecond=0), __version__, tuple(notes), extras,
+                _now(), __version__, tuple(notes), extras,
                 victims=victim_cases)
 
 
@@ -842,7 +845,8 @@ def _audit_rows(result: Plan) -> list[tuple[str, object]]:
                  (f"{name} balance", _balance_text(part))]
     rows += [("note", note) for note in result.notes]
     rows += [("command", result.command), ("time", result.created),
-             ("time zone", result.created.astimezone().tzname() or "local")]
+             ("time zone", "UTC (SOURCE_DATE_EPOCH)" if _source_date() is not None
+                  else result.created.astimezone().tzname() or "local")]
     return rows
 
 
@@ -884,38 +888,28 @@ def _excel_value(value):
 
 
 def _fill(sheet, frame, dates: Sequence[str] = ("date",)) -> None:
-    """Write a frame to a sheet: bold headings, frozen first row, dates as dates, sensible widths."""
-    from openpyxl.styles import Font
+    """Write a frame to a sheet through the one writer: bold headings, frozen first row, dates as
+    dates, sensible widths; text always a text cell, never a formula or an error."""
+    import pandas as pd
 
-    sheet.append(list(frame.columns))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    date_columns = {i for i, c in enumerate(frame.columns) if c in dates}
-    for row in frame.itertuples(index=False):
-        values = [_excel_value(v) for v in row]
-        for i in date_columns:
-            if isinstance(values[i], datetime.datetime):
-                values[i] = values[i].date()
-        sheet.append(values)
-        for i, value in enumerate(values):  # text, never a formula: "=..." from an export stays text
-            if isinstance(value, str) and value.startswith("="):
-                sheet.cell(row=sheet.max_row, column=i + 1).data_type = "s"
-    sheet.freeze_panes = "A2"
-    for i, name in enumerate(frame.columns, start=1):
-        width = max([len(str(name))] + [len(str(v)) for v in frame.iloc[:50, i - 1].tolist()])
-        sheet.column_dimensions[sheet.cell(row=1, column=i).column_letter].width = min(max(width + 2, 8), 60)
+    from ._files import fill_sheet
+
+    columns = {}
+    for name in frame.columns:
+        values = [_excel_value(v) for v in frame[name].tolist()]
+        if name in dates:
+            values = [v.date() if isinstance(v, datetime.datetime) else v for v in values]
+        columns[name] = pd.Series(values, dtype=object)
+    fill_sheet(sheet, pd.DataFrame(columns, columns=list(frame.columns)) if columns else frame)
 
 
 def _write_book(out, sheets) -> None:
-    from openpyxl import Workbook
+    from ._files import new_workbook, save_workbook
 
-    from ._files import atomic_write
-
-    book = Workbook()
-    book.remove(book.active)
+    book = new_workbook()
     for name, frame in sheets:
         _fill(book.create_sheet(name), frame)
-    atomic_write(out, book.save)
+    save_workbook(book, out)
 
 
 @dataclass(frozen=True)
@@ -1008,18 +1002,10 @@ def _open_plan(path):
     """The workbook (openpyxl, editable) and its sheets as frames; refuses a file that is not a plan."""
     from pathlib import Path
 
-    import openpyxl
 
     path = Path(path)
     how = "make one with python -m sampling plan CASES --seed S --out PLAN.xlsx"
-    if not path.is_file():
-        raise SamplingError(f"{path}: no such plan workbook; {how}")
-    try:
-        book = openpyxl.load_workbook(path)
-    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-        raise SamplingError(f"{path}: not a plan workbook (cannot read it as .xlsx: "
-                            f"{exc.__class__.__name__}); "
-                            f"{how}") from None
+    book = load_workbook(path, what="plan workbook", how=how, read_only=False, data_only=False)
     missing = [name for name in SHEETS if name not in book.sheetnames]
     first = next(book["audit"].iter_rows(min_row=2, max_row=2, values_only=True), ()) if not missing else ()
     if missing or tuple(first[:2]) != ("workbook", _KIND):
@@ -1234,7 +1220,7 @@ def replace_case(path, case_id, *, reason: str, now: datetime.datetime | None = 
     >>> withdrawn[["case_id", "reason", "replaced_by"]].to_dict("records")
     [{'case_id': 'YJ-00122', 'reason': 'moved out of the area', 'replaced_by': 'YJ-00015'}]
     """
-    from ._files import atomic_write
+    from ._files import append_row, save_workbook
 
     if not isinstance(reason, str) or not reason.strip():
         raise SamplingError("reason: say why the case is withdrawn, e.g. --reason 'moved out of the area'")
@@ -1245,7 +1231,7 @@ def replace_case(path, case_id, *, reason: str, now: datetime.datetime | None = 
         _not_sampled(path, key, frames)
     domain = sample.loc[sample["case_id"] == key, "domain"].iloc[0]
     swap = _swap(path, frames, key, domain)
-    when = (now or datetime.datetime.now()).replace(microsecond=0)
+    when = (now or _now()).replace(microsecond=0)
     withdrawn = _withdrawn_rows(frames, sample[sample["case_id"] == key], reason.strip(), when,
                                 swap["reserve"])
     for name, frame in (("sample", swap["sample"]), ("reserves", swap["reserves"]), ("balance",
@@ -1254,9 +1240,9 @@ def replace_case(path, case_id, *, reason: str, now: datetime.datetime | None = 
         _rewrite(book, name, frame)
     result = Replacement(str(path), key, domain, swap["reserve"], swap["how"], reason.strip(), when,
                          swap["balanced"], swap["miss"], int((swap["reserves"]["domain"] == domain).sum()))
-    book["audit"].append(["replaced", str(result)])
-    book["audit"].append(["replaced at", when])
-    atomic_write(path, book.save)
+    append_row(book["audit"], ["replaced", str(result)])
+    append_row(book["audit"], ["replaced at", when])
+    save_workbook(book, path)
     if not result.balanced:
         warnings.warn(f"no {domain} reserve keeps every ratio within a case: {result}", BalanceWarning,
                       stacklevel=2)

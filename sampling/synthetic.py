@@ -163,19 +163,23 @@ def write_export(frame, path, *, separator: str = ",", bom: bool = False, traili
     Excel's trailing rows of bare separators; or XLSX, optionally with a notes sheet first."""
     from pathlib import Path
 
+    from ._files import fill_sheet, neutralise, new_workbook, save_workbook, write_bytes
+
     path = Path(path)
     if path.suffix.lower() == ".xlsx":
         import pandas as pd
 
-        with pd.ExcelWriter(path, engine="openpyxl") as writer:
-            if notes_sheet:
-                pd.DataFrame({"Notes": ["Case list exported for inspection", "Synthetic: no real cases"]}) \
-                    .to_excel(writer, sheet_name="Notes", index=False)
-            frame.to_excel(writer, sheet_name="Cases", index=False)
+        book = new_workbook()
+        if notes_sheet:
+            notes = ["Case list exported for inspection", "Synthetic: no real cases"]
+            fill_sheet(book.create_sheet("Notes"), pd.DataFrame({"Notes": notes}))
+        fill_sheet(book.create_sheet("Cases"), frame)
+        save_workbook(book, path)
         return
-    text = frame.to_csv(index=False, sep=separator, lineterminator="\r\n")
+    safe = frame.map(neutralise)
+    text = safe.to_csv(index=False, sep=separator, lineterminator="\r\n")
     text += (separator * (frame.shape[1] - 1) + "\r\n") * trailing_blank_rows
-    path.write_bytes(("\ufeff" if bom else "").encode() + text.encode("utf-8"))
+    write_bytes(path, ("\ufeff" if bom else "").encode() + text.encode("utf-8"))
 
 
 # --------------------------------------------------------------------------------------------

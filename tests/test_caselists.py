@@ -320,7 +320,7 @@ def test_read_table_keeps_the_file_as_it_stands(tmp_path):
 @pytest.mark.parametrize(("name", "content", "message"), [
     ("none.csv", None, "no such file"), ("empty.csv", b"", "the file is empty"),
     ("cases.txt", b"a,b\n1,2\n", "unknown file type '.txt'"),
-    ("broken.xlsx", b"not a workbook", "cannot read the case list as a workbook"),
+    ("broken.xlsx", b"not a workbook", "not a case list workbook: it is text"),
 ])
 def test_bad_files(tmp_path, name, content, message):
     path = tmp_path / name

@@ -350,7 +350,7 @@ def _bad_inputs(tmp_path, case_file):
          "the date 'not a date' does not parse"),
         ("cases", ["--n", "10", "--recency-column", "start_date", "--fieldwork-date", "07/08/2023x"],
          "--fieldwork-date: '07/08/2023x' does not parse"),
-        ("cases", ["--n", "10", "--out-exists"], "exists; choose another name or add --force"),
+        ("cases", ["--n", "10", "--out-exists"], "already exists (an earlier output?); choose another name, or add --force"),
         ("cases", ["--n", "10", "--strata", "gender,sex"], "missing case list column 'sex'"),
         ("cases", ["--n", "10", "--strata", "gender,sex"], "name the balancing columns with --strata"),
         ("cases", ["--n", "10", "--id-column", "Ref"], "name the case id column with --id-column"),

@@ -307,9 +307,12 @@ def test_replace_leaves_the_old_workbook_whole_on_failure(monkeypatch, written):
     before = out.read_bytes()
     os.chmod(out, 0o640)
 
-    def broken_save(self, filename):
-        with open(filename, "wb") as handle:
-            handle.write(b"half a workbook")
+    def broken_save(self, filename):  # a path or, through the one writer, a stream
+        if hasattr(filename, "write"):
+            filename.write(b"half a workbook")
+        else:
+            with open(filename, "wb") as handle:
+                handle.write(b"half a workbook")
         raise OSError("disk full")
 
     monkeypatch.setattr(openpyxl.Workbook, "save", broken_save)
@@ -404,7 +407,7 @@ def test_out_is_refused_unless_new_or_forced(capsys, tmp_path):
     out = tmp_path / "plan.xlsx"
     out.write_bytes(b"keep me")
     code, _, err = run(capsys, "plan", source, "--seed", 1, "--out", out)
-    assert code == 2 and "exists; choose another name or add --force" in err and out.read_bytes() == b"keep me"
+    assert code == 2 and "already exists (an earlier output?); choose another name, or add --force" in err and out.read_bytes() == b"keep me"
     code, _, err = run(capsys, "plan", source, "--seed", 1, "--out", tmp_path / "plan.csv")
     assert code == 2 and "must end in .xlsx" in err
     assert run(capsys, "plan", source, "--seed", 1, "--out", out, "--force")[0] == 0
@@ -481,14 +484,19 @@ def test_extra_balancing_variable_and_strata(tmp_path):
 def test_export_text_is_written_as_text_never_as_a_formula(tmp_path):
     export = messy_case_list(300, rng=23)
     export["Team"] = "=HYPERLINK(\"http://example.invalid\")"
-    export.loc[0, "Team"] = "North\x0b"  # a control character a workbook cannot hold
+    export.loc[0, "Team"] = "#N/A"  # an error cell's text
+    broken = export.copy()
+    broken.loc[0, "Team"] = "North\x0b"  # a control character: refused, naming the row and column
+    with pytest.raises(sampling.CaseListError, match=r"column 'Team': 1 cell\(s\) hold control character\(s\) "
+                                                     r"U\+000B, row 2"):
+        sampling.plan(broken, seed=1)
     result = sampling.plan(export, seed=1)
     result.write(tmp_path / "plan.xlsx")
     book = openpyxl.load_workbook(tmp_path / "plan.xlsx")
     header = [c.value for c in book["sample"][1]]
     cells = [row[header.index("Team")] for row in book["sample"].iter_rows(min_row=2)]
     assert all(c.data_type == "s" for c in cells)
-    assert {c.value for c in cells} <= {"=HYPERLINK(\"http://example.invalid\")", "North"}
+    assert {c.value for c in cells} <= {"=HYPERLINK(\"http://example.invalid\")", "#N/A"}
 
 
 def _victims(count: int, start: int = 1) -> pd.DataFrame:

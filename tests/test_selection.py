@@ -330,7 +330,7 @@ def test_bad_dates_and_files(tmp_path):
         read_cases(odd)
     broken = tmp_path / "broken.xlsx"
     broken.write_bytes(b"not a spreadsheet")
-    with pytest.raises(CaseListError, match="cannot read the case list"):
+    with pytest.raises(CaseListError, match="not a case list workbook"):
         read_cases(broken)
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from .._errors import SamplingError
+from ..caselists import read_table
 from ._checks import check_confidence, json_number, warn
 
 __all__ = ["Agreement", "AgreementRow", "agreement", "judgement_error_from_disagreement"]
@@ -257,11 +258,11 @@ def _read(frame):
         path = Path(frame)
         if not path.is_file():
             raise SamplingError(f"{path}: no such file; give a .csv or .xlsx of double-judged cases")
-        if path.suffix.lower() == ".xlsx":
-            return pd.read_excel(path, dtype=str, keep_default_na=False), str(path)
-        if path.suffix.lower() != ".csv":
+        if path.suffix.lower() not in (".csv", ".xlsx"):
             raise SamplingError(f"{path}: must end in .csv or .xlsx")
-        return pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True), str(path)
+        table = read_table(path)  # the one reader: encodings, formulas, invisible characters
+        table = table.astype(object).where(table.notna(), "")
+        return table, str(path)
     if not isinstance(frame, pd.DataFrame):
         raise SamplingError(f"frame must be a pandas DataFrame or the path of a .csv or .xlsx, "
                             f"got {type(frame).__name__}")

@@ -41,23 +41,17 @@ def print_json(payload) -> None:
     print(json.dumps(payload, indent=2, allow_nan=False))
 
 
-def check_out(path: str, force: bool) -> None:
-    """A table's path: .csv or .xlsx, in a folder that exists, not overwritten without --force."""
-    output_path(path, suffixes=(".csv", ".xlsx"), force=force)
+def check_out(path: str, force: bool, inputs=()) -> None:
+    """A table's path: .csv or .xlsx, in a folder that exists, none of the command's ``inputs``,
+    not overwritten without --force."""
+    output_path(path, suffixes=(".csv", ".xlsx"), force=force, inputs=inputs)
 
 
-def write_table(frame, path: str) -> None:
-    """Write a table atomically (a temporary file beside it, then a rename), with the permissions
-    ``open()`` would give it."""
-    from .._files import atomic_write
+def write_table(frame, path: str, context=()) -> None:
+    """Write a table through the one writer (text never a formula; whole or not at all)."""
+    from .._files import write_table as write
 
-    def write(temporary: str) -> None:
-        if temporary.lower().endswith(".xlsx"):
-            frame.to_excel(temporary, index=False)
-        else:
-            frame.to_csv(temporary, index=False)
-
-    atomic_write(path, write)
+    write(frame, path, context=context)
 
 
 def seed_arg(text: str) -> int:

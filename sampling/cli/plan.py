@@ -23,16 +23,10 @@ def _parse_sizes(text: str | None) -> dict[str, int] | None:
     return sizes
 
 
-def _check_out(path: str, force: bool) -> None:
-    from pathlib import Path
+def _check_out(path: str, force: bool, inputs=()) -> None:
+    from .._files import output_path
 
-    out = Path(path)
-    if out.suffix.lower() != ".xlsx":
-        raise SamplingError(f"--out: {path!r} must end in .xlsx (a plan is one workbook)")
-    if out.exists() and not force:
-        raise SamplingError(f"--out: {path} exists; choose another name or add --force to overwrite")
-    if not out.parent.exists():
-        raise SamplingError(f"--out: the folder {out.parent} does not exist")
+    output_path(path, suffixes=(".xlsx",), force=force, kind="a plan is one workbook", inputs=inputs)
 
 
 def _columns(args) -> dict[str, str]:
@@ -50,7 +44,7 @@ def _cmd_plan(args) -> int:
     from ..caselists import parse_disposal_domains
     from ..plans import plan
 
-    _check_out(args.out, args.force)
+    _check_out(args.out, args.force, inputs=[args.cases, args.victims])
     from ..caselists import parse_columns
 
     strata = tuple(s.strip() for s in args.strata.split(",") if s.strip())

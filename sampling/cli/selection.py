@@ -17,7 +17,7 @@ def _parse_window(text: str) -> tuple[int, int]:
 def _cmd_select(args) -> int:
     from ..selection import Recency, read_cases, select
 
-    check_out(args.out, args.force)
+    check_out(args.out, args.force, inputs=[args.cases])
     if args.n < 1:
         raise SamplingError(f"--n must be at least 1 case, got {args.n}")
     recency = None
