@@ -41,6 +41,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from ._errors import BalanceWarning, CaseListError, SamplingError
+from ._text import clean, control_characters, fold, looks
 
 __all__ = ["Recency", "Selection", "select", "select_by_domain", "read_cases", "balance_table",
            "choose_reserve", "recount_balance", "DEFAULT_STRATA", "SelectionSimulation",
@@ -693,6 +694,10 @@ def _prepare(cases, strata, id_column, recency):
     strata = tuple(strata)
     if not strata:
         raise SamplingError("strata must name at least one column")
+    twice = [name for name in dict.fromkeys(strata) if strata.count(name) > 1]
+    if twice:
+        raise SamplingError(f"strata: {twice[0]!r} is named twice; name each balancing column once, "
+                            f"e.g. --strata {','.join(dict.fromkeys(strata))}")
     wanted = [id_column, *strata] + ([recency.column] if recency is not None else [])
     fixes = {id_column: "name the case id column with --id-column (id_column=)",
              **{name: "name the balancing columns with --strata (strata=)" for name in strata}}
@@ -700,37 +705,77 @@ def _prepare(cases, strata, id_column, recency):
         fixes[recency.column] = "name the date column with --recency-column (Recency(column=...))"
     columns = _resolve_columns(cases, wanted, "case list", fixes)
     ids = cases[columns[id_column]]
-    trimmed, blank = _trimmed(ids)
+    trimmed, blank = _trimmed(ids, columns[id_column])
     if blank.any():
         raise CaseListError(f"column {columns[id_column]!r} has a blank case id; every case needs one")
-    duplicated = pd.Series(trimmed).duplicated().to_numpy()
-    if duplicated.any():
-        raise CaseListError(f"column {columns[id_column]!r} has duplicate case id "
-                            f"{trimmed[duplicated][0]!r} (surrounding spaces ignored); "
-                            "case ids must be unique")
+    _check_ids(trimmed, columns[id_column])
     frame = cases.copy()
     canonical = []
     for name in strata:
         source = columns[name]
-        _, blank = _trimmed(frame[source])
+        values, blank = _trimmed(frame[source], source)
         if blank.any():
             row = int(np.flatnonzero(blank)[0])
             raise CaseListError(f"column {source!r} is blank for case {ids.iloc[row]!r}; "
                                 "every case needs a category on each stratification variable")
+        frame[source] = _categories(values, source)
         canonical.append(source)
     if recency is not None:
         frame[_RECENT_COLUMN] = recency.flags(frame, columns[recency.column])
     return frame, tuple(canonical), columns[id_column]
 
 
-def _trimmed(values) -> tuple[np.ndarray, np.ndarray]:
-    """Each value as text without surrounding spaces, and whether it is blank (through the
-    distinct values, so that a long list costs no more than its categories)."""
+def _check_ids(ids: np.ndarray, heading: str) -> None:
+    """Case ids compared as they print (:func:`sampling._text.looks`: case, spacing, invisible and
+    look-alike letters): the first repeated one refused, naming the fix."""
+    import pandas as pd
+
+    keys = pd.Series([looks(t) for t in ids])
+    repeated = keys.duplicated(keep=False).to_numpy()
+    if repeated.any():
+        first = keys[repeated].iloc[0]
+        group = list(dict.fromkeys(ids[(keys == first).to_numpy()]))
+        how = ("appears more than once" if len(group) == 1
+               else "is given as " + " and ".join(ascii(g) for g in group) + ", which print alike")
+        raise CaseListError(f"column {heading!r}: case id {group[0]!r} {how} (case, spaces and invisible "
+                            f"characters ignored; {int(repeated.sum())} rows in all); case ids must be "
+                            "unique: list each case once, or name the right id column with --id-column")
+
+
+def _categories(values: np.ndarray, heading: str) -> np.ndarray:
+    """Each value as its category: values that fold alike (:func:`sampling._text.fold`: case and
+    spacing) shown in their commonest spelling; two categories that print alike refused."""
+    import pandas as pd
+
+    codes, uniques = pd.factorize(values)
+    counts = np.bincount(codes, minlength=len(uniques))
+    spellings: dict[str, dict[str, int]] = {}
+    for text, count in zip(uniques, counts, strict=True):
+        spellings.setdefault(fold(text), {})[text] = int(count)
+    label = {key: min(s, key=lambda t, s=s: (-s[t], t)) for key, s in spellings.items()}
+    alike: dict[str, list[str]] = {}
+    for key in label:
+        alike.setdefault(looks(key), []).append(label[key])
+    clash = next((group for group in alike.values() if len(group) > 1), None)
+    if clash is not None:
+        raise CaseListError(f"column {heading!r}: the categories " + " and ".join(ascii(c) for c in clash)
+                            + " are different but print alike; write each category one way in the file")
+    return np.array([label[fold(text)] for text in uniques], dtype=object)[codes]
+
+
+def _trimmed(values, heading: str = "") -> tuple[np.ndarray, np.ndarray]:
+    """Each value as text as the readers compare it (NFC, invisible characters removed, no
+    surrounding spaces), and whether it is blank (through the distinct values, so that a long list
+    costs no more than its categories). A control character is refused, naming the column."""
     import pandas as pd
 
     codes, uniques = pd.factorize(values.to_numpy(dtype=object))
-    texts = np.array([str(u).strip() for u in uniques] + [""], dtype=object)  # code -1 (missing): ""
-    trimmed = texts[codes]
+    texts = [clean(str(u))[0].strip() for u in uniques]
+    bad = next((t for t in texts if control_characters(t)), None)
+    if bad is not None:
+        raise CaseListError(f"column {heading!r}: the value {bad!r} holds control character(s) "
+                            f"{', '.join(control_characters(bad))}; remove them from the case list")
+    trimmed = np.array(texts + [""], dtype=object)[codes]  # code -1 (missing): ""
     return trimmed, trimmed == ""
 
 

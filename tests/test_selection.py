@@ -299,7 +299,7 @@ def test_columns_match_regardless_of_case_and_spacing():
     ("mutate", "n", "message"),
     [
         (lambda f: f.drop(columns="rosh"), 10, r"missing case list column 'rosh'; columns found: case_id, domain"),
-        (lambda f: f.assign(case_id=["x"] * len(f)), 10, r"duplicate case id 'x'"),
+        (lambda f: f.assign(case_id=["x"] * len(f)), 10, r"case id 'x' appears more than once"),
         (lambda f: f.assign(gender=[None] + list(f.gender[1:])), 10, r"column 'gender' is blank for case 'S00001'"),
         (lambda f: f, 0, r"n must be at least 1 case, got 0"),
         (lambda f: f, 51, r"n = 51 is more than the 50 cases in the list"),
