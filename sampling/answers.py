@@ -456,6 +456,8 @@ def answers_template(plan, out, *, framework: str | None = None, force: bool = F
     about = [("framework", framework), ("plan", plan_path.name), ("plan_sha256", digest),
              ("toolkit", f"inspection-sampling {__version__}")]
     about += [(f"cases.{s}", counts.get(s, 0)) for s in samples]
+    about += [(f"case ids.{s}", json.dumps(cases.case_id[cases.domain == s].tolist(), ensure_ascii=False))
+              for s in samples if counts.get(s) and _display(s) in _answering(answers)]
     _write_workbook(out_path, answers, _qualitative_rows(framework, counts.get("resettlement", 0)), about,
                     _samples_line(framework))
     return AnswersTemplate(str(out_path), str(plan_path), framework, counts, len(answers), digest)
@@ -639,6 +641,35 @@ class Answers:
         if resettlement:
             report = replace(report, samples={**report.samples, "resettlement": resettlement})
         return report
+
+
+def _answering(answers: list[tuple]) -> set[str]:
+    """The samples with answer rows, as the sheet shows them (resettlement cases under the 2021
+    framework are rated on the qualitative sheet)."""
+    return {row[1] for row in answers}
+
+
+def _check_planned(about: Mapping, data, problems: list[str]) -> None:
+    """Every case the plan sampled has answer rows: a case whose rows were all deleted is named
+    (workbooks written before the ``case ids`` rows of ``about`` are not checked)."""
+    for name, text in about.items():
+        if not name.startswith("case ids.") or _blank(text):
+            continue
+        sample = name.split(".", 1)[1]
+        try:
+            planned = [str(case) for case in json.loads(_text(text))]
+        except (ValueError, TypeError):
+            problems.append(f"sheet 'about': {name} is not as the template wrote it; leave that sheet as "
+                            "it is")
+            continue
+        present = set(data.loc[data.domain == sample, "case_id"])
+        missing = [case for case in planned if case not in present]
+        if missing:
+            shown = ", ".join(repr(c) for c in missing[:5]) + (f" and {len(missing) - 5} more"
+                                                               if len(missing) > 5 else "")
+            problems.append(f"answers: {len(missing)} {_display(sample)} case(s) of the plan have no rows: "
+                            f"{shown}; put their rows back (copy them from a fresh template) or, if the "
+                            "case was withdrawn, replace it in the plan and make the template again")
 
 
 def _about(sheets) -> dict[str, object]:
@@ -845,6 +876,7 @@ def read_answers(path) -> Answers:
         problems.append("answers: no answer rows; run 'python -m sampling template' on the plan first")
     else:
         _check_cases(data, framework, problems)
+        _check_planned(about, data, problems)
     qualitative = _qualitative(sheets, framework, problems)
     if problems:
         raise AnswersError(f"{path.name}: {len(problems)} problem(s) in the answers; fix them in the "

@@ -1237,7 +1237,12 @@ def read_case_list(
 def _check_strata(strata, allow_none: bool = False) -> tuple[str, ...]:
     if isinstance(strata, str):
         strata = strata.split(",")
-    strata = tuple(dict.fromkeys(s.strip() for s in strata if s and s.strip()))
+    named = [s.strip() for s in strata if s and s.strip()]
+    strata = tuple(dict.fromkeys(named))
+    if len(strata) < len(named):
+        twice = next(s for s in strata if named.count(s) > 1)
+        raise SamplingError(f"strata: {twice!r} is named twice; name each balancing variable once, "
+                            f"e.g. --strata {','.join(strata)}")
     if not strata and not allow_none:
         raise SamplingError("strata must name at least one balancing variable, e.g. gender,disposal_type")
     reserved = {"case_id", "domain", "date", "resettlement", "row"}.intersection(strata)

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ._errors import BalanceWarning, ReserveWarning, SamplingError
+from ._errors import BalanceWarning, ReserveWarning, SamplingError, SamplingWarning
 from ._files import now as _now
 from ._files import source_date as _source_date
 from .caselists import (
@@ -566,6 +566,8 @@ def plan(
     cases = _case_list(cases, columns, sheet, disposal_domains, strata, fieldwork is not None and not pooled)
     victims_policy = _victims_policy(policy, victims_policy, victims is not None)
     victim_cases = None if victims is None else _victims_list(victims, victims_columns, victims_strata)
+    if victim_cases is not None:
+        _check_victims_apart(cases, victim_cases)
     groups = _groups(cases, pooled, victim_cases)
     sizes = _check_sizes(n, {name: len(frame) for name, (frame, _) in groups.items()})
     options = {k: v for k, v in (("confidence", confidence), ("margin", margin)) if v is not None}
@@ -597,6 +599,26 @@ def plan(
                 cases.strata, command or _python_call(cases, seed, n, reserves, method, fieldwork),
                 _now(), __version__, tuple(notes), extras,
                 victims=victim_cases)
+
+
+def _check_victims_apart(cases: CaseList, victims: CaseList) -> None:
+    """A victims' list that is the children's list (the same file, or only children's case ids) is
+    refused: the victims' sample would repeat children's cases; some shared ids are warned of."""
+    from ._text import looks
+
+    if victims.sha256 == cases.sha256:
+        raise SamplingError(f"victims: {victims.source} is the same file as the children's case list "
+                            f"{cases.source}; give the victims' list exported for the inspection")
+    theirs = {looks(v) for v in victims.frame["case_id"]}
+    shared = {looks(c) for c in cases.frame["case_id"]} & theirs
+    if shared == theirs:
+        raise SamplingError(f"victims: every case id of the victims' list {victims.source} is in the "
+                            f"children's case list {cases.source}; give the victims' list exported for the "
+                            "inspection, whose ids are the victims' own")
+    if shared:
+        warnings.warn(f"victims: {len(shared)} of the victims' {len(theirs)} case ids are also children's "
+                      f"case ids (e.g. {sorted(shared)[0]!r}); check that the victims' list is the right "
+                      "file", SamplingWarning, stacklevel=3)
 
 
 def _policy_for(name: str | None, cases: str, label: str):
