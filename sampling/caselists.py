@@ -243,6 +243,7 @@ class _Table:
     sheet: str | None
     heading_row: int
     invisible: int = 0  # format characters (zero-width and the like) removed from the cells
+    formulas: Mapping[int, tuple[int, ...]] = field(default_factory=dict)  # column: rows of unsaved formulas
 
 
 def cell_text(value) -> str:
@@ -459,17 +460,17 @@ def _read_xlsx(path: Path, raw: bytes, sheet) -> tuple[_Table, list[CaseListProb
         book.close()
     index, _ = _heading_index(rows)
     headings = [str(h) for h in rows[index]] if rows else []
-    problems = _unsaved_formulas(raw, name, rows, index, headings)
+    problems, formulas = _unsaved_formulas(raw, name, rows, headings)
     columns = _columns_of(rows[index + 1:], len(headings))
     count = len(columns[0]) if columns else max(len(rows) - index - 1, 0)
     names = book.sheetnames
     how = "the only sheet" if len(names) == 1 else (
         "as asked" if sheet is not None else "the one with the case columns; sheets: " + ", ".join(names))
     return _Table(headings, columns, np.arange(count) + index + 2, path.name, hashlib.sha256(raw).hexdigest(),
-                  f"XLSX, sheet {name!r} ({how})", name, index + 1), problems
+                  f"XLSX, sheet {name!r} ({how})", name, index + 1, 0, formulas), problems
 
 
-def _unsaved_formulas(raw: bytes, name: str, rows, index: int, headings) -> list[CaseListProblem]:
+def _unsaved_formulas(raw: bytes, name: str, rows, headings) -> tuple[list[CaseListProblem], dict]:
     """Formula cells whose value was never saved (a workbook written by a program, not by Excel):
     read as values they are blank, so each is named rather than read as a blank cell."""
     import zipfile
@@ -477,7 +478,7 @@ def _unsaved_formulas(raw: bytes, name: str, rows, index: int, headings) -> list
     with zipfile.ZipFile(io.BytesIO(raw)) as archive:
         if not any(b"<f" in archive.read(member) for member in archive.namelist()
                    if member.startswith("xl/worksheets/") and member.endswith(".xml")):
-            return []
+            return [], {}
     book = load_workbook(raw, data_only=False)
     try:
         found: dict[int, list[int]] = {}
@@ -496,7 +497,7 @@ def _unsaved_formulas(raw: bytes, name: str, rows, index: int, headings) -> list
             f"saved value (not blank: their values were never computed), {_rows_text(numbers)}",
             "open the file in Excel and save it, or paste the values in place of the formulas",
             tuple(numbers)))
-    return problems
+    return problems, {c: tuple(numbers) for c, numbers in found.items()}
 
 
 def _sheet_rows(worksheet, limit: int | None = None) -> list[list[str]]:
@@ -575,7 +576,7 @@ def _clean_cells(table: _Table, problems: list[CaseListProblem]) -> _Table:
         values = np.array(cleaned + [""], dtype=object)
         cells.append(values[codes])
     return _Table(headings, cells, table.rows, table.source, table.sha256, table.description, table.sheet,
-                  table.heading_row, invisible)
+                  table.heading_row, invisible, table.formulas)
 
 
 def _read_file(path, sheet) -> tuple[_Table, list[CaseListProblem]]:
@@ -794,8 +795,8 @@ def _values_problem(kind, target, heading, column, bad: list[bool], what: str, f
                            + ", ".join(shown) + more, fix, tuple(rows))
 
 
-def _check_blanks(target, heading, column, strata, problems) -> None:
-    blank = column.blank()
+def _check_blanks(target, heading, column, strata, problems, formulas=()) -> None:
+    blank = column.blank() & ~np.isin(column.rows, list(formulas))  # unsaved formulas are named apart
     if blank.any():
         rows = column.rows[blank].tolist()
         fix = "fill them in the export, or leave those cases out"
@@ -1271,7 +1272,8 @@ def _interpret(table: _Table, problems, columns, extra_domains, strata, dates_re
         needed += ["domain"] if "domain" in cols else ["disposal_type"]
     for name in dict.fromkeys(needed + (["date"] if dates_required else [])):
         if name in cols:
-            _check_blanks(name, heading[name], cols[name], strata, problems)
+            _check_blanks(name, heading[name], cols[name], strata, problems,
+                          table.formulas.get(mapping[name], ()))
     if dates_required and "date" not in cols:
         problems.append(CaseListProblem("missing column", "date", "no column for date (needed for recency)",
                                         "name it with --columns date=HEADING"))

@@ -29,6 +29,20 @@ def _check_out(path: str, force: bool, inputs=()) -> None:
     output_path(path, suffixes=(".xlsx",), force=force, kind="a plan is one workbook", inputs=inputs)
 
 
+def _without_out(argv) -> list[str]:
+    """The command as recorded in the plan: without ``--out FILE`` and ``--force``, so that the
+    same input and seed give the same workbook whatever it is called (``SOURCE_DATE_EPOCH``)."""
+    kept, skip = [], False
+    for word in map(str, argv):
+        if skip:
+            skip = False
+        elif word == "--out":
+            skip = True
+        elif not (word.startswith("--out=") or word == "--force"):
+            kept.append(word)
+    return kept
+
+
 def _columns(args) -> dict[str, str]:
     from ..caselists import parse_columns
 
@@ -61,7 +75,8 @@ def _cmd_plan(args) -> int:
                   confidence=args.confidence, margin=args.margin, fieldwork_date=args.fieldwork_date,
                   strata=strata, columns=_columns(args), sheet=args.sheet,
                   disposal_domains=parse_disposal_domains(args.disposal_domain),
-                  command="python -m sampling " + shlex.join(getattr(args, "argv", []) or sys.argv[1:]))
+                  command="python -m sampling " + shlex.join(_without_out(getattr(args, "argv", []) or
+                                                                          sys.argv[1:])))
     result.write(args.out, overwrite=args.force)
     cases = result.cases
     read = (f"read {cases.source} ({cases.description}): {cases.rows} cases; domain from "
