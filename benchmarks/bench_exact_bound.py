@@ -45,8 +45,8 @@ print(time.perf_counter() - start)
 """
 
 DESIGNS = {  # criterion: (targets, tail bounds, populations)
-    "margin": ((0.8, 0.95), (1000, 1500, 2000), ("inf", "1000")),
-    "bands": ((0.8,), (2000, 4000, 6000), ("inf", "1000")),
+    "margin": ((0.8, 0.95), (1000, 1200, 1500, 2000), ("inf", "1000")),
+    "bands": ((0.8,), (2000, 3000, 4000, 6000), ("inf", "1000")),
 }
 
 
@@ -70,6 +70,8 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--timeout", type=float, default=30.0)
     parser.add_argument("--kind", choices=tuple(DESIGNS), default=None)
+    parser.add_argument("--targets", default=None, metavar="T1,T2", help="only these confidences or accuracies")
+    parser.add_argument("--bounds", default=None, metavar="B1,B2", help="only these tail bounds (search_sizes)")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     from sampling._exact_size import SEARCH_LIMITS
@@ -78,6 +80,8 @@ def main() -> None:
     for kind, (targets, bounds, populations) in DESIGNS.items():
         if args.kind not in (None, kind):
             continue
+        targets = targets if args.targets is None else [float(t) for t in args.targets.split(",")]
+        bounds = bounds if args.bounds is None else [int(b) for b in args.bounds.split(",")]
         for target in targets:
             for bound in bounds:
                 deviation = deviation_at(target, bound)

@@ -368,11 +368,14 @@ class Criterion:
 
 
 #: The largest :attr:`Criterion.search_sizes` searched, per criterion: beyond it the search takes
-#: from several seconds to hours (it grows about as the square of the tail bound), and the commands
-#: answer within seconds. Measured by ``benchmarks/bench_exact_bound.py`` (cold, one process per
-#: design, medians printed there and in ``methodology/sample-size.md``): at the margin limit the
-#: exact size takes about 2 s, at the bands limit the band-accuracy size about 2 s.
-SEARCH_LIMITS = {"margin": 1500, "bands": 4000}
+#: from several seconds to hours (it grows faster than the square of the tail bound), and every
+#: command answers within seconds. Measured by ``benchmarks/bench_exact_bound.py`` (cold, one
+#: process per design, medians of 3) on a shared 2-core machine under a load of about 6: the exact
+#: size took 2.1 s (unlimited) and 3.9 s (N = 1000) at 1,000 sizes, 4.8 s and 11.4 s at 1,500,
+#: 16 s at 2,000; the band-accuracy size about 5 s at 5,100 unloaded. The limits leave room for
+#: such load: 1,200 (80 % confidence: margins from 3.10 points; 95 %: from 3.93) and 3,000
+#: (80 % accuracy: distances from 2.46 points).
+SEARCH_LIMITS = {"margin": 1200, "bands": 3000}
 
 
 def smallest_deviation(kind: str, target: float) -> float:

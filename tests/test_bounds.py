@@ -51,9 +51,9 @@ def test_narrow_margin_gives_the_normal_sizes_and_says_why_not_the_exact_one():
     # normal size: n0 = 1.2816^2 x 0.25 / 0.001^2 = 410,481 (Cochran 1977, eq. 4.2), then
     # n0 / (1 + (n0 - 1) / 1000) = 997.6, rounded up (eq. 4.3)
     assert first.startswith("n = 998 from 1000 cases") and "cochran 998, simple 998 cases" in first
-    # the floor: sqrt(log(2 / 0.2) / (2 x 1500)) = 0.02770 (SEARCH_LIMITS["margin"] = 1500)
+    # the floor: sqrt(log(2 / 0.2) / (2 x 1200)) = 0.03098, shown rounded up (SEARCH_LIMITS["margin"])
     assert second == ("exact size not given: at 80% confidence the exact search would not answer within "
-                      "seconds below a margin of 2.78 points (the exact size is offered from 2.78 points up)")
+                      "seconds below a margin of 3.10 points (the exact size is offered from 3.10 points up)")
 
 
 def test_half_a_point_unlimited_answers_in_json_with_a_null_and_a_reason():
@@ -65,13 +65,13 @@ def test_half_a_point_unlimited_answers_in_json_with_a_null_and_a_reason():
     assert set(ordinary) <= set(data) and ordinary["exact_reason"] is None
     # 1.2816^2 x 0.25 / 0.005^2 = 16,423.7 (Cochran 1977, eq. 4.2)
     assert (data["n"], data["n_cochran"], data["n_exact"], data["margin_exact"]) == (16424, 16424, None, None)
-    assert "offered from 2.78 points up" in data["exact_reason"]
+    assert "offered from 3.10 points up" in data["exact_reason"]
 
 
 def test_asking_for_the_exact_size_below_the_floor_is_refused_in_one_line():
     refused(command("size", "--population", "1000", "--margin", "0.001", "--method", "exact"),
             "margin = 0.001 with method 'exact'")
-    with pytest.raises(sampling.SamplingError, match="offered from 2.78 points up"):
+    with pytest.raises(sampling.SamplingError, match="offered from 3.10 points up"):
         sample_size(1000, margin=0.001, method="exact")
     with pytest.raises(sampling.SamplingError, match="wider margin"):
         compare_sample_sizes(None, margin=0.005).pick("exact")
@@ -102,7 +102,7 @@ def test_the_bound_fires_for_big_searches_and_not_for_ordinary_ones():
         assert engine.Criterion("margin", confidence, margin).searchable
     for accuracy, distance in BAND_TABLES:
         assert engine.Criterion("bands", accuracy, distance=engine.Fraction(distance)).searchable
-    assert sample_size(57, margin=0.03, method="exact").n == compare_sample_sizes(57, margin=0.03).exact.n
+    assert sample_size(57, margin=0.04, method="exact").n == compare_sample_sizes(57, margin=0.04).exact.n
     # big: half a point, a tenth of a point; the band search a tenth of a point from the rounding
     for margin in (0.005, 0.001, 1e-6):
         criterion = engine.Criterion("margin", 0.8, margin)
@@ -112,9 +112,10 @@ def test_the_bound_fires_for_big_searches_and_not_for_ordinary_ones():
 
 def test_band_accuracy_too_near_a_boundary_is_refused_and_an_ordinary_distance_answers():
     refused(command("size", "--population", "1000", "--criterion", "bands", "--distance", "0.6"),
-            "give a distance of at least 2.20 points")
-    # deviation 1.70 points: log(10) / 2 / 0.017^2 = 3,983.7 sizes, within SEARCH_LIMITS["bands"]
-    assert sample_size_for_bands(None, distance=2.2).n is not None
+            "give a distance of at least 2.46 points")
+    # floor: 0.5 + 100 sqrt(log(10) / (2 x 3000)) = 2.459 points (SEARCH_LIMITS["bands"] = 3000);
+    # at 2.5, deviation 2.0 points: log(10) / 2 / 0.02^2 = 2,878.3 sizes, within the limit
+    assert sample_size_for_bands(None, distance=2.5).n is not None
     assert sample_size_for_bands(57).n == 38  # the docstring's Essex example, unchanged
 
 
