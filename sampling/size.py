@@ -772,8 +772,8 @@ def exact_unavailable(confidence: float, margin: float) -> str | None:
     >>> exact_unavailable(0.80, 0.05) is None
     True
     >>> print(exact_unavailable(0.80, 0.005))  # doctest: +NORMALIZE_WHITESPACE
-    at 80% confidence the exact search would not answer within seconds below a margin of 2.78 points
-    (the exact size is offered from 2.78 points up)
+    at 80% confidence the exact search would not answer within seconds below a margin of 3.10 points
+    (the exact size is offered from 3.10 points up)
     """
     criterion = _engine.Criterion("margin", confidence, margin)
     if criterion.searchable:
@@ -1028,7 +1028,7 @@ def compare_sample_sizes(
     >>> compare_sample_sizes(102).to_dict()["n_exact"]
     70
     >>> narrow = compare_sample_sizes(1000, margin=0.001)
-    >>> narrow.cochran.n, narrow.exact, "offered from 2.78 points up" in narrow.exact_reason
+    >>> narrow.cochran.n, narrow.exact, "offered from 3.10 points up" in narrow.exact_reason
     (998, None, True)
     """
     common = dict(confidence=confidence, margin=margin, proportion=proportion)
