@@ -353,6 +353,38 @@ class Criterion:
         bound = log_term * (1 + 1 / population) / (t * t + log_term / population)
         return min(population, max(1, math.ceil(bound + 1e-9)))
 
+    @property
+    def search_sizes(self) -> int:
+        """The most sample sizes a stable-size search walks, each costing about n operations: the
+        unlimited population's tail bound (:meth:`certain`), which every search computes first
+        (:func:`process_values`) whatever the population. A cheap a-priori measure of the work,
+        compared with :data:`SEARCH_LIMITS` before any search starts."""
+        return self.certain(None)
+
+    @property
+    def searchable(self) -> bool:
+        """Whether a stable size is computed in seconds: :attr:`search_sizes` within the limit."""
+        return self.search_sizes <= SEARCH_LIMITS[self.kind]
+
+
+#: The largest :attr:`Criterion.search_sizes` searched, per criterion: beyond it the search takes
+#: from several seconds to hours (it grows faster than the square of the tail bound), and every
+#: command answers within seconds. Measured by ``benchmarks/bench_exact_bound.py`` (cold, one
+#: process per design, medians of 3) on a shared 2-core machine under a load of about 6: the exact
+#: size took 2.1 s (unlimited) and 3.9 s (N = 1000) at 1,000 sizes, 4.8 s and 11.4 s at 1,500,
+#: 16 s at 2,000; the band-accuracy size about 5 s at 5,100 unloaded. The limits leave room for
+#: such load: 1,200 (80 % confidence: margins from 3.10 points; 95 %: from 3.93) and 3,000
+#: (80 % accuracy: distances from 2.46 points).
+SEARCH_LIMITS = {"margin": 1200, "bands": 3000}
+
+
+def smallest_deviation(kind: str, target: float) -> float:
+    """The smallest deviation (a proportion) whose search is within :data:`SEARCH_LIMITS`:
+    ``certain(None) = ceil(log(2 / (1 - target)) / (2 t^2))`` is at most the limit L from
+    t = sqrt(log(2 / (1 - target)) / (2 L)) (Hoeffding 1963, as in :meth:`Criterion.certain`)."""
+    log_term = math.log(2 / (1 - target)) / 2
+    return math.sqrt(log_term / (SEARCH_LIMITS[kind] - 1e-6))
+
 
 # --------------------------------------------------------------------------------------------
 # stable sizes

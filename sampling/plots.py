@@ -1178,7 +1178,7 @@ def sample_spread(n: int, population: int, yes: int, *, draws: int = 1000, margi
     yes : int
         K, how many of the N would be judged "yes" (0 to N).
     draws : int, default 1000
-        Number of simulated samples.
+        Number of simulated samples, from 1 to ``MAX_REPS`` (200,000).
     margin : float, default 0.05
         Half-width of the window around the truth, as a proportion (0.05: five points).
     rng : int, numpy.random.Generator or None
@@ -1221,7 +1221,7 @@ def sample_spread(n: int, population: int, yes: int, *, draws: int = 1000, margi
     yes = check.count(yes, "yes")
     if yes > population:
         raise SamplingError(f"yes must be from 0 to the population of {population}, got {yes}")
-    draws = check.count(draws, "draws", low=1)
+    draws = check.reps(draws, "draws")
     if isinstance(margin, bool) or not isinstance(margin, float | int) or not 0 < margin < 1:
         raise SamplingError(f"margin must be between 0 and 1 (a proportion, e.g. 0.05), got {margin!r}")
     drawn = check.generator(rng).hypergeometric(yes, population - yes, n, size=draws)

@@ -359,6 +359,10 @@ class _Cases(Rule):
         super().__init__(direction)
         if isinstance(count, bool) or not isinstance(count, int) or count < 1:
             raise SamplingError(f"cases needs a whole number of case judgements, at least 1, got {count!r}")
+        if count > check.MAX_CASES_JUDGED:  # more changes than any key question has cases: not a discretion rule
+            raise SamplingError(f"cases({count:,}): a rule may change at most {check.MAX_CASES_JUDGED:,} case judgements, "
+                                "the most cases an analysis takes for one key question (an inspection judges "
+                                "tens); give a count such as cases(1)")
         self.count = count
         self.name = f"cases({count})"
         self.description = (f"at most {count} changed case judgement{'s' if count > 1 else ''} would take "
@@ -578,7 +582,9 @@ def cases(count: int = 1, *, direction: str = "up") -> Rule:
     Parameters
     ----------
     count : int, default 1
-        The most case judgements that may change, at least 1.
+        The most case judgements that may change, from 1 to ``MAX_CASES_JUDGED`` (1,000): the
+        most cases one key question may judge in these analyses (an inspection judges tens, the
+        reports' formula never more than 165), so a larger count is no case-level rule but a typo.
     direction : {"up", "down"}, default "up"
         Towards the band above, or the band below.
 
@@ -590,7 +596,7 @@ def cases(count: int = 1, *, direction: str = "up") -> Rule:
     Raises
     ------
     SamplingError
-        For a count that is not a whole number of at least 1, or an unknown direction.
+        For a count that is not a whole number from 1 to 1,000, or an unknown direction.
 
     Examples
     --------

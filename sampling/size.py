@@ -24,6 +24,7 @@ from functools import lru_cache
 import numpy as np
 
 from . import _exact_size as _engine
+from . import _validation
 from ._errors import SamplingError
 from ._policies import SamplingPolicy, get_policy, list_policies
 
@@ -46,6 +47,7 @@ __all__ = [
     "allocate",
     "subgroup_margins",
     "exact_coverage",
+    "exact_unavailable",
     "implied_populations",
 ]
 
@@ -80,7 +82,7 @@ def _check_population(value: object) -> int | None:
                             f"got {value!r}")
     if value < 1:
         raise SamplingError(f"population must be at least 1 case, got {value!r}")
-    return int(value)
+    return _validation.population_size(int(value))
 
 
 def _check_n(value: object, population: int | None) -> int:
@@ -255,8 +257,11 @@ class SizeComparison:
         The normal method with the Cochran correction.
     simple : SampleSize
         The normal method with the simple correction.
-    exact : SampleSize
-        The exact hypergeometric method (binomial for an unlimited population).
+    exact : SampleSize or None
+        The exact hypergeometric method (binomial for an unlimited population); None where its
+        search would not answer within seconds (a narrow margin: :func:`exact_unavailable`).
+    exact_reason : str or None, default None
+        Why ``exact`` is None, saying from which margin up it is offered.
 
     Examples
     --------
@@ -271,7 +276,8 @@ class SizeComparison:
     proportion: float
     cochran: SampleSize
     simple: SampleSize
-    exact: SampleSize
+    exact: SampleSize | None
+    exact_reason: str | None = None
 
     def pick(self, method: str = "normal", correction: str = "cochran") -> SampleSize:
         """The size of one method.
@@ -291,7 +297,8 @@ class SizeComparison:
         Raises
         ------
         SamplingError
-            For an unknown method or correction.
+            For an unknown method or correction, or "exact" where it was not computed (the
+            message is ``exact_reason``).
 
         Examples
         --------
@@ -300,6 +307,9 @@ class SizeComparison:
         """
         method = _check_choice(method, "method", _METHODS)
         correction = _check_choice(correction, "correction", _CORRECTIONS)
+        if method == "exact" and self.exact is None:
+            raise SamplingError(f"margin = {self.margin:g} with method 'exact': {self.exact_reason}; give a "
+                                "wider margin, or use the normal method")
         return self.exact if method == "exact" else getattr(self, correction)
 
     def to_dict(self) -> dict:
@@ -309,17 +319,19 @@ class SizeComparison:
         -------
         dict
             ``population``, ``confidence``, ``margin``, then ``n_cochran``, ``n_simple``,
-            ``n_exact`` and ``margin_cochran``, ``margin_simple``, ``margin_exact`` (proportions).
+            ``n_exact`` and ``margin_cochran``, ``margin_simple``, ``margin_exact`` (proportions),
+            and ``exact_reason``: None, or why ``n_exact`` and ``margin_exact`` are None.
 
         Examples
         --------
         >>> compare_sample_sizes(57).to_dict()["n_exact"]
         45
         """
+        exact = self.exact
         return {"population": self.population, "confidence": self.confidence, "margin": self.margin,
-                "n_cochran": self.cochran.n, "n_simple": self.simple.n, "n_exact": self.exact.n,
+                "n_cochran": self.cochran.n, "n_simple": self.simple.n, "n_exact": exact and exact.n,
                 "margin_cochran": self.cochran.achieved_margin, "margin_simple": self.simple.achieved_margin,
-                "margin_exact": self.exact.achieved_margin}
+                "margin_exact": exact and exact.achieved_margin, "exact_reason": self.exact_reason}
 
     def to_frame(self):
         """The three sizes as a table, one row per method.
@@ -328,7 +340,9 @@ class SizeComparison:
         -------
         pandas.DataFrame
             Indexed by method (``cochran``, ``simple``, ``exact``), with columns ``n``,
-            ``achieved_margin`` (a proportion) and ``note``.
+            ``achieved_margin`` (a proportion) and ``note`` (the exact row's ``n`` and
+            ``achieved_margin`` are missing and its note is ``exact_reason`` where it was not
+            computed).
 
         Examples
         --------
@@ -338,14 +352,19 @@ class SizeComparison:
         import pandas as pd
 
         rows = [{"method": name, "n": r.n, "achieved_margin": r.achieved_margin, "note": r.note}
-                for name, r in (("cochran", self.cochran), ("simple", self.simple), ("exact", self.exact))]
+                for name, r in (("cochran", self.cochran), ("simple", self.simple))]
+        exact = self.exact
+        rows.append({"method": "exact", "n": exact.n if exact else None,
+                     "achieved_margin": exact.achieved_margin if exact else None,
+                     "note": exact.note if exact else self.exact_reason})
         return pd.DataFrame(rows).set_index("method")
 
     def _repr_html_(self) -> str:
         return self.to_frame()._repr_html_()
 
     def __str__(self) -> str:
-        return f"cochran {self.cochran.n}, simple {self.simple.n}, exact {self.exact.n}"
+        exact = f"exact {self.exact.n}" if self.exact else "exact not given"
+        return f"cochran {self.cochran.n}, simple {self.simple.n}, {exact}"
 
 
 @dataclass(frozen=True)
@@ -720,6 +739,50 @@ def _steps(criterion, entry, population: int) -> tuple[tuple, int | None]:
     return steps, (upto if bounded and population > upto else None)
 
 
+def _points_up(proportion: float) -> float:
+    """A proportion in percentage points, rounded up to the hundredth shown (so that the margin
+    printed is one that is offered)."""
+    return math.ceil(proportion * 10_000 - 1e-6) / 100
+
+
+def exact_unavailable(confidence: float, margin: float) -> str | None:
+    """Why the exact size of this design is not computed (None: it is).
+
+    The exact search walks every sample size up to the unlimited population's tail bound
+    (Serfling 1974; Hoeffding 1963), about log(2 / (1 - confidence)) / (2 margin^2) of them, each
+    at a cost that grows with n, whatever the population. Past ``_exact_size.SEARCH_LIMITS``
+    (measured by ``benchmarks/bench_exact_bound.py``) it would take from several seconds to hours,
+    so it is not started: a cheap bound on the work, decided before any search, never a timer.
+
+    Parameters
+    ----------
+    confidence : float
+        The two-sided confidence level, a proportion (0.80).
+    margin : float
+        The margin of error, a proportion (0.05).
+
+    Returns
+    -------
+    str or None
+        None where the exact size is computed; otherwise one sentence saying why not and from
+        which margin up it is offered.
+
+    Examples
+    --------
+    >>> exact_unavailable(0.80, 0.05) is None
+    True
+    >>> print(exact_unavailable(0.80, 0.005))  # doctest: +NORMALIZE_WHITESPACE
+    at 80% confidence the exact search would not answer within seconds below a margin of 3.10 points
+    (the exact size is offered from 3.10 points up)
+    """
+    criterion = _engine.Criterion("margin", confidence, margin)
+    if criterion.searchable:
+        return None
+    floor = _points_up(_engine.smallest_deviation("margin", confidence))
+    return (f"at {confidence:.0%} confidence the exact search would not answer within seconds below a "
+            f"margin of {floor:.2f} points (the exact size is offered from {floor:.2f} points up)")
+
+
 def _exact_size(population: int | None, confidence: float, margin: float) -> tuple[int, str]:
     """The exact size and a sentence saying what it guarantees (see :func:`sample_size`)."""
     from ._exact_tables import MARGIN_TABLES
@@ -882,6 +945,10 @@ def sample_size(
             n = min(n, population)
         achieved = _normal_margin(n, population, z, proportion, correction)
     else:
+        unavailable = exact_unavailable(confidence, margin)
+        if unavailable is not None:
+            raise SamplingError(f"margin = {margin:g} with method 'exact': {unavailable}; give a wider margin, "
+                                "or use the normal method")
         n, note = _exact_size(population, confidence, margin)
         raw = float(n)
         achieved = _exact_margin(n, population, confidence)
@@ -928,7 +995,9 @@ def compare_sample_sizes(
     """The Cochran, simple and exact sample sizes for one population, side by side.
 
     Each is :func:`sample_size` with that method; see there for the formulas and their sources
-    (Cochran 1977, section 4.4; R samplingbook's ``sample.size.prop`` for the simple form).
+    (Cochran 1977, section 4.4; R samplingbook's ``sample.size.prop`` for the simple form). Where
+    the exact search would not answer within seconds (a narrow margin, :func:`exact_unavailable`)
+    the normal sizes are given at once and ``exact`` is None, ``exact_reason`` saying why.
 
     Parameters
     ----------
@@ -958,13 +1027,17 @@ def compare_sample_sizes(
     'cochran 43, simple 43, exact 45'
     >>> compare_sample_sizes(102).to_dict()["n_exact"]
     70
+    >>> narrow = compare_sample_sizes(1000, margin=0.001)
+    >>> narrow.cochran.n, narrow.exact, "offered from 3.10 points up" in narrow.exact_reason
+    (998, None, True)
     """
     common = dict(confidence=confidence, margin=margin, proportion=proportion)
     cochran = sample_size(population, correction="cochran", **common)
     simple = sample_size(population, correction="simple", **common)
-    exact = sample_size(population, method="exact", **common)
+    reason = exact_unavailable(cochran.confidence, cochran.margin)
+    exact = None if reason else sample_size(population, method="exact", **common)
     return SizeComparison(cochran.population, cochran.confidence, cochran.margin, cochran.proportion,
-                          cochran=cochran, simple=simple, exact=exact)
+                          cochran=cochran, simple=simple, exact=exact, exact_reason=reason)
 
 
 def size_summary(
@@ -1440,7 +1513,9 @@ def sample_size_for_bands(
     ------
     SamplingError
         For a bad population, an accuracy outside (0, 1), a distance not above 0.5 points or
-        above 50, or an unknown model (or "finite" without a population).
+        above 50, an unknown model (or "finite" without a population), or a distance so near a
+        boundary (for the accuracy) that the search would not answer within seconds (its tail
+        bound beyond ``_exact_size.SEARCH_LIMITS``; the message gives the nearest distance offered).
 
     Notes
     -----
@@ -1464,6 +1539,11 @@ def sample_size_for_bands(
     """
     population, accuracy, exact_distance, model = _band_args(population, accuracy, distance, model)
     criterion, entry = _band_design(accuracy, exact_distance)
+    if entry is None and not criterion.searchable:  # a cheap bound on the search's work, as the exact size's
+        floor = _points_up(_engine.smallest_deviation("bands", accuracy)) + float(_engine.rounding_points())
+        raise SamplingError(f"distance = {float(exact_distance):g}: at accuracy {accuracy:.0%} the band-accuracy "
+                            f"search would not answer within seconds nearer a boundary than {floor:.2f} points; "
+                            f"give a distance of at least {floor:.2f} points")
     if model == "process":
         return _process_band_size(criterion, population, float(exact_distance))
     steps, limit = _steps(criterion, entry, population)

@@ -17,6 +17,7 @@ import numbers
 
 import numpy as np
 
+from . import _validation
 from ._errors import SamplingError
 
 __all__ = ["case_list", "messy_case_list", "write_export", "CATEGORIES", "REFERENCE_DATE"]
@@ -53,6 +54,7 @@ def case_list(N: int, *, rng=None):  # noqa: N803 - N is the population's name t
     ``start_date`` (spread over the 12 months before :data:`REFERENCE_DATE`). Risk of serious
     harm and safety-and-wellbeing ratings are mildly associated with court work and with each
     other, as real caseloads are, so that the cross-classification is not a product of margins.
+    ``N`` is at most ``MAX_CASE_LIST`` (100,000), far beyond any service's caseload.
 
     Examples
     --------
@@ -66,6 +68,7 @@ def case_list(N: int, *, rng=None):  # noqa: N803 - N is the population's name t
 
     if isinstance(N, bool) or not isinstance(N, numbers.Integral) or N < 1:
         raise SamplingError(f"N must be a whole number of cases, at least 1, got {N!r}")
+    _validation.case_list_size(N)
     rng = np.random.default_rng(rng)
     domain = _pick(rng, CATEGORIES["domain"], N)
     gender = _pick(rng, CATEGORIES["gender"], N)

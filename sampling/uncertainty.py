@@ -1113,7 +1113,7 @@ def monte_carlo_score(report, *, reps: int = 100_000, rng=None, prior="jeffreys"
     report : Report, str or path
         A report, a bundled report's id or a report file.
     reps : int, default 100_000
-        Posterior draws.
+        Posterior draws, from 1 to ``MAX_REPS`` (200,000).
     rng : int or numpy.random.Generator, optional
         The seed or generator of the draws.
     prior : {"jeffreys", "uniform"} or tuple of float, default "jeffreys"
@@ -1133,7 +1133,7 @@ def monte_carlo_score(report, *, reps: int = 100_000, rng=None, prior="jeffreys"
     ReportError
         For an unknown report id or a bad report file.
     SamplingError
-        For reps below 1, a bad rng, prior, mode or populations.
+        For reps below 1 or above 200,000, a bad rng, prior, mode or populations.
 
     Examples
     --------
@@ -1144,7 +1144,7 @@ def monte_carlo_score(report, *, reps: int = 100_000, rng=None, prior="jeffreys"
     import pandas as pd
 
     report = load_report(report)
-    reps = check.count(reps, "reps", low=1)
+    reps = check.reps(reps)
     a, b = check.prior(prior)
     mode = check.choice(mode, "mode", _MODES)
     generator = check.generator(rng)

@@ -38,6 +38,11 @@ def _cmd_size(args) -> int:
     from ..size import compare_sample_sizes
 
     sizes = compare_sample_sizes(args.population, confidence=args.confidence, margin=args.margin)
+    if sizes.exact is None:  # the normal sizes at once, and why the exact one is not given
+        print(f"{sizes.pick(args.method, args.correction)}; side by side: cochran {sizes.cochran.n}, "
+              f"simple {sizes.simple.n} cases")
+        print(f"exact size not given: {sizes.exact_reason}")
+        return 0
     print(f"{sizes.pick(args.method, args.correction)}; side by side: {sizes} cases")
     return 0
 

@@ -251,7 +251,7 @@ def simulate(
     rule : rule, name or callable, optional
         A discretion rule (:mod:`sampling.rules`); the awarded band moves one band when it fires.
     reps : int, default 10_000
-        Simulated inspections.
+        Simulated inspections, from 1 to ``MAX_REPS`` (200,000).
     rng : int, numpy.random.Generator or None
         The source of randomness; the same seed gives the same result.
     progress : callable(done, total), optional
@@ -271,7 +271,7 @@ def simulate(
         For rates outside [0, 1] (or not a list), a number of cases that is not a whole number
         (or above ``MAX_CASES_JUDGED`` (1,000)), a population below n, a
         correlation outside [0, 1), a judgement error outside [0, 0.5), an unknown rule, a
-        number of inspections below 1, or a seed that is not a whole number from 0.
+        number of inspections below 1 or above 200,000, or a seed that is not a whole number from 0.
 
     Notes
     -----
@@ -309,7 +309,7 @@ def simulate(
     rng = np.random.default_rng(rng)
     rho = check.correlation(case_correlation)
     error = check.judgement_error(judgement_error)
-    reps = check.count(reps, "reps", low=1)
+    reps = check.reps(reps)
     chosen = as_rule(rule)
     standard_plans, report = plans(true_rates, n, population)
     fixed_score = 0 if report is None else sum(

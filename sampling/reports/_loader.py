@@ -16,6 +16,7 @@ from importlib import resources
 from pathlib import Path
 
 from .._errors import DenominatorWarning, ReportError, SamplingError
+from .._validation import MAX_CASES_JUDGED
 from ..framework import BAND_LOWER_BOUNDS, Rating, get_framework, percent
 from ._denominators import check_percent, feasible_denominators, yes_count
 from ._model import KeyQuestion, Report, Standard
@@ -75,8 +76,11 @@ def load_report(id_or_path: str | Path) -> Report:
         For a name that is neither a bundled id nor a ``.toml`` file, a missing file, a file that
         is not UTF-8 TOML, or, naming the file and the field: unknown keys, misspelled ratings,
         percentages outside 0-100, standards or key questions the framework requires but the file
-        lacks (or has but should not), denominators larger than their domain's sample, unknown
-        discretion rules, a printed score the published ratings do not sum to.
+        lacks (or has but should not), denominators larger than their domain's sample, a sample
+        or denominator above 1,000 cases (a population, not the cases inspected), unknown
+        discretion rules, a printed score the published ratings do not sum to, a standard's
+        published rating more than one band from what its percentages give (no discretion moves
+        a rating further), or a bundled report's id on other figures.
 
     Warns
     -----
@@ -112,7 +116,7 @@ def _load_bundled(report_id: str) -> Report:
     # Reports are immutable, so each bundled file is read and validated once per process.
     resource = resources.files("sampling") / "data" / "reports" / f"{report_id}.toml"
     data = _parse_toml(resource.read_bytes(), f"{report_id}.toml")
-    return build_report(data, where=f"{report_id}.toml", path=None)
+    return _build(data, where=f"{report_id}.toml", path=None)
 
 
 def _parse_toml(raw: bytes, where: str) -> dict:
@@ -148,6 +152,14 @@ def build_report(data: Mapping, *, where: str = "report", path: str | None = Non
     >>> report.published_score
     24
     """
+    report = _build(data, where=where, path=path)
+    _check_not_a_bundled_id(report, _Fail(where))
+    return report
+
+
+def _build(data: Mapping, *, where: str, path: str | None) -> Report:
+    """:func:`build_report` without the check of the id against the bundled reports' (which
+    loads them through here)."""
     fail = _Fail(where)
     if not isinstance(data, Mapping):
         raise ReportError(f"{where}: a report must be a table of keys, got {type(data).__name__}")
@@ -180,6 +192,7 @@ def build_report(data: Mapping, *, where: str = "report", path: str | None = Non
         if framework.band_lower_bounds != _YOUTH_BOUNDS:  # the key questions band by this framework
             kqs = tuple(replace(kq, bounds=framework.band_lower_bounds) for kq in standard.key_questions)
             standard = replace(standard, key_questions=kqs)
+        _check_transcription(standard, fail)
         standards.append(standard)
     report = Report(
         id=data["id"], service=data["service"], published=str(data["published"]), framework=framework,
@@ -229,7 +242,47 @@ def _check_samples(samples: object, framework, fail: _Fail) -> dict[str, int]:
         low = 0 if optional or key in dict(framework.minimum_cases) else 1
         if isinstance(value, bool) or not isinstance(value, int) or value < low:
             raise fail(f"samples.{key}", f"must be a whole number of cases, at least {low}, got {value!r}")
+        _check_plausible(value, f"samples.{key}", fail)
     return dict(samples)
+
+
+def _check_plausible(cases: int, field_name: str, fail: _Fail) -> None:
+    """Cases inspected, at most :data:`~sampling._validation.MAX_CASES_JUDGED` (1,000): an
+    inspection examines tens of cases a sample (the reports' formula never asks more than 165), so a
+    larger number is a population or a typo, refused here so that every command agrees."""
+    if cases > MAX_CASES_JUDGED:
+        raise fail(field_name, f"{cases:,} cases is not a plausible inspection sample (at most "
+                               f"{MAX_CASES_JUDGED:,}; the reports inspect tens); give the cases inspected, "
+                               "not the eligible population")
+
+
+def _check_transcription(standard: Standard, fail: _Fail) -> None:
+    """A published standard rating that no discretion could reach is a transcription error: more
+    than one band away from what its key questions' percentages give (every discretion decision
+    in the reports moves one band: methodology/professional-discretion.md)."""
+    if standard.qualitative:
+        return
+    rule = standard.rule_rating
+    if abs(int(standard.rating) - int(rule)) > 1:
+        raise fail(f'standards."{standard.id}".rating',
+                   f"{standard.rating.label!r} is more than one band from {rule.label!r}, what its key "
+                   f"questions' percentages give (lowest {standard.lowest_percent}%), and discretion moves "
+                   "a rating one band at most; check the rating and the percentages")
+
+
+def _figures(report: Report) -> tuple:
+    """What a report says: its framework, ratings, score, samples and every key question's counts."""
+    return (report.framework.name, report.overall, report.score, dict(report.samples),
+            tuple((s.id, s.rating, tuple((kq.id, kq.percent, kq.n, kq.k) for kq in s.key_questions))
+                  for s in report.standards))
+
+
+def _check_not_a_bundled_id(report: Report, fail: _Fail) -> None:
+    """A user's report may not take a bundled report's id with other figures: it would then be
+    compared with that report as if it were it."""
+    if report.id in _bundled_ids() and _figures(report) != _figures(_load_bundled(report.id)):
+        raise fail("id", f"{report.id!r} is a bundled report's id, but these figures differ from it; choose "
+                         f"another id (e.g. id = \"{report.id}-own\")")
 
 
 def _check_totals(report: Report, fail: _Fail) -> None:
@@ -337,6 +390,7 @@ def _check_tables(spec, raw: Mapping, fail: _Fail) -> dict[str, Mapping]:
             if isinstance(value, bool) or not isinstance(value, int) or value < low:
                 raise fail(f'{key}."{kq_id}"',
                            f"must be a whole number of cases, at least {low}, got {value!r}")
+            _check_plausible(value, f'{key}."{kq_id}"', fail)
         tables[key] = table
     both = set(tables["cases"]) & set(tables["assumed_cases"])
     if both:
