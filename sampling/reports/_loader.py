@@ -15,7 +15,7 @@ from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 
-from .._errors import DenominatorWarning, ReportError, SamplingError
+from .._errors import DenominatorWarning, ReportError, SamplingError, SamplingWarning
 from .._validation import MAX_CASES_JUDGED
 from ..framework import BAND_LOWER_BOUNDS, Rating, get_framework, percent
 from ._denominators import check_percent, feasible_denominators, yes_count
@@ -263,11 +263,40 @@ def _check_transcription(standard: Standard, fail: _Fail) -> None:
     if standard.qualitative:
         return
     rule = standard.rule_rating
+    if abs(int(standard.rating) - int(rule)) == 1:
+        _warn_far_discretion(standard, rule)
     if abs(int(standard.rating) - int(rule)) > 1:
         raise fail(f'standards."{standard.id}".rating',
                    f"{standard.rating.label!r} is more than one band from {rule.label!r}, what its key "
                    f"questions' percentages give (lowest {standard.lowest_percent}%), and discretion moves "
                    "a rating one band at most; check the rating and the percentages")
+
+
+#: The farthest a standard's lowest key question lies from the band boundary that discretion
+#: crossed, in percentage points, before loading says so: the five reports' discretion decisions
+#: all came from within 5 points (Calderdale 2022 2.3 and Nottingham City 2020 2.4 at 45 %,
+#: Essex 2018 3.4 at 63 %).
+DISCRETION_REACH_POINTS = 10
+
+
+def _warn_far_discretion(standard: Standard, rule: Rating) -> None:
+    """A published rating one band from the rules' is discretion; from far below (or above) the
+    boundary it is more likely a transcription error, so it is warned of (all 0 % and
+    "Requires improvement", say)."""
+    kq = standard.key_questions[0] if standard.key_questions else None
+    bounds = ({Rating(i + 1): b for i, b in enumerate(kq.bounds)} if kq is not None and kq.bounds
+              else BAND_LOWER_BOUNDS)
+    crossed = max(standard.rating, rule)
+    boundary = bounds.get(crossed)
+    if boundary is None or standard.lowest_percent is None:
+        return
+    distance = abs(boundary - standard.lowest_percent)
+    if distance > DISCRETION_REACH_POINTS:
+        warnings.warn(f"standard {standard.id}: published {standard.rating.label!r} where its percentages "
+                      f"give {rule.label!r}, with its lowest key question at {standard.lowest_percent}%, "
+                      f"{distance:g} points from the {boundary}% boundary; the reports' discretion decisions "
+                      "came from within 5 points: check the rating and the percentages", SamplingWarning,
+                      stacklevel=4)
 
 
 def _figures(report: Report) -> tuple:
