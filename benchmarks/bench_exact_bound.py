@@ -58,8 +58,9 @@ def deviation_at(target: float, bound: int) -> float:
 def one(kind: str, target: float, deviation: float, population: str, timeout: float) -> float:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     try:
-        result = subprocess.run([sys.executable, "-c", _SNIPPET, kind, str(target), repr(deviation), population],
-                                capture_output=True, text=True, timeout=timeout, env=env, cwd=ROOT, check=True)
+        command = [sys.executable, "-c", _SNIPPET, kind, str(target), repr(deviation), population]
+        result = subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=env, cwd=ROOT,
+                                check=True)
     except subprocess.TimeoutExpired:
         return math.inf
     return float(result.stdout.strip().splitlines()[-1])
@@ -70,8 +71,10 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--timeout", type=float, default=30.0)
     parser.add_argument("--kind", choices=tuple(DESIGNS), default=None)
-    parser.add_argument("--targets", default=None, metavar="T1,T2", help="only these confidences or accuracies")
-    parser.add_argument("--bounds", default=None, metavar="B1,B2", help="only these tail bounds (search_sizes)")
+    parser.add_argument("--targets", default=None, metavar="T1,T2",
+                        help="only these confidences or accuracies")
+    parser.add_argument("--bounds", default=None, metavar="B1,B2",
+                        help="only these tail bounds (search_sizes)")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     from sampling._exact_size import SEARCH_LIMITS
@@ -88,11 +91,12 @@ def main() -> None:
                 what = (f"margin {deviation * 100:.2f} points" if kind == "margin"
                         else f"distance {deviation * 100 + 0.5:.2f} points")
                 for population in populations:
-                    times = [one(kind, target, deviation, population, args.timeout) for _ in range(args.repeats)]
+                    times = [one(kind, target, deviation, population, args.timeout)
+                             for _ in range(args.repeats)]
                     median = statistics.median(times)
                     shown = f">{args.timeout:.0f}" if math.isinf(median) else f"{median:.2f}"
-                    print(f"{kind:<6} target {target:<4} search_sizes {bound:>5} ({what}), N = {population:>4}: "
-                          f"median of {args.repeats} {shown} s", flush=True)
+                    print(f"{kind:<6} target {target:<4} search_sizes {bound:>5} ({what}), "
+                          f"N = {population:>4}: median of {args.repeats} {shown} s", flush=True)
 
 
 if __name__ == "__main__":

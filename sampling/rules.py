@@ -359,8 +359,9 @@ class _Cases(Rule):
         super().__init__(direction)
         if isinstance(count, bool) or not isinstance(count, int) or count < 1:
             raise SamplingError(f"cases needs a whole number of case judgements, at least 1, got {count!r}")
-        if count > check.MAX_CASES_JUDGED:  # more changes than any key question has cases: not a discretion rule
-            raise SamplingError(f"cases({count:,}): a rule may change at most {check.MAX_CASES_JUDGED:,} case judgements, "
+        if count > check.MAX_CASES_JUDGED:  # more changes than a key question has cases: not a rule
+            most = check.MAX_CASES_JUDGED
+            raise SamplingError(f"cases({count:,}): a rule may change at most {most:,} case judgements, "
                                 "the most cases an analysis takes for one key question (an inspection judges "
                                 "tens); give a count such as cases(1)")
         self.count = count

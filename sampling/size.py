@@ -947,8 +947,8 @@ def sample_size(
     else:
         unavailable = exact_unavailable(confidence, margin)
         if unavailable is not None:
-            raise SamplingError(f"margin = {margin:g} with method 'exact': {unavailable}; give a wider margin, "
-                                "or use the normal method")
+            raise SamplingError(f"margin = {margin:g} with method 'exact': {unavailable}; give a wider "
+                                "margin, or use the normal method")
         n, note = _exact_size(population, confidence, margin)
         raw = float(n)
         achieved = _exact_margin(n, population, confidence)
@@ -1541,9 +1541,9 @@ def sample_size_for_bands(
     criterion, entry = _band_design(accuracy, exact_distance)
     if entry is None and not criterion.searchable:  # a cheap bound on the search's work, as the exact size's
         floor = _points_up(_engine.smallest_deviation("bands", accuracy)) + float(_engine.rounding_points())
-        raise SamplingError(f"distance = {float(exact_distance):g}: at accuracy {accuracy:.0%} the band-accuracy "
-                            f"search would not answer within seconds nearer a boundary than {floor:.2f} points; "
-                            f"give a distance of at least {floor:.2f} points")
+        raise SamplingError(f"distance = {float(exact_distance):g}: at accuracy {accuracy:.0%} the "
+                            "band-accuracy search would not answer within seconds nearer a boundary than "
+                            f"{floor:.2f} points; give a distance of at least {floor:.2f} points")
     if model == "process":
         return _process_band_size(criterion, population, float(exact_distance))
     steps, limit = _steps(criterion, entry, population)
