@@ -186,6 +186,9 @@ def finite_populations(report, populations: Mapping[str, int] | None = None) -> 
         if name in given:
             result[name] = given[name]
             continue
+        if name in report.populations:  # the plan's count of eligible cases
+            result[name] = report.populations[name]
+            continue
         implied = populations_for_sample_size(n)
         if implied.empty:
             problems.append(f"the {_display(name)} sample of {n} implies no population; give it, "
@@ -210,13 +213,14 @@ def heading(report) -> AnnexeText:
 
 
 def sample_table(report, populations: Mapping[str, int] | None = None):
-    """Per sample: n, the eligible population (given, or implied by the formula), the margin the
+    """Per sample: n, the eligible population (given, the plan's, or implied by the formula), the margin the
     sample achieves there (normal and exact), whether it is a census, and what one case is worth.
 
     Returns
     -------
     pandas.DataFrame
-        Indexed by sample: ``n``, ``population``, ``population_from`` ("given" or "implied"),
+        Indexed by sample: ``n``, ``population``, ``population_from`` ("given", "the plan" or
+        "implied"),
         ``margin`` and ``margin_exact`` (proportions, at 80 % confidence), ``census``,
         ``points_per_case`` (100 / n, unrounded).
 
@@ -239,7 +243,8 @@ def sample_table(report, populations: Mapping[str, int] | None = None):
             continue  # a sample of 0
         big_n = used[name]
         rows.append({"sample": _display(name), "n": int(n), "population": int(big_n),
-                     "population_from": "given" if name in given else "implied",
+                     "population_from": "given" if name in given else
+                     "the plan" if name in report.populations else "implied",
                      "margin": margin_of_error(n, big_n),
                      "margin_exact": margin_of_error(n, big_n, method="exact"),
                      "census": bool(n == big_n), "points_per_case": 100 / n})

@@ -30,6 +30,7 @@ from pathlib import Path
 
 from ._errors import AnswersError, SamplingError
 from .framework import Rating, get_framework
+from .record import InspectionRecord
 from .reports import ANSWER_WORDS, answer_word
 
 __all__ = [
@@ -173,6 +174,12 @@ def _plan_cases(path: Path, framework: str | None):
     import pandas as pd
 
     sheets = _read_sheets(path, "plan")
+    try:
+        record = _record(sheets, path)
+    except SamplingError as error:
+        raise AnswersError(str(error)) from None
+    if framework is None and record is not None:
+        framework = record.framework
     if "sample" not in sheets:
         raise AnswersError(f"{path}: no sheet 'sample'; give the plan workbook that "
                            f"'python -m sampling plan' wrote (sheets found: {', '.join(sheets)})")
@@ -205,7 +212,7 @@ def _plan_cases(path: Path, framework: str | None):
         problems.append(f"case {case!r} is sampled twice (sample rows {_rows(group.row)})")
     if problems:
         raise AnswersError(f"{path}: {len(problems)} problem(s) in the plan's sample sheet", problems)
-    return cases.drop(columns="row"), framework
+    return cases.drop(columns="row"), framework, record
 
 
 # --------------------------------------------------------------------------------------------
@@ -342,6 +349,8 @@ _INSTRUCTIONS = (
     "Resettlement cases, when the plan has them, form their own sample and inform the "
     "resettlement standard on this sheet.",
     "about: where this workbook came from; leave it as it is.",
+    "record: the inspection as the plan recorded it (service, framework, each sample's eligible cases and "
+    "how it was drawn); leave it as it is.",
     "",
     "Then: python -m sampling annexe ANSWERS.xlsx --out ANNEXE.html",
     "Every problem in the workbook is listed at once, with its row number.",
@@ -357,7 +366,7 @@ def _samples_line(framework: str) -> str:
 
 
 def _write_workbook(path: Path, answers: list[tuple], qualitative: list[tuple], about: list[tuple],
-                    samples_line: str):
+                    samples_line: str, record: list[tuple] | None = None):
     from openpyxl import Workbook
     from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -396,6 +405,13 @@ def _write_workbook(path: Path, answers: list[tuple], qualitative: list[tuple], 
     append_row(sheet, ["field", "value"])
     for row in about:
         append_row(sheet, list(row))
+    if record is not None:  # the inspection's record, as the plan wrote it
+        sheet = book.create_sheet("record")
+        append_row(sheet, ["field", "value"])
+        for row in record:
+            append_row(sheet, list(row))
+        sheet.column_dimensions["A"].width = 30
+        sheet.column_dimensions["B"].width = 80
     save_workbook(book, path)
 
 
@@ -446,7 +462,7 @@ def answers_template(plan, out, *, framework: str | None = None, force: bool = F
         framework = chosen.path or chosen.name  # a framework file is recorded by its path
     out_path = _check_out(out, force, inputs=[plan, framework])
     plan_path = Path(plan)
-    cases, framework = _plan_cases(plan_path, framework)
+    cases, framework, record = _plan_cases(plan_path, framework)
     samples = _samples(framework)
     answers = _answer_rows(cases, framework)
     counts = {s: int((cases.domain == s).sum()) for s in samples if (cases.domain == s).any()}
@@ -459,7 +475,7 @@ def answers_template(plan, out, *, framework: str | None = None, force: bool = F
     about += [(f"case ids.{s}", json.dumps(cases.case_id[cases.domain == s].tolist(), ensure_ascii=False))
               for s in samples if counts.get(s) and _display(s) in _answering(answers)]
     _write_workbook(out_path, answers, _qualitative_rows(framework, counts.get("resettlement", 0)), about,
-                    _samples_line(framework))
+                    _samples_line(framework), record.rows() if record is not None else None)
     return AnswersTemplate(str(out_path), str(plan_path), framework, counts, len(answers), digest)
 
 
@@ -489,6 +505,9 @@ class Answers:
         Each qualitative standard's rating, by id.
     samples : mapping of str to int
         Cases per sample.
+    record : InspectionRecord or None, default None
+        The inspection's record, carried from the plan (``record`` sheet); None for a workbook
+        made before records, or by hand.
 
     Examples
     --------
@@ -517,6 +536,7 @@ class Answers:
     frame: object = field(repr=False)
     qualitative: Mapping[str, str]
     samples: Mapping[str, int]
+    record: InspectionRecord | None = None
 
     def to_frame(self):
         """A copy of the answers, one row per case and key question.
@@ -633,14 +653,29 @@ class Answers:
         """
         from .reports import report_from_answers
 
+        record = self.record
+        named = service or (record.service if record is not None else None)
         report = report_from_answers(
             self.frame[["case_id", "key_question", "answer"]], framework=self.framework,
             qualitative=dict(self.qualitative), id=id or Path(self.path).stem,
-            service=service or "This inspection", published="unpublished")
+            service=named or "This inspection", published="unpublished")
         resettlement = self.samples.get("resettlement", 0)
         if resettlement:
             report = replace(report, samples={**report.samples, "resettlement": resettlement})
+        if record is not None:  # the plan's populations, for every sample the report has
+            planned = {name: big_n for name, big_n in record.populations.items()
+                       if name in report.samples and big_n >= report.samples[name]}
+            report = replace(report, populations=planned)
         return report
+
+
+def _record(sheets, path) -> InspectionRecord | None:
+    """The inspection record of a plan or answers workbook (its ``record`` sheet), or None."""
+    frame = sheets.get("record")
+    if frame is None or frame.shape[1] < 2:
+        return None
+    rows = [tuple(frame.columns[:2])] + [tuple(row[:2]) for row in frame.itertuples(index=False)]
+    return InspectionRecord.from_rows(rows, source=f"{Path(path).name}, sheet 'record'")
 
 
 def _answering(answers: list[tuple]) -> set[str]:
@@ -886,7 +921,7 @@ def read_answers(path) -> Answers:
     resettlement = about.get("cases.resettlement")
     if not _blank(resettlement) and int(float(resettlement)) > 0:
         samples["resettlement"] = int(float(resettlement))
-    return Answers(str(path), framework, data, qualitative, samples)
+    return Answers(str(path), framework, data, qualitative, samples, _record(sheets, path))
 
 
 # --------------------------------------------------------------------------------------------

@@ -25,18 +25,24 @@ from pathlib import Path
 import numpy as np
 
 from ._errors import BalanceWarning, ReserveWarning, SamplingError, SamplingWarning
+from ._files import append_row, fill_sheet, new_workbook, save_workbook
 from ._files import now as _now
 from ._files import source_date as _source_date
+from ._text import clean, control_characters, looks
+from ._version import __version__
 from .caselists import (
     DOMAIN_NAMES,
     DOMAIN_WORDS,
     CaseList,
+    cell_text,
     load_workbook,
     normalise_heading,
     normalise_value,
     read_case_list,
 )
+from .record import InspectionRecord, SampleRecord
 from .selection import DEFAULT_STRATA, Recency, Selection, choose_reserve, recount_balance, select
+from .size import get_policy, list_policies, margin_of_error, sample_size
 
 __all__ = ["Plan", "DomainPlan", "PlanWorkbook", "Replacement", "plan", "read_plan", "replace_case",
            "METHODS", "RECENCY", "RESERVE_SHARE", "MIN_RESERVES", "SHEETS"]
@@ -64,6 +70,10 @@ MIN_RESERVES = 2
 
 #: The sheets of a plan workbook, in order (``withdrawn`` appears with the first replacement).
 SHEETS = ("sample", "reserves", "balance", "audit")
+
+#: The balancing variables in words, as the record says how a sample was drawn.
+_STRATUM_WORDS = {"gender": "gender", "disposal_type": "disposal type", "rosh": "risk of serious harm",
+                  "safety_wellbeing": "safety and wellbeing", "case_type": "court or out-of-court"}
 _KIND = "inspection-sampling plan"
 _CASE_COLUMNS = ("domain", "case_id", "gender", "disposal_type", "rosh", "safety_wellbeing", "date", "recent",
                  "row")
@@ -237,6 +247,9 @@ class Plan:
     notes: tuple[str, ...] = ()
     _extras: tuple[str, ...] = field(default=(), repr=False)
     victims: CaseList | None = None
+    service: str | None = None
+    policy: str | None = None
+    victims_policy: str | None = None
 
     def domain(self, name: str) -> DomainPlan:
         """The plan of one domain.
@@ -338,14 +351,63 @@ class Plan:
 
         return pd.DataFrame(_audit_rows(self), columns=["field", "value"])
 
+    def inspection_record(self) -> InspectionRecord:
+        """The inspection's record: the service, framework and programme, the fieldwork date, the
+        seed, and each sample's eligible population, size, size method, achieved margin and how
+        it was drawn (``methodology/inspection-record.md``).
+
+        Returns
+        -------
+        InspectionRecord
+            What the plan workbook's ``record`` sheet holds.
+
+        Examples
+        --------
+        >>> from sampling.synthetic import messy_case_list
+        >>> result = plan(messy_case_list(300, rng=1), seed=2024, service="Anyshire YJS")
+        >>> record = result.inspection_record()
+        >>> record.framework, record.populations, round(record.samples["court"].achieved_margin, 4)
+        ('youth-2021', {'court': 127, 'out_of_court': 173}, 0.0499)
+        """
+        pooled = _policy_for(self.policy, "children", "policy") is not None
+        samples = {}
+        for part in self.domains:
+            strata = tuple(part.selection.strata) if part.selection is not None else ()
+            words = [_STRATUM_WORDS.get(s, s.replace("_", " ")) for s in strata]
+            drawn = "at random" if strata in ((), ("domain",)) else "balanced on " + ", ".join(words)
+            samples[part.domain] = SampleRecord(part.domain, part.population, part.n, part.method,
+                                                part.margin, drawn)
+        return InspectionRecord(self.service, "youth-2025" if pooled else "youth-2021", self.policy,
+                                self.fieldwork_date.isoformat() if self.fieldwork_date else None, self.seed,
+                                self.confidence, self.target_margin, samples)
+
+    def record(self) -> list[tuple[str, object]]:
+        """The ``record`` sheet's rows of ``field`` and ``value`` (:meth:`inspection_record`).
+
+        Returns
+        -------
+        list of tuple
+            (field, value) pairs.
+
+        Examples
+        --------
+        >>> from sampling.synthetic import messy_case_list
+        >>> rows = dict(plan(messy_case_list(300, rng=1), seed=2024).record())
+        >>> rows["service"], rows["court population"], rows["published"]
+        ('(not given)', 127, 'not yet published')
+        """
+        return self.inspection_record().rows()
+
     def to_dict(self) -> dict:
         """The plan as ``--json`` prints it.
 
         Returns
         -------
         dict
-            ``seed``, ``input_sha256``, ``domains`` (each :meth:`DomainPlan.to_dict`) and, with a
-            victims' list, ``victims_sha256``.
+            ``seed``, ``input_sha256``, ``domains`` (each :meth:`DomainPlan.to_dict`), with a
+            victims' list ``victims_sha256``, the ``settings`` the plan was made with (method,
+            confidence, target margin as a proportion, strata, fieldwork date, policies, command,
+            toolkit version) and the inspection's ``record`` (:meth:`inspection_record`).
 
         Examples
         --------
@@ -359,6 +421,13 @@ class Plan:
                 "domains": {part.domain: part.to_dict() for part in self.domains}}
         if self.victims is not None:
             data["victims_sha256"] = self.victims.sha256
+        data["settings"] = {"method": self.method, "confidence": self.confidence,
+                            "target_margin_proportion": self.target_margin, "strata": list(self.strata),
+                            "fieldwork_date": None if self.fieldwork_date is None
+                            else self.fieldwork_date.isoformat(),
+                            "policy": self.policy, "victims_policy": self.victims_policy,
+                            "command": self.command, "toolkit_version": __version__}
+        data["record"] = self.inspection_record().to_dict()
         return data
 
     def to_frame(self):
@@ -391,7 +460,8 @@ class Plan:
     def write(self, path, *, overwrite: bool = False) -> None:
         """Write the workbook (whole or not at all; refuses an existing file unless ``overwrite``).
 
-        The sheets are :data:`SHEETS`: ``sample``, ``reserves``, ``balance`` and ``audit``.
+        The sheets are :data:`SHEETS` (``sample``, ``reserves``, ``balance`` and ``audit``) and
+        ``record``, the inspection's record (:meth:`inspection_record`).
 
         Parameters
         ----------
@@ -422,8 +492,11 @@ class Plan:
             raise SamplingError(f"a plan is an Excel workbook: {str(path)!r} must end in .xlsx")
         if out.exists() and not overwrite:
             raise SamplingError(f"{path} exists; choose another name or overwrite it (--force)")
+        import pandas as pd
+
+        record = pd.DataFrame(self.record(), columns=["field", "value"])
         sheets = [("sample", self.sample), ("reserves", self.reserves), ("balance", self.balance),
-                  ("audit", self.audit())]
+                  ("audit", self.audit()), ("record", record)]
         _write_book(out, sheets)
 
 
@@ -453,6 +526,7 @@ def plan(
     victims_strata: Sequence[str] = (),
     victims_columns: Mapping[str, str] | None = None,
     command: str | None = None,
+    service: str | None = None,
 ) -> Plan:
     """Size and select every domain of a case list, with reserves that name whom they replace.
 
@@ -517,6 +591,9 @@ def plan(
         Field to heading for the victims' list, as ``columns``.
     command : str, optional
         The command line to record in the audit (the CLI passes its own).
+    service : str, optional
+        The service inspected, e.g. "Anyshire Youth Justice Service": recorded in the plan's
+        ``record`` sheet, carried into the answers workbook and named by the annexe.
 
     Returns
     -------
@@ -590,21 +667,31 @@ def plan(
                                   (victim_cases if is_victims else cases).sha256)
         parts.append(part)
         notes += said
-    from ._version import __version__
-    from .size import sample_size
 
     reference = sample_size(None, **METHODS[method], **options, **({"policy": policy} if policy else {}))
     extras = tuple(dict.fromkeys((*cases.extras, *(victim_cases.extras if victim_cases else ()))))
     return Plan(cases, seed, tuple(parts), method, reference.confidence, reference.margin, fieldwork,
                 cases.strata, command or _python_call(cases, seed, n, reserves, method, fieldwork),
                 _now(), __version__, tuple(notes), extras,
-                victims=victim_cases)
+                victims=victim_cases, service=_check_service(service), policy=policy,
+                victims_policy=victims_policy if victim_cases is not None else None)
+
+
+def _check_service(service) -> str | None:
+    if service is None:
+        return None
+    if not isinstance(service, str):
+        raise SamplingError(f"service must be the service's name as text, got {type(service).__name__}")
+    text = " ".join(clean(service)[0].split())
+    if control_characters(text) or len(text) > 200:
+        raise SamplingError("service: give the service's name in plain text (at most 200 characters), e.g. "
+                            "--service 'Anyshire Youth Justice Service'")
+    return text or None
 
 
 def _check_victims_apart(cases: CaseList, victims: CaseList) -> None:
     """A victims' list that is the children's list (the same file, or only children's case ids) is
     refused: the victims' sample would repeat children's cases; some shared ids are warned of."""
-    from ._text import looks
 
     if victims.sha256 == cases.sha256:
         raise SamplingError(f"victims: {victims.source} is the same file as the children's case list "
@@ -625,7 +712,6 @@ def _policy_for(name: str | None, cases: str, label: str):
     """The named policy, checked to size ``cases`` ("children" or "victims"); None for no name."""
     if name is None:
         return None
-    from .size import get_policy
 
     policy = get_policy(name)
     if policy.cases != cases:
@@ -645,7 +731,6 @@ def _victims_policy(policy: str | None, victims_policy: str | None, has_victims:
         return _policy_for(victims_policy, "victims", "victims_policy").name
     if policy is None or not has_victims:
         return None
-    from .size import list_policies
 
     year = _policy_for(policy, "children", "policy").year
     matches = [name for name in list_policies() if name.endswith("-victims")
@@ -702,7 +787,6 @@ def _case_list(cases, columns, sheet, disposal_domains, strata, dates_required) 
 def _plan_domain(frame, name, population, given, reserves, method, options, window, fieldwork, strata, seed,
                  sha256):
     """One domain's plan, and what to say about it (each said as a warning too, with the domain)."""
-    from .size import margin_of_error, sample_size
 
     size = sample_size(population, **METHODS[method], **options)
     n = size.n if given is None else given
@@ -914,7 +998,6 @@ def _fill(sheet, frame, dates: Sequence[str] = ("date",)) -> None:
     dates, sensible widths; text always a text cell, never a formula or an error."""
     import pandas as pd
 
-    from ._files import fill_sheet
 
     columns = {}
     for name in frame.columns:
@@ -926,7 +1009,6 @@ def _fill(sheet, frame, dates: Sequence[str] = ("date",)) -> None:
 
 
 def _write_book(out, sheets) -> None:
-    from ._files import new_workbook, save_workbook
 
     book = new_workbook()
     for name, frame in sheets:
@@ -956,6 +1038,8 @@ class PlanWorkbook:
         The ``withdrawn`` sheet (empty before any replacement).
     audit : dict
         The ``audit`` sheet, field to value.
+    record : InspectionRecord or None, default None
+        The ``record`` sheet (None for a plan written before records).
 
     Examples
     --------
@@ -976,6 +1060,7 @@ class PlanWorkbook:
     balance: object
     withdrawn: object
     audit: dict
+    record: InspectionRecord | None = None
 
     def to_dict(self) -> dict:
         """The workbook's case ids as a dict, as ``--json`` prints them.
@@ -1006,7 +1091,6 @@ def _sheet_frame(sheet):
     """A sheet as a DataFrame: the first row names the columns; empty rows left out."""
     import pandas as pd
 
-    from .caselists import cell_text
 
     rows = [row for row in sheet.iter_rows(values_only=True) if any(v is not None for v in row)]
     if not rows:
@@ -1033,7 +1117,8 @@ def _open_plan(path):
     if missing or tuple(first[:2]) != ("workbook", _KIND):
         what = f"no sheet {missing[0]!r}" if missing else "its audit sheet does not name it a plan"
         raise SamplingError(f"{path}: not a plan workbook ({what}); {how}")
-    frames = {name: _sheet_frame(book[name]) for name in (*SHEETS, "withdrawn") if name in book.sheetnames}
+    frames = {name: _sheet_frame(book[name]) for name in (*SHEETS, "withdrawn", "record")
+              if name in book.sheetnames}
     for name, needed in (("sample", ("domain", "case_id")), ("reserves", ("domain", "case_id", "replaces")),
                          ("balance", _BALANCE_COLUMNS)):
         absent = [c for c in needed if c not in frames[name].columns]
@@ -1082,7 +1167,12 @@ def read_plan(path) -> PlanWorkbook:
     withdrawn = frames.get("withdrawn", pd.DataFrame(columns=[*frames["sample"].columns,
                                                               *_WITHDRAWN_COLUMNS]))
     audit = dict(zip(frames["audit"]["field"], frames["audit"]["value"], strict=True))
-    return PlanWorkbook(str(path), frames["sample"], frames["reserves"], frames["balance"], withdrawn, audit)
+    record = None
+    if "record" in frames and not frames["record"].empty:
+        rows = list(zip(frames["record"].iloc[:, 0], frames["record"].iloc[:, 1], strict=True))
+        record = InspectionRecord.from_rows(rows, source=f"{Path(path).name}, sheet 'record'")
+    return PlanWorkbook(str(path), frames["sample"], frames["reserves"], frames["balance"], withdrawn, audit,
+                        record)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1242,7 +1332,6 @@ def replace_case(path, case_id, *, reason: str, now: datetime.datetime | None = 
     >>> withdrawn[["case_id", "reason", "replaced_by"]].to_dict("records")
     [{'case_id': 'YJ-00122', 'reason': 'moved out of the area', 'replaced_by': 'YJ-00015'}]
     """
-    from ._files import append_row, save_workbook
 
     if not isinstance(reason, str) or not reason.strip():
         raise SamplingError("reason: say why the case is withdrawn, e.g. --reason 'moved out of the area'")

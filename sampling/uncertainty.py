@@ -829,7 +829,7 @@ class RatingDistribution:
         P(each overall rating), indexed by the four ratings.
     published_overall : Rating
         The report's published overall rating.
-    populations_source : {"given", "implied"} or None, default None
+    populations_source : {"given", "plan", "implied"} or None, default None
         Where the finite view's populations came from (None for process).
 
     Examples
@@ -848,7 +848,7 @@ class RatingDistribution:
     score: object  # Series over 0..36
     overall: object  # Series over the four ratings
     published_overall: Rating
-    populations_source: str | None = None  # "given" or "implied" (finite mode), None (process)
+    populations_source: str | None = None  # "given", "plan" or "implied" (finite mode), None (process)
 
     @property
     def p_published_overall(self) -> float:
@@ -960,10 +960,18 @@ def key_question_population(kq: KeyQuestion, report: Report, populations: Mappin
     return _share_of_population(kq.n, report.samples.get(sample_name, kq.n), int(populations[sample_name]))
 
 
+#: Where a finite analysis's populations came from, in words.
+_WHERE = {"given": "given", "plan": "of the plan", "implied": "the samples imply"}
+
+
 def _finite_populations(report: Report, populations) -> tuple[dict[str, int], str]:
-    """The populations a finite analysis uses and where they came from ("given" or "implied")."""
+    """The populations a finite analysis uses and where they came from: "given", "plan" (the
+    inspection's record, carried by its answers workbook) or "implied" by the sample sizes."""
     if populations is not None:
         return check.populations(populations), "given"
+    if report.populations:
+        implied = implied_populations_of(report)
+        return {**implied, **report.populations}, "plan"
     return implied_populations_of(report), "implied"
 
 
@@ -1330,7 +1338,7 @@ class ReportUncertainty:
 
     @property
     def populations_source(self) -> str | None:
-        """Where the finite view's populations came from: "given" or "implied" (None for process).
+        """Where the finite view's populations came from: "given", "plan" or "implied" (None for process).
 
         Examples
         --------
@@ -1354,7 +1362,7 @@ class ReportUncertainty:
         """
         avg = (f"{self.confidence:.0%} on average over true rates, lower at some"
                if self.method in _AVERAGE_METHODS else f"at least {self.confidence:.0%} at every true value")
-        where = "given" if self.populations_source == "given" else "the samples imply"
+        where = _WHERE.get(self.populations_source, "the samples imply")
         return (f"finite = the band of all eligible cases in the period, as if every one were inspected "
                 f"(from the populations {where}); "
                 "process = the band of the service's practice, of which the period's cases are one "
@@ -1586,7 +1594,7 @@ def _census_words(dist: RatingDistribution, standard: Standard) -> str:
         return ""
     rows = dist.key_questions.loc[[kq.id for kq in standard.key_questions]]
     if (rows["population"] == rows["n"]).all():
-        where = "given" if dist.populations_source == "given" else "the samples imply"
+        where = _WHERE.get(dist.populations_source, "the samples imply")
         return (f" In the finite view the sample is every eligible case (from the populations {where}), "
                 "so the rules' band is certain there.")
     return ""

@@ -187,7 +187,7 @@ def test_a_plan_from_an_upload_is_the_plan_the_command_writes(capsys, tmp_path, 
     assert outcome.sample_ids() == {d: part["sample"] for d, part in printed["domains"].items()}
     (tmp_path / "app.xlsx").write_bytes(outcome.workbook)
     ours, theirs = cells(tmp_path / "app.xlsx"), cells(tmp_path / "plan.xlsx")
-    assert list(ours) == list(theirs) == ["sample", "reserves", "balance", "audit"]
+    assert list(ours) == list(theirs) == ["sample", "reserves", "balance", "audit", "record"]
     for sheet in ("sample", "reserves", "balance"):
         assert ours[sheet] == theirs[sheet], sheet
     audit = dict(row for row in ours["audit"][1:])

@@ -100,7 +100,7 @@ def test_messy_export_plans_with_only_seed_and_out(capsys, tmp_path, shape, doma
     code, stdout, err = run(capsys, "plan", source, "--seed", 7, "--out", out)
     assert code == 0, err
     book = sheets(out)
-    assert list(book)[:4] == ["sample", "reserves", "balance", "audit"] and len(book) == 4
+    assert list(book) == ["sample", "reserves", "balance", "audit", "record"]
     sample, reserves = frame_of(out, "sample"), frame_of(out, "reserves")
     truth = _true_domains(export)
     populations = truth.value_counts()
@@ -155,7 +155,9 @@ def test_json_is_the_only_stdout_and_has_the_shape(capsys, tmp_path):
                             "--json")
     assert code == 0
     data = json.loads(stdout)  # stdout is JSON alone
-    assert set(data) == {"seed", "input_sha256", "domains"} and data["seed"] == 3
+    assert set(data) == {"seed", "input_sha256", "domains", "settings", "record"} and data["seed"] == 3
+    assert data["settings"]["confidence"] == 0.8 and data["settings"]["target_margin_proportion"] == 0.05
+    assert data["record"]["samples"]["court"]["population"] == data["domains"]["court"]["population"]
     assert data["input_sha256"] == hashlib.sha256(source.read_bytes()).hexdigest()
     assert set(data["domains"]) == {"court", "out_of_court"}
     for part in data["domains"].values():

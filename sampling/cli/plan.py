@@ -75,6 +75,7 @@ def _cmd_plan(args) -> int:
                   confidence=args.confidence, margin=args.margin, fieldwork_date=args.fieldwork_date,
                   strata=strata, columns=_columns(args), sheet=args.sheet,
                   disposal_domains=parse_disposal_domains(args.disposal_domain),
+                  service=args.service,
                   command="python -m sampling " + shlex.join(_without_out(getattr(args, "argv", []) or
                                                                           sys.argv[1:])))
     result.write(args.out, overwrite=args.force)
@@ -123,6 +124,9 @@ def register(sub) -> None:
                                    "type, risk of serious harm and safety and wellbeing, with reserves that "
                                    "each name the case they replace, and write one workbook.")
     p.add_argument("cases", metavar="CASES.csv|CASES.xlsx", help="the eligible cases, as exported")
+    p.add_argument("--service", metavar="NAME", default=None,
+                   help="the service inspected, e.g. 'Anyshire Youth Justice Service': recorded in the plan "
+                        "and carried into the answers workbook and the annexe")
     p.add_argument("--seed", type=seed_arg, required=True,
                    help="random seed (a whole number from 0), recorded")
     p.add_argument("--out", required=True, metavar="PLAN.xlsx", help="the workbook to write")

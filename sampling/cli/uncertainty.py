@@ -48,8 +48,8 @@ _KEY = ("key: Inad Inadequate, RI Requires improvement, Good, Outs Outstanding: 
 
 def _population_lines(result) -> list[str]:
     """The populations used, whether given or implied, and the range each sample size allows."""
-    source = ("implied by the sample sizes" if result.populations_source == "implied"
-              else result.populations_source or "given")
+    source = {"implied": "implied by the sample sizes", "plan": "the plan's eligible cases"}.get(
+        result.populations_source, result.populations_source or "given")
     named = ", ".join(f"{k.replace('_', '-')} {v}" for k, v in result.populations.items())
     lines = [f"populations: {named} ({source})"]
     for name, found in (result.population_ranges or {}).items():

@@ -87,7 +87,7 @@ class DiscretionAssessment:
         One per standard rated from key questions.
     populations : dict of str to int or None, default None
         Finite mode: the eligible cases per sample used.
-    populations_source : {"given", "implied"} or None, default None
+    populations_source : {"given", "plan", "implied"} or None, default None
         Finite mode: where the populations came from.
 
     Examples
@@ -103,7 +103,7 @@ class DiscretionAssessment:
     rules: tuple[str, ...]
     rows: tuple[DiscretionRow, ...]
     populations: dict[str, int] | None = None  # finite mode: the eligible cases used
-    populations_source: str | None = None  # "given" or "implied" (finite mode)
+    populations_source: str | None = None  # "given", "plan" or "implied" (finite mode)
 
     def to_frame(self):
         """One row per standard: ratings, reach, P(higher), each rule's verdict.

@@ -306,10 +306,19 @@ def _figures(report: Report) -> tuple:
                   for s in report.standards))
 
 
+def _same_figures(report: Report, bundled: Report) -> bool:
+    """The same figures; a score the bundled report does not print may be filled in (a report
+    file written by ``annexe --toml`` gives the score its ratings make)."""
+    ours, theirs = _figures(report), _figures(bundled)
+    if bundled.score is None:
+        ours, theirs = ours[:2] + ours[3:], theirs[:2] + theirs[3:]
+    return ours == theirs
+
+
 def _check_not_a_bundled_id(report: Report, fail: _Fail) -> None:
     """A user's report may not take a bundled report's id with other figures: it would then be
     compared with that report as if it were it."""
-    if report.id in _bundled_ids() and _figures(report) != _figures(_load_bundled(report.id)):
+    if report.id in _bundled_ids() and not _same_figures(report, _load_bundled(report.id)):
         raise fail("id", f"{report.id!r} is a bundled report's id, but these figures differ from it; choose "
                          f"another id (e.g. id = \"{report.id}-own\")")
 

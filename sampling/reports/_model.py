@@ -197,6 +197,7 @@ class Report:
     score: int | None = None  # as printed, where the report prints it
     source: str | None = None
     path: str | None = None
+    populations: Mapping[str, int] = field(default_factory=dict)  # eligible cases, where recorded
 
     def standard(self, standard_id: str) -> Standard:
         """The standard with this id.
