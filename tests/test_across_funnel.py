@@ -250,7 +250,8 @@ def test_no_spread_beyond_sampling_warns():
     same = [report_from_answers(answers, qualitative=ratings, id=f"same-{i}") for i in range(3)]
     with pytest.warns(SamplingWarning, match="edge of the search"):
         fitted = empirical_prior(same, "2.1.1")
-    assert fitted.at_boundary and fitted.mean == pytest.approx(0.8, abs=1e-3)
+    assert fitted.at_boundary and fitted.mean == pytest.approx(0.8, abs=1e-5)
+    assert fitted.concentration == pytest.approx(1e6, rel=1e-12)  # the edge itself, not near it
 
 
 def test_prior_needs_two_reports():
@@ -267,3 +268,44 @@ def test_synthetic_reports_are_reproducible_and_exact():
     assert all(kq.denominator == "answers" for r in first for kq in r.key_questions)
     with pytest.raises(SamplingError, match="count"):
         synthetic.reports(0)
+
+
+def test_profile_slope_at_the_binomial_end_is_half_tarones_statistic():
+    # Tarone (1979): S = sum (y - n p)^2 / (p q) - sum n, p the pooled rate, computed here in exact
+    # fractions; the slope of the profile likelihood at phi = 1 / (a + b) = 0 is S / 2
+    from sampling.across._funnel import _Counts
+
+    rng = np.random.default_rng(7)
+    for _ in range(20):
+        relevant = rng.integers(1, 40, size=rng.integers(2, 9))
+        yes = rng.binomial(relevant, rng.uniform(0.1, 0.9, size=relevant.size))
+        if yes.sum() in (0, relevant.sum()):
+            continue
+        p = Fraction(int(yes.sum()), int(relevant.sum()))
+        squares = sum((int(y) - int(n) * p) ** 2 for y, n in zip(yes, relevant, strict=True))
+        tarone = squares / (p * (1 - p)) - int(relevant.sum())
+        slope = _Counts(yes, relevant).profile_score(0.0)
+        assert slope == pytest.approx(float(tarone) / 2, rel=1e-12, abs=1e-9)
+
+
+def test_every_result_all_or_nothing_is_on_an_edge():
+    # every result 100 %: no maximum, the closed form a + b = 1e6 and the mean expit(12);
+    # some 0 % and some 100 %: the likelihood rises towards a + b = 1e-2 (each factor
+    # (m + j phi) / (1 + j phi), j >= 1, grows with phi), with the mean near the share at 100 %
+    from scipy.special import expit
+
+    answers = pd.DataFrame([(f"C{i}", kq, "yes") for spec in get_framework("youth-2021").standards
+                            for kq in spec.key_questions for i in range(6)],
+                           columns=["case_id", "key_question", "answer"])
+    none = answers.assign(answer="no")
+    ratings = dict.fromkeys(["1.1", "1.2", "1.3", "1.4", "3.4"], "Good")
+    every = [report_from_answers(answers, qualitative=ratings, id=f"all-{i}") for i in range(3)]
+    with pytest.warns(SamplingWarning, match="edge of the search"):
+        fitted = empirical_prior(every, "2.1.1")
+    assert fitted.at_boundary and fitted.concentration == pytest.approx(1e6, rel=1e-12)
+    assert fitted.mean == pytest.approx(float(expit(12.0)), rel=1e-12)
+    mixed = every[:2] + [report_from_answers(none, qualitative=ratings, id="none")]
+    with pytest.warns(SamplingWarning, match="edge of the search"):
+        fitted = empirical_prior(mixed, "2.1.1")
+    assert fitted.at_boundary and fitted.concentration == pytest.approx(1e-2, rel=1e-12)
+    assert fitted.mean == pytest.approx(2 / 3, abs=0.01)

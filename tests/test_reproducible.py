@@ -4,12 +4,15 @@ An audit trail is only worth its seed if anyone can redraw the sample. OpenBLAS 
 for the processor it runs on (``OPENBLAS_CORETYPE`` forces one), and its kernels add in different
 orders, so anything that decides on the last bits of a BLAS or LAPACK result parts between
 machines. Each check here runs the same seeded calls in child processes under four kernels and
-one and two threads, and asserts byte-identical output. The sizes are not the ones the notebooks
+one and two threads, and asserts byte-identical output; the estimates that an optimiser or a
+BLAS call could make (the empirical prior, the funnel's decisions, the rate prior) must agree to
+1e-9 under three kernels, and their decisions exactly. The sizes are not the ones the notebooks
 use, so that a fix tuned to those would not pass.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -72,6 +75,76 @@ def test_same_seed_same_output_under_every_blas_kernel():
             runs[key] = out.strip()
     digests = set(runs.values())
     assert len(digests) == 1, f"the output depends on the BLAS kernel: {runs}"
+
+
+# Every estimate an optimiser or a BLAS/LAPACK call could make: the empirical prior (beta-binomial
+# maximum likelihood) on bundled and synthetic reports, on services that spread less than
+# sampling (its edge, and the warning that says so), the funnel's decisions, and the
+# method-of-moments rate prior. Printed as JSON: estimates as floats, decisions as booleans and
+# strings.
+ESTIMATES = textwrap.dedent(
+    """
+    import json
+    import warnings
+
+    import pandas as pd
+
+    import sampling
+    from sampling import SamplingWarning, synthetic
+    from sampling.framework import get_framework
+
+    warnings.simplefilter("error")
+    rows = [(f"C{i}", kq, "yes" if i < 8 else "no")
+            for spec in get_framework("youth-2021").standards for kq in spec.key_questions for i in range(10)]
+    answers = pd.DataFrame(rows, columns=["case_id", "key_question", "answer"])
+    ratings = dict.fromkeys(["1.1", "1.2", "1.3", "1.4", "3.4"], "Good")
+    same = [sampling.report_from_answers(answers, qualitative=ratings, id=f"same-{i}") for i in range(3)]
+    bundled = sampling.list_reports()
+    sets = {"bundled": (bundled, None), "bundled 2.3.2": (bundled, "2.3.2"),
+            "bundled 2.1.1": (bundled, "2.1.1"), "bundled 3.2.2": (bundled, "3.2.2"),
+            "synthetic 40": (synthetic.reports(40, rng=5), "2.1.1"),
+            "synthetic 13": (synthetic.reports(13, rng=2024, concentration=60.0), "3.1.2"),
+            "synthetic 9 pooled": (synthetic.reports(9, rng=71), None),
+            "same": (same, "2.1.1")}
+    out = {"estimates": {}, "decisions": {}}
+    for name, (reports, key_question) in sets.items():
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", SamplingWarning)
+            fitted = sampling.empirical_prior(reports, key_question)
+        out["estimates"][name] = [fitted.mean, fitted.concentration, fitted.log_likelihood,
+                                  *fitted.to_frame()["shrunken"]]
+        out["decisions"][name] = [fitted.at_boundary, len(caught)]
+        chart = sampling.funnel(reports, key_question)
+        out["estimates"]["funnel " + name] = [float(v) for v in chart.pooled["dispersion"].fillna(-1.0)]
+        out["decisions"]["funnel " + name] = [[str(p["direction"]), str(p["outside"])]
+                                              for _, p in chart.points.iterrows()]
+    out["estimates"]["fit_rate_prior"] = list(sampling.fit_rate_prior())
+    print(json.dumps(out))
+    """
+)
+
+
+def test_estimates_agree_under_every_blas_kernel():
+    # the child's environment names its kernel explicitly; everything else (PYTHONPATH included)
+    # is passed through
+    children = {kernel: subprocess.Popen(
+        [sys.executable, "-c", ESTIMATES], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env=dict(os.environ, OPENBLAS_CORETYPE=kernel, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1"))
+        for kernel in ("Haswell", "SkylakeX", "Prescott")}
+    runs = {}
+    for kernel, child in children.items():
+        out, err = child.communicate(timeout=300)
+        assert child.returncode == 0, f"{kernel}: {err}"
+        runs[kernel] = json.loads(out)
+    first = runs["Haswell"]
+    assert first["decisions"]["same"] == [True, 1]  # the edge is reached, and said, on this data
+    assert not any(first["decisions"][name][0] for name in first["decisions"] if name.startswith("bundled"))
+    for kernel, run in runs.items():
+        assert run["decisions"] == first["decisions"], f"{kernel}: a decision depends on the BLAS kernel"
+        assert run["estimates"].keys() == first["estimates"].keys()
+        for name, values in run["estimates"].items():
+            assert len(values) == len(first["estimates"][name])
+            assert np.allclose(values, first["estimates"][name], rtol=1e-9, atol=0), f"{kernel}: {name}"
 
 
 @pytest.mark.parametrize("seed", range(40))

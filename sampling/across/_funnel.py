@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import numbers
 from dataclasses import dataclass
 
@@ -398,7 +399,10 @@ class EmpiricalPrior:
     log_likelihood : float
         The beta-binomial log-likelihood at (a, b).
     at_boundary : bool
-        Whether the fit lies on the edge of the search (a warning was given).
+        Whether the fit lies on the edge of the search box (a warning was given): at a + b =
+        1e6 (no spread beyond sampling), at a + b = 1e-2, or every result 0 % or every one 100 %
+        (the mean at expit(-12) or expit(12)). Decided by the sign of a rational score, not by
+        where an optimiser stopped.
     table : pandas.DataFrame
         One row per service and key question: ``key_question``, ``report``, ``service``,
         ``yes``, ``relevant``, ``percent``, ``raw``, ``shrunken`` and ``weight``.
@@ -510,9 +514,12 @@ class EmpiricalPrior:
                           for row in self.table.to_dict("records")]}
 
 
-#: Search box for the fit, on (logit of the mean, log of a + b).
+#: Search box for the fit: the concentration a + b from 1e-2 to 1e6, i.e. Griffiths' (1973)
+#: theta = 1 / (a + b) from 1e-6 to 1e2. When every result is 0 % (or every one 100 %) the
+#: mean is set at expit(-12) (or expit(12)), the edge of the means searched before.
 _LOGIT_BOUNDS = (-12.0, 12.0)
 _LOG_CONCENTRATION_BOUNDS = (float(np.log(1e-2)), float(np.log(1e6)))
+_THETA_LOW, _THETA_HIGH = 1e-6, 1e2
 
 
 def beta_binomial_log_likelihood(a, b, yes, relevant):
@@ -528,33 +535,120 @@ def beta_binomial_log_likelihood(a, b, yes, relevant):
     return (choose + betaln(yes + a, relevant - yes + b) - betaln(a, b)).sum(axis=-1)
 
 
+class _Counts:
+    """The data as Griffiths' (1973) counts: for j = 0, 1, ..., A_j services have more than j
+    "yes", B_j more than j "no" and C_j more than j cases judged.
+
+    With m = a / (a + b) and theta = 1 / (a + b), the log-likelihood is, up to the constant
+    sum_i log C(n_i, y_i),
+
+        l(m, theta) = sum_j A_j log(m + j theta) + B_j log(1 - m + j theta) - C_j log(1 + j theta),
+
+    whose two scores are rational functions of (m, theta). They are evaluated with IEEE
+    arithmetic element by element and summed with ``math.fsum`` (exactly rounded), so that no
+    BLAS kernel, thread count or order of addition enters: the same data give the same bits on
+    every processor.
+    """
+
+    def __init__(self, yes: np.ndarray, relevant: np.ndarray):
+        def more_than(values):
+            counts = np.bincount(values, minlength=int(relevant.max()) + 1)
+            return (counts.sum() - np.cumsum(counts))[:-1].astype(float)  # #{i: value_i > j}
+
+        self.A, self.B, self.C = more_than(yes), more_than(relevant - yes), more_than(relevant)
+        self.j = np.arange(self.C.size, dtype=float)
+
+    def score_mean(self, m: float, theta: float) -> float:
+        """dl/dm, strictly decreasing in m on (0, 1)."""
+        jt = self.j * theta
+        return math.fsum((self.A / (m + jt)).tolist() + (-self.B / ((1 - m) + jt)).tolist())
+
+    def mean(self, theta: float) -> float:
+        """The m that maximises l(m, theta) for this theta: the root of dl/dm, by bisection to
+        the last bit (the score falls from +inf at 0 to -inf at 1 when 0 < sum y < sum n)."""
+        low, high = 0.0, 1.0
+        while True:
+            middle = 0.5 * (low + high)
+            if not low < middle < high:
+                return middle
+            if self.score_mean(middle, theta) > 0:
+                low = middle
+            else:
+                high = middle
+
+    def score_theta(self, m: float, theta: float) -> float:
+        """dl/dtheta; at m = mean(theta) it is the slope of the profile log-likelihood."""
+        jt = self.j * theta
+        return math.fsum((self.j * self.A / (m + jt)).tolist() + (self.j * self.B / ((1 - m) + jt)).tolist()
+                         + (-self.j * self.C / (1 + jt)).tolist())
+
+    def profile_score(self, theta: float) -> float:
+        return self.score_theta(self.mean(theta), theta)
+
+    def log_likelihood(self, m: float, theta: float, constant: float) -> float:
+        jt = self.j * theta
+        with np.errstate(divide="ignore"):
+            terms = (self.A * np.log(m + jt)).tolist() + (self.B * np.log((1 - m) + jt)).tolist() \
+                + (-self.C * np.log1p(jt)).tolist()
+        return math.fsum([constant, *(t for t in terms if t == t)])  # 0 * log 0 counts as 0
+
+
+def _theta_grid() -> list[float]:
+    """theta from 1e-6 to 1e2 in steps of a factor sqrt(2), by IEEE multiplication only."""
+    grid, step = [_THETA_LOW], math.sqrt(2.0)
+    while grid[-1] * step < _THETA_HIGH:
+        grid.append(grid[-1] * step)
+    return [*grid, _THETA_HIGH]
+
+
 def _fit(yes: np.ndarray, relevant: np.ndarray) -> tuple[float, float, float, bool]:
-    """Maximum likelihood (a, b): a coarse grid, then L-BFGS-B from its best point."""
-    from scipy.optimize import minimize
-    from scipy.special import expit
+    """Maximum likelihood (a, b) over the search box, and whether it lies on the box's edge.
 
-    logits = np.linspace(*_LOGIT_BOUNDS, 97)
-    logs = np.linspace(*_LOG_CONCENTRATION_BOUNDS, 81)
-    grid_logit, grid_log = np.meshgrid(logits, logs, indexing="ij")
-    mean, total = expit(grid_logit), np.exp(grid_log)
-    values = beta_binomial_log_likelihood(mean * total, (1 - mean) * total, yes, relevant)
-    best = np.unravel_index(int(np.argmax(values)), values.shape)
+    The profile likelihood in theta = 1 / (a + b): for each theta the mean is the root of its
+    score (bisection), and the profile's slope is the theta-score there. Its sign on a fixed
+    grid of theta brackets every local maximum; each is refined by bisection on the slope to the
+    last bit, and the most likely is kept. An end of the box is a candidate when the profile
+    falls away from it. No optimiser, BLAS or LAPACK call is involved.
+    """
+    from scipy.special import expit, gammaln
 
-    def negative(theta):
-        m, c = expit(theta[0]), np.exp(theta[1])
-        return -float(beta_binomial_log_likelihood(m * c, (1 - m) * c, yes, relevant))
-
-    start = np.array([logits[best[0]], logs[best[1]]])
-    found = minimize(negative, start, method="L-BFGS-B", bounds=[_LOGIT_BOUNDS, _LOG_CONCENTRATION_BOUNDS])
-    theta = found.x if found.fun <= -values[best] else start
-    # on the edge: a mean at 0 or 1, or a likelihood that is as high (within 0.001) at the largest
-    # concentration searched, i.e. still rising towards the plain binomial
-    toward_binomial = np.array([theta[0], _LOG_CONCENTRATION_BOUNDS[1]])
-    edge = min(abs(theta[0] - b) for b in _LOGIT_BOUNDS) < 1e-3
-    if negative(toward_binomial) <= negative(theta) + 1e-3:
-        theta, edge = toward_binomial, True
-    m, c = float(expit(theta[0])), float(np.exp(theta[1]))
-    return m * c, (1 - m) * c, -negative(theta), edge
+    yes, relevant = np.asarray(yes, np.int64), np.asarray(relevant, np.int64)
+    choose = gammaln(relevant + 1.0) - gammaln(yes + 1.0) - gammaln(relevant - yes + 1.0)
+    constant = math.fsum(choose.tolist())
+    total_yes, total = int(yes.sum()), int(relevant.sum())
+    concentration_high = 1 / _THETA_LOW
+    if total_yes in (0, total):  # every result 0 % (or every one 100 %): the mean at the edge,
+        m = float(expit(_LOGIT_BOUNDS[0] if total_yes == 0 else _LOGIT_BOUNDS[1]))  # a point mass
+        a, b = m * concentration_high, (1 - m) * concentration_high
+        return a, b, float(beta_binomial_log_likelihood(a, b, yes, relevant)), True
+    counts = _Counts(yes, relevant)
+    grid = _theta_grid()
+    slopes = [counts.profile_score(theta) for theta in grid]
+    candidates = []  # (theta, on the edge)
+    if slopes[0] <= 0:  # falls away from the binomial end: a maximum at a + b = 1e6
+        candidates.append((grid[0], True))
+    for k in range(len(grid) - 1):
+        if slopes[k] > 0 >= slopes[k + 1]:  # a local maximum in (grid[k], grid[k + 1]]
+            low, high = grid[k], grid[k + 1]
+            while True:
+                middle = math.sqrt(low * high)
+                if not low < middle < high:
+                    break
+                if counts.profile_score(middle) > 0:
+                    low = middle
+                else:
+                    high = middle
+            candidates.append((high, high == _THETA_HIGH))
+    if slopes[-1] > 0:  # still rising at a + b = 1e-2
+        candidates.append((grid[-1], True))
+    best = None
+    for theta, edge in candidates:  # the most likely; a tie keeps the first (the binomial end)
+        m = counts.mean(theta)
+        value = counts.log_likelihood(m, theta, constant)
+        if best is None or value > best[0]:
+            best = (value, m, theta, edge)
+    value, m, theta, edge = best
+    return m / theta, (1 - m) / theta, value, edge
 
 
 def empirical_prior(reports, key_question: str | None = None) -> EmpiricalPrior:
@@ -594,9 +688,31 @@ def empirical_prior(reports, key_question: str | None = None) -> EmpiricalPrior:
     -----
     The beta-binomial model: service i's true rate is theta_i ~ Beta(a, b) and its y_i "yes" of
     n_i cases are Binomial(n_i, theta_i), so y_i ~ BetaBinomial(n_i, a, b). (a, b) maximise
-    sum_i log BetaBinomial(y_i | n_i, a, b) (Skellam 1948; Griffiths 1973), searched over the
-    mean a / (a + b) and the concentration a + b on a grid and refined with
-    ``scipy.optimize.minimize`` (L-BFGS-B). The shrunken estimate of service i is its posterior
+    sum_i log BetaBinomial(y_i | n_i, a, b) (Skellam 1948; Griffiths 1973) over a box: the
+    concentration a + b from 1e-2 to 1e6, any mean. The search is deterministic, so that the fit
+    is a property of the data and not of where an optimiser stopped or which BLAS kernel ran. In
+    Griffiths' (1973) parameters m = a / (a + b) and phi = 1 / (a + b) the log-likelihood is
+    sum_j A_j log(m + j phi) + B_j log(1 - m + j phi) - C_j log(1 + j phi) plus a
+    constant, where A_j, B_j and C_j count the services with more than j "yes", more than j "no"
+    and more than j cases. For each phi the mean is the root of the m-score, which falls
+    strictly from +inf to -inf (bisection to the last bit); the slope of this profile
+    likelihood is the phi-score there. Its sign on a fixed grid of phi (factors of sqrt 2)
+    brackets every local maximum, each is refined by bisection on the slope, and the most
+    likely is the fit. The scores are rational, evaluated with IEEE arithmetic and summed with
+    ``math.fsum``, so neither the estimate nor the edge decision rests on a BLAS or LAPACK
+    result or on the order of additions.
+
+    The fit is on the edge (``at_boundary``, and a warning) when the profile still falls away
+    from a + b = 1e6, the binomial end: the services differ no more than sampling explains (at
+    phi = 0 the slope is proportional to Tarone's (1979) statistic
+    sum_i (y_i - n_i p)^2 / (p (1 - p)) - sum_i n_i, p the pooled rate); the fit is then a + b =
+    1e6 exactly with the mean that maximises the likelihood there (within about 1e-6 of the
+    pooled rate). It is also on the edge when the profile still rises at a + b = 1e-2 (every
+    result 0 % or 100 %, some of each), and when every result is 0 % (or every one 100 %): the
+    likelihood has no maximum, and the fit is the closed form a + b = 1e6 with the mean
+    expit(-12) (or expit(12)), a point mass at the pooled rate.
+
+    The shrunken estimate of service i is its posterior
     mean (a + y_i) / (a + b + n_i): its own rate pulled towards the mean, the more the fewer its
     cases (empirical Bayes; Efron and Morris 1975). Key questions judged on the same cases are
     not independent, so the pooled fit counts each service's evidence several times over.
@@ -611,6 +727,8 @@ def empirical_prior(reports, key_question: str | None = None) -> EmpiricalPrior:
            of cases of a disease. Biometrics 29, 637-648.
     .. [3] Efron, B. and Morris, C. (1975). Data analysis using Stein's estimator and its
            generalizations. Journal of the American Statistical Association 70, 311-319.
+    .. [4] Tarone, R. E. (1979). Testing the goodness of fit of the binomial distribution.
+           Biometrika 66, 585-590.
 
     Examples
     --------

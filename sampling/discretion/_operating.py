@@ -3,6 +3,8 @@ error rates of each rule averaged over rates (the evaluation of lot quality assu
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import numpy as np
 
 from .. import _validation as check
@@ -193,7 +195,10 @@ def fit_rate_prior() -> tuple[float, float]:
     their mean and variance (method of moments). A rough, honest summary of where inspected
     practice lies, for averaging error rates over (:func:`compare_rules`). The moments: with
     mean m and variance v, a = m c and b = (1 - m) c for c = m (1 - m) / v - 1 (Johnson, Kotz
-    and Balakrishnan 1995, *Continuous Univariate Distributions* 2, ch. 25).
+    and Balakrishnan 1995, *Continuous Univariate Distributions* 2, ch. 25). The mean and the
+    variance (divisor one less than the count) are computed exactly in rational arithmetic from
+    the counts k/n and rounded once to floats, so the fit is the same on every processor: no
+    order of addition or BLAS kernel enters.
 
     Returns
     -------
@@ -208,8 +213,10 @@ def fit_rate_prior() -> tuple[float, float]:
     """
     from ..reports import list_reports
 
-    values = np.array([kq.k / kq.n for rid in list_reports() for kq in load_report(rid).key_questions])
-    mean, var = values.mean(), values.var(ddof=1)
+    values = [Fraction(int(kq.k), int(kq.n))
+              for rid in list_reports() for kq in load_report(rid).key_questions]
+    mean = sum(values, Fraction(0)) / len(values)
+    var = sum(((v - mean) ** 2 for v in values), Fraction(0)) / (len(values) - 1)
     common = mean * (1 - mean) / var - 1
     return float(mean * common), float((1 - mean) * common)
 
