@@ -1,5 +1,6 @@
 """Check the built documentation site: every public name, command, methodology page and notebook
-has its page, notebook figures are images, search works, and no page shows raw source.
+has its page, notebook figures are images, search works, no page shows raw source, and no page or
+stylesheet fetches a script, stylesheet or font from an http(s) address (the site works offline).
 
     python docs/check_site.py docs/_build/html
 
@@ -137,6 +138,57 @@ def check_raw_text(site: Path) -> list[str]:
     return problems
 
 
+#: A tag that makes the browser fetch a script, a stylesheet or a font, and the address it fetches.
+FETCHING_TAGS = re.compile(r"<(script|link)\b[^>]*>", re.I)
+REMOTE = re.compile(r"^\s*(?:https?:)?//", re.I)
+#: A stylesheet's reference to another file (@import, url() of a font or image).
+CSS_REFERENCE = re.compile(r"@import\s+(?:url\()?\s*['\"]?([^'\")\s;]+)|url\(\s*['\"]?([^'\")]+)", re.I)
+
+
+def _attribute(tag: str, name: str) -> str | None:
+    match = re.search(rf"\b{name}\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+))", tag, re.I)
+    return None if match is None else html.unescape(next(g for g in match.groups() if g is not None))
+
+
+def remote_references(text: str, css: bool = False) -> list[str]:
+    """The http(s) (or protocol-relative) addresses a page or stylesheet would fetch a script, a
+    stylesheet or a font from. Links to read (``<a href>``) are not fetched and not counted."""
+    found = []
+    if not css:
+        for match in FETCHING_TAGS.finditer(text):
+            tag, kind = match.group(0), match.group(1).lower()
+            if kind == "script":
+                address = _attribute(tag, "src")
+            else:
+                rel = (_attribute(tag, "rel") or "").lower().split()
+                fetched = {"stylesheet", "preload", "modulepreload", "prefetch", "font"}
+                address = _attribute(tag, "href") if fetched & set(rel) else None
+            if address and REMOTE.match(address):
+                found.append(address)
+        styles = " ".join(re.findall(r"<style\b[^>]*>(.*?)</style>", text, flags=re.S | re.I))
+    else:
+        styles = text
+    styles = re.sub(r"/\*.*?\*/", " ", styles, flags=re.S)  # a commented-out @import fetches nothing
+    for match in CSS_REFERENCE.finditer(styles):
+        address = match.group(1) or match.group(2)
+        if address and REMOTE.match(address):
+            found.append(address)
+    return found
+
+
+def check_offline(site: Path) -> list[str]:
+    """No page fetches a script, stylesheet or font from the network: the site works offline."""
+    problems = []
+    for path in sorted(site.rglob("*")):
+        if path.suffix not in (".html", ".css") or "_sources" in path.parts:
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        for address in remote_references(text, css=path.suffix == ".css"):
+            problems.append(f"{path.relative_to(site)}: fetches {address} from the network "
+                            "(serve it from the site)")
+    return problems
+
+
 def main(argv: list[str]) -> int:
     if len(argv) != 1:
         print("usage: python docs/check_site.py BUILT_SITE (e.g. docs/_build/html)", file=sys.stderr)
@@ -148,7 +200,7 @@ def main(argv: list[str]) -> int:
         return 1
     objects = inventory(site)
     problems = (check_names(site, objects) + check_commands(site, objects) + check_pages(site)
-                + check_search(site) + check_raw_text(site))
+                + check_search(site) + check_raw_text(site) + check_offline(site))
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:

@@ -106,6 +106,14 @@ myst_heading_anchors = 3  # "[Samples](#samples)" in methodology/report-format.m
 myst_dmath_double_inline = True
 nb_execution_mode = "off"  # the notebooks are rendered with their stored outputs, never executed here
 nb_merge_streams = True
+# The lessons' sliders are drawn from their saved widget state by the Jupyter widgets' HTML manager
+# and RequireJS, served from the site itself (docs/_static/widgets/, fetched from npm by
+# scripts/vendor_widgets.py and committed) rather than from a content network: the sliders appear
+# offline too (tests/test_site_browser.py), and docs/check_site.py fails on any remote script.
+nb_ipywidgets_js = {
+    "widgets/require.js": {},
+    "widgets/embed-amd.js": {},
+}
 
 # -- API reference --------------------------------------------------------------------------------
 

@@ -210,3 +210,90 @@ def test_jupytext_twin_holds_the_same_cells(lesson):
     notebook_cells = jupytext.read(path).cells
     assert [(c.cell_type, c.source) for c in text_cells] == [(c.cell_type, c.source) for c in notebook_cells], \
         f"{twin.name} and {path.name} differ: run jupytext --sync {twin.relative_to(ROOT)}"
+
+
+# --------------------------------------------------------------------------------------------
+# a 45-minute session, and the guide, the notebooks' index and the site list every lesson
+
+MAX_WORDS = 3000  # explanation outside the exercises: what a trainer can teach in 45 minutes
+GUIDE = ROOT / "notebooks" / "teaching" / "README.md"
+
+
+def _body_words(notebook) -> int:
+    """Words of explanation outside the ``## Exercises`` section (solutions and code excluded)."""
+    count, exercises = 0, False
+    for text in _markdown(notebook):
+        if re.search(r"^## Exercises\b", text, re.M):
+            exercises = True
+        if re.search(r"^## Summary\b", text, re.M):
+            exercises = False
+        if not exercises:
+            count += len(_words(_explanation(text)))
+    return count
+
+
+def test_the_body_counter_leaves_out_the_exercises():
+    cells = [nbformat.v4.new_markdown_cell(text) for text in
+             ("## Learning objectives\n\none two", "## Exercises\n\nthree four five", "### Exercise 1\n\nsix",
+              "## Summary\n\nseven")]
+    assert _body_words(nbformat.v4.new_notebook(cells=cells)) == 6  # headings count, exercises do not
+
+
+def test_at_most_three_thousand_words_outside_the_exercises(lesson):
+    path, notebook = lesson
+    count = _body_words(notebook)
+    assert count <= MAX_WORDS, f"{path.name}: {count} words outside the exercises; trim it or split the lesson"
+
+
+def test_every_lesson_is_listed_by_the_guide_the_notebooks_index_and_the_site():
+    listings = {GUIDE: "`{name}`", ROOT / "notebooks" / "README.md": "`{name}`",
+                ROOT / "docs" / "course" / "index.md": "<../_notebooks/teaching/{stem}>"}
+    for listing, form in listings.items():
+        text = listing.read_text(encoding="utf-8")
+        for path in LESSONS:
+            assert form.format(name=path.name, stem=path.stem) in text, f"{listing.relative_to(ROOT)}: no {path.name}"
+    session_plan = re.findall(r"^\| (\d+) \| `(\d\d-[^`]+\.ipynb)`", GUIDE.read_text(encoding="utf-8"), re.M)
+    assert [name for _, name in session_plan] == [path.name for path in LESSONS]
+    assert [int(number) for number, _ in session_plan] == list(range(1, len(LESSONS) + 1))
+
+
+def _numbers(cell: str) -> set[int]:
+    """Exercise numbers in a cell of the guide's table, without what the parentheses say of them."""
+    return {int(n) for n in re.findall(r"\b\d+\b", re.sub(r"\([^)]*\)", "", cell))}
+
+
+def _exercise_table() -> dict[int, tuple[set[int], set[int], set[int]]]:
+    text = GUIDE.read_text(encoding="utf-8")
+    table = text.split("### Which exercises for which audience", 1)[1].split("\n###", 1)[0]
+    rows = {}
+    for line in table.splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) == 4 and cells[0].isdigit():
+            rows[int(cells[0])] = tuple(_numbers(cell) for cell in cells[1:])
+    return rows
+
+
+def test_the_exercise_table_reader():
+    assert _numbers("1 (`select` against `cases.sample`), 3 (inclusion frequencies)") == {1, 3}
+    assert _numbers("all but those marked for analysts") == set()
+    assert _numbers("1 (Essex 3.4.2's interval), 2 (Sunderland's 8 cases)") == {1, 2}
+
+
+def test_the_exercises_the_guide_gives_analysts_alone_are_marked_for_analysts(lesson):
+    path, notebook = lesson
+    number = int(path.name[:2])
+    rows = _exercise_table()
+    assert number in rows, f"the guide's exercise table has no row for lesson {number}"
+    inspectors, managers, analysts = rows[number]
+    headings = _headings(notebook, 3)
+    marked = {int(m.group(1)) for h in headings if (m := re.match(r"Exercise (\d+) \(for analysts\)$", h))}
+    exercises = {int(m.group(1)) for h in headings if (m := re.match(r"Exercise (\d+)\b", h))}
+    assert marked == analysts - inspectors - managers, \
+        f"{path.name}: marked (for analysts) {sorted(marked)}, the guide gives analysts alone " \
+        f"{sorted(analysts - inspectors - managers)}"
+    assert (inspectors | managers | analysts) <= exercises, f"{path.name}: the guide names exercises it lacks"
+
+
+def test_the_guide_says_which_of_the_two_files_to_open():
+    text = GUIDE.read_text(encoding="utf-8")
+    assert "Open the `.ipynb`" in text and "jupytext twin" in text

@@ -4,6 +4,9 @@ Pages include these files rather than copies of what the code says, so that they
 
 - ``reproduce.txt``: what ``python -m sampling reproduce`` prints (getting started), and its first
   report (``reproduce-first.txt``) and closing lines (``reproduce-last.txt``);
+- ``reference-summary.rst``: the reference index's summary table, one line per name of
+  ``sampling.__all__`` with its docstring's first line, grouped by the page that documents it (the
+  build fails when a public name is on no page);
 - ``headings.md``: every case-list heading the reader recognises, from
   ``sampling.caselists.HEADINGS``, and ``disposal-domains.md``, from ``DISPOSAL_DOMAINS`` and
   ``DOMAIN_WORDS``;
@@ -149,6 +152,63 @@ def workbook_examples(folder: Path) -> dict[str, str]:
         }
 
 
+#: The reference pages whose entries the summary table lists, in the order of the reference index.
+REFERENCE_PAGES = ("sizes", "selection", "reports", "uncertainty", "discretion", "across", "errors")
+_DIRECTIVE = re.compile(r"^\.\. auto(function|class|exception|data|module)::\s+(?:sampling\.)?(\S+)\s*$")
+_ROLES = {"function": "func", "class": "class", "exception": "exc", "data": "data", "module": "mod"}
+
+
+def _first_line(obj) -> str:
+    """The first paragraph of an object's docstring, on one line."""
+    import inspect
+
+    doc = inspect.getdoc(obj) or ""
+    return " ".join(doc.split("\n\n", 1)[0].split())
+
+
+def reference_summary(reference: Path) -> str:
+    """The reference index's summary table: one line per name of ``sampling.__all__``, grouped by
+    the reference page and section that document it, with the first line of its docstring.
+    Raises when a public name is on no reference page, so that the build fails."""
+    import sampling
+
+    public = [name for name in sampling.__all__ if name != "__version__"]
+    groups: list[tuple[str, list[tuple[str, str]]]] = []
+    seen: set[str] = set()
+    for stem in REFERENCE_PAGES:
+        lines = (reference / f"{stem}.rst").read_text(encoding="utf-8").splitlines()
+        title, section, module = stem, None, None
+        for i, line in enumerate(lines):
+            underline = lines[i + 1] if i + 1 < len(lines) else ""
+            heading = bool(line.strip()) and len(underline) >= len(line.strip())
+            if heading and set(underline) == {"="}:
+                title = line.strip()
+            elif heading and set(underline) == {"-"}:
+                section = line.strip()
+            elif line.startswith(".. currentmodule::"):
+                module = line.split("::", 1)[1].strip()
+            match = _DIRECTIVE.match(line)
+            documents = match and (module == "sampling" or match.group(1) == "module")
+            if documents and match.group(2) in public and match.group(2) not in seen:
+                heading = title if section is None else f"{title}: {section}"
+                if not groups or groups[-1][0] != heading:
+                    groups.append((heading, []))
+                groups[-1][1].append((match.group(1), match.group(2)))
+                seen.add(match.group(2))
+    missing = [name for name in public if name not in seen]
+    if missing:
+        raise RuntimeError(f"the reference summary has no line for {missing}: document each on one of the "
+                           f"pages {', '.join(REFERENCE_PAGES)} (docs/reference/)")
+    out = []
+    for heading, names in groups:
+        out += [f".. rubric:: {heading}", "", ".. list-table::", "   :widths: 30 70", ""]
+        for kind, name in names:
+            summary = _first_line(getattr(sampling, name)) if kind != "data" else ""
+            out += [f"   * - :{_ROLES[kind]}:`~sampling.{name}`", f"     - {summary}"]
+        out.append("")
+    return "\n".join(out)
+
+
 def generate(app) -> None:
     folder = Path(app.srcdir) / "_generated"
     folder.mkdir(exist_ok=True)
@@ -160,6 +220,7 @@ def generate(app) -> None:
     _write(folder / "reproduce-last.txt", "\n".join(lines[separators[-1]:]) + "\n")
     _write(folder / "headings.md", headings_table())
     _write(folder / "disposal-domains.md", disposal_domains_table())
+    _write(folder / "reference-summary.rst", reference_summary(Path(app.srcdir) / "reference"))
     for name, text in workbook_examples(folder).items():
         _write(folder / name, text)
 
