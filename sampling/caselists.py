@@ -21,8 +21,10 @@ import csv
 import hashlib
 import io
 import re
+import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -36,6 +38,7 @@ __all__ = [
     "CaseList", "CaseListProblem", "read_case_list", "read_table", "load_workbook",
     "FIELDS", "HEADINGS", "DOMAIN_NAMES", "DOMAIN_WORDS", "DISPOSAL_DOMAINS",
     "normalise_heading", "normalise_value", "cell_text", "parse_columns", "parse_disposal_domains",
+    "parse_blank_as", "value_synonyms",
 ]
 
 #: The fields a plan reads, in the order the plan's sheets show them.
@@ -65,7 +68,8 @@ HEADINGS: dict[str, tuple[str, ...]] = {
                       "sentencedisposal", "disposalsentencetype", "disposalorsentencetype", "disposal",
                       "sentencetype", "sentence", "typeofdisposal", "typeofsentence", "ordertype",
                       "typeoforder", "order", "typeofsentenceordisposal", "sentenceoutcome",
-                      "disposaloutcome", "courtoutcome", "outcometype", "outcome"),
+                      "disposaloutcome", "courtoutcome", "outcometype", "outcome", "legaloutcome",
+                      "legaloutcometype", "outcomeofcase", "caseoutcome", "finaloutcome"),
     "rosh": ("rosh", "roshlevel", "roshrating", "roshclassification", "roshrisklevel", "riskofseriousharm",
              "riskofseriousharmlevel", "riskofseriousharmrating", "riskofseriousharmclassification",
              "riskofseriousharmtoothers", "roshrisk", "seriousharmrisk", "riskofharm", "seriousharm", "roh"),
@@ -639,6 +643,34 @@ def parse_columns(text: str | None) -> dict[str, str]:
     return result
 
 
+def parse_blank_as(texts) -> str | dict[str, str] | None:
+    """``--blank-as`` as ``read_case_list`` takes it: one name for every balancing variable, or
+    ``variable=name`` pairs (the option may be repeated).
+
+    >>> parse_blank_as(["not recorded"]), parse_blank_as(["rosh=not recorded", "gender=Unknown"])
+    ('not recorded', {'rosh': 'not recorded', 'gender': 'Unknown'})
+    """
+    if not texts:
+        return None
+    texts = [texts] if isinstance(texts, str) else list(texts)
+    pairs = [t for t in texts if re.match(r"^\s*[A-Za-z_]+\s*=", t)]
+    if not pairs:
+        if len(texts) > 1:
+            raise SamplingError("--blank-as: give one name for every balancing variable, or variable=name "
+                                "pairs such as rosh='not recorded'")
+        return texts[0]
+    if len(pairs) < len(texts):
+        raise SamplingError("--blank-as: mix no plain name with variable=name pairs; give "
+                            "rosh='not recorded' for each column")
+    result = {}
+    for text in pairs:
+        name, _, category = text.partition("=")
+        if not category.strip():
+            raise SamplingError(f"--blank-as: {text!r} names no category; e.g. rosh='not recorded'")
+        result[name.strip()] = category.strip().strip("'\"")
+    return result
+
+
 def parse_disposal_domains(text: str | None) -> dict[str, str]:
     """``--disposal-domain 'Type=court,Other type=out-of-court'`` as a mapping.
 
@@ -757,6 +789,15 @@ class _Column:
         self.rows = rows
         self.trimmed = [" ".join(str(u).split()) for u in uniques]
 
+    def fill_blank(self, category: str) -> _Column:
+        """The column with its blank cells holding ``category``."""
+        part = object.__new__(_Column)
+        blank = self.blank()
+        part.trimmed = [*self.trimmed, category]
+        part.codes = np.where(blank, len(self.trimmed), self.codes)
+        part.rows = self.rows
+        return part
+
     def subset(self, keep: np.ndarray) -> _Column:
         part = object.__new__(_Column)
         part.codes, part.rows, part.trimmed = self.codes[keep], self.rows[keep], self.trimmed
@@ -771,15 +812,34 @@ class _Column:
     def rows_where(self, per_value_mask: Sequence[bool]) -> list[int]:
         return self.rows[self.per_row(per_value_mask, dtype=bool)].tolist()
 
-    def labels(self) -> np.ndarray:
-        """Each row's category in its commonest spelling (ties: the first in sorted order)."""
-        counts = np.bincount(self.codes, minlength=len(self.trimmed))
+    def labels(self, synonyms: Mapping[str, str] | None = None) -> np.ndarray:
+        """Each row's category in its commonest spelling (ties: the first in sorted order);
+        spellings that ``synonyms`` (normalised spelling to category) names alike are one."""
+        return self.per_row(self._label_of(synonyms)[0])
+
+    def folded(self, synonyms: Mapping[str, str] | None = None) -> list[tuple[str, str, int]]:
+        """The synonyms folded: (spelling, the category it joined, cases), for the audit."""
+        return self._label_of(synonyms)[1]
+
+    def _label_of(self, synonyms) -> tuple[list[str], list[tuple[str, str, int]]]:
+        counts = np.bincount(self.codes[self.codes >= 0], minlength=len(self.trimmed))
+        keys = []
+        for text in self.trimmed:
+            found = _lookup(text, synonyms) if synonyms and text else None
+            keys.append(f"={found}" if found else fold(text))  # a synonym's category, else the text folded
         tally: dict[str, dict[str, int]] = {}
-        for text, count in zip(self.trimmed, counts, strict=True):
-            spellings = tally.setdefault(fold(text), {})
+        for text, key, count in zip(self.trimmed, keys, counts, strict=True):
+            spellings = tally.setdefault(key, {})
             spellings[text] = spellings.get(text, 0) + int(count)
         label = {key: min(s, key=lambda t, s=s: (-s[t], t)) for key, s in tally.items()}
-        return self.per_row([label[fold(t)] for t in self.trimmed])
+        folded: dict[tuple[str, str], int] = {}
+        first: dict[tuple[str, str], str] = {}
+        for text, key, count in zip(self.trimmed, keys, counts, strict=True):
+            if count and fold(text) != fold(label[key]):  # another word for it, not another spelling
+                name = (fold(text), label[key])
+                folded[name] = folded.get(name, 0) + int(count)
+                first.setdefault(name, text)
+        return [label[key] for key in keys], sorted((first[name], name[1], n) for name, n in folded.items())
 
 
 def _values_problem(kind, target, heading, column, bad: list[bool], what: str, fix: str):
@@ -983,6 +1043,16 @@ class CaseList:
         The export's other headings, kept as columns under their own names.
     invisible : int, default 0
         Invisible format characters (zero-width spaces and the like) removed from the cells.
+    footer_rows : tuple of int, default ()
+        The export's footer lines ("Total records: 180") after the cases, left out.
+    folded : tuple of tuple, default ()
+        Each other word for a category that was folded into it: (field, spelling, category,
+        cases), by :func:`value_synonyms`.
+    notes : tuple of str, default ()
+        What a methodologist should know: blank cells balanced as a category, categories that
+        say the value is unknown.
+    blank_as : mapping of str to str, default {}
+        The balancing variables whose blank cells were balanced as a category, and its name.
 
     Examples
     --------
@@ -1007,6 +1077,10 @@ class CaseList:
     skipped_rows: tuple[int, ...] = ()
     extras: tuple[str, ...] = field(default=())
     invisible: int = 0
+    footer_rows: tuple[int, ...] = ()
+    folded: tuple[tuple[str, str, str, int], ...] = ()
+    notes: tuple[str, ...] = ()
+    blank_as: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def rows(self) -> int:
@@ -1112,7 +1186,7 @@ class CaseList:
         --------
         >>> from sampling.synthetic import messy_case_list
         >>> rows = read_case_list(messy_case_list(300, rng=1)).audit_rows()
-        >>> rows[0], rows[4], rows[6], rows[7]  # doctest: +NORMALIZE_WHITESPACE
+        >>> rows[0], rows[4], rows[6], rows[8]  # doctest: +NORMALIZE_WHITESPACE
         (('input file', '(DataFrame)'), ('input rows', 300), ('invisible characters removed', 0),
          ('column case_id', 'Case Ref'))
         """
@@ -1120,7 +1194,11 @@ class CaseList:
             ("input file", self.source), ("input SHA-256", self.sha256), ("input format", self.description),
             ("heading row", self.heading_row), ("input rows", self.rows),
             ("skipped empty rows", _ranges(self.skipped_rows) or "none"),
-            ("invisible characters removed", self.invisible)]
+            ("invisible characters removed", self.invisible),
+            ("skipped footer rows", _ranges(self.footer_rows) or "none")]
+        rows += [(f"blank as {name}", category) for name, category in self.blank_as.items()]
+        rows += [(f"values folded {name}", f"{spelling!r} as {category!r} ({n})")
+                 for name, spelling, category, n in self.folded]
         for name in (*FIELDS, *(s for s in self.strata if s not in FIELDS)):
             heading = self.mapping.get(name)
             rows.append((f"column {name}", "(none)" if heading is None else heading))
@@ -1156,6 +1234,8 @@ def read_case_list(
     strata: Sequence[str] = DEFAULT_STRATA,
     dates_required: bool = False,
     domain: str | None = None,
+    blank_as: str | Mapping[str, str] | None = None,
+    values=None,
 ) -> CaseList:
     """Read a case-list export, map its headings, normalise its values and place each case.
 
@@ -1183,6 +1263,13 @@ def read_case_list(
         Every case's domain, for a list that is one sample as a whole, such as the 2025
         programme's victims' cases (``"victims"``): no domain column or disposal type is then
         needed, and one in the file is kept as it is. One of :data:`DOMAIN_NAMES`.
+    blank_as : str or mapping of str to str, optional
+        Balance blank cells as a category of their own: a name for every balancing variable
+        ("not recorded"), or variable to name (``{"rosh": "not recorded"}``). Recorded in the
+        audit. By default a blank cell in a balancing column is a problem.
+    values : mapping or path, optional
+        More spellings of one category (a mapping, or a TOML file, of the shape of
+        :func:`value_synonyms`'s bundled table), added to the bundled ones.
 
     Returns
     -------
@@ -1232,7 +1319,12 @@ def read_case_list(
         raise SamplingError(f"domain must be one of {', '.join(DOMAIN_NAMES)}, got {domain!r}")
     if not table.headings or not any(h.strip() for h in table.headings):
         raise CaseListError(f"{table.source}: no heading row found; the first row should name the columns")
-    return _interpret(table, problems, columns, extra, strata, dates_required, domain)
+    if isinstance(blank_as, str):
+        if not blank_as.strip():
+            raise SamplingError("blank_as: give the category's name for blank cells, e.g. 'not recorded'")
+        blank_as = dict.fromkeys(strata, " ".join(blank_as.split()))
+    return _interpret(table, problems, columns, extra, strata, dates_required, domain, values,
+                      dict(blank_as or {}))
 
 
 def _check_strata(strata, allow_none: bool = False) -> tuple[str, ...]:
@@ -1253,20 +1345,44 @@ def _check_strata(strata, allow_none: bool = False) -> tuple[str, ...]:
     return strata
 
 
+_FOOTER = re.compile(r"^\s*(grand total|totals?|count|number of|no\.? of|records?|rows?|end of|report|"
+                     r"generated|printed|produced|extracted|run (?:on|date|by)|page \d|data as at|source\b)",
+                     re.IGNORECASE)
+_UNKNOWN = frozenset({"unknown", "not known", "notknown", "not recorded", "n/a", "na", "missing",
+                      "not stated", "prefer not to say", "not assessed", "tbc", "to be confirmed",
+                      "none recorded"})
+
+
+def _footer(whole: list[_Column], keep: np.ndarray) -> np.ndarray:
+    """The trailing rows that are an export's footer ("Total records: 180", "Report run on ..."):
+    at most two cells filled, the first of them reading as a total or a note, after the cases."""
+    footer = np.zeros(len(keep), dtype=bool)
+    for index in np.flatnonzero(keep)[::-1][:10]:
+        cells = [c.trimmed[c.codes[index]] if c.codes[index] >= 0 else "" for c in whole]
+        filled = [t for t in cells if t]
+        if not filled or len(filled) > 2 or not _FOOTER.match(filled[0]):
+            break
+        footer[index] = True
+    return footer
+
+
 def _interpret(table: _Table, problems, columns, extra_domains, strata, dates_required,
-               given_domain=None) -> CaseList:
+               given_domain=None, values_table=None, blank_as=None) -> CaseList:
     whole = [_Column(cells, table.rows) for cells in table.cells]
     keep = np.ones(len(table.rows), dtype=bool)
     for column in whole:
         keep &= column.blank()
     keep = ~keep
-    skipped = tuple(table.rows[~keep].tolist())
+    footer = _footer(whole, keep)
+    keep &= ~footer
+    skipped = tuple(table.rows[~keep & ~footer].tolist())
     rows = table.rows[keep]
     if not keep.any():
         raise CaseListError(f"{table.source}: the case list has headings but no cases")
     mapping = _map_headings(table.headings, columns, strata, problems, given_domain)
     cols = {name: whole[i].subset(keep) for name, i in mapping.items()}
     heading = {name: table.headings[i] for name, i in mapping.items()}
+    filled = _fill_blanks(cols, strata, blank_as or {}, problems)
     needed = ["case_id", *strata]
     if given_domain is None:
         needed += ["domain"] if "domain" in cols else ["disposal_type"]
@@ -1290,14 +1406,56 @@ def _interpret(table: _Table, problems, columns, extra_domains, strata, dates_re
         _check_alike_categories(name, heading[name], cols[name], problems)
     if problems:
         _raise(problems, table.source)
-    for name in dict.fromkeys((*FIELDS[2:6], *strata)):
-        values[name] = cols[name].labels() if name in cols else None
+    folded, notes = _label_columns(cols, heading, strata, values_table, values, blank_as or {})
+    notes = filled + notes
     frame, extras = _assemble(table, keep, rows, values, mapping)
     return CaseList(frame, table.source, table.sha256, table.description, table.sheet, table.heading_row,
                     {name: heading.get(name) for name in dict.fromkeys((*FIELDS, *strata))},
                     "given" if given_domain is not None
                     else "column" if "domain" in cols else "disposal_type",
-                    found, strata, skipped, extras, table.invisible)
+                    found, strata, skipped, extras, table.invisible, tuple(table.rows[footer].tolist()),
+                    tuple(folded), tuple(notes), dict(blank_as or {}))
+
+
+def _label_columns(cols, heading, strata, values_table, values, blank_as) -> tuple[list, list[str]]:
+    """Each category column's labels into ``values`` (synonyms folded); what was folded and the
+    notes on categories that say the value is unknown."""
+    synonyms = value_synonyms(values_table)
+    folded, notes = [], []
+    for name in dict.fromkeys((*FIELDS[2:6], *strata)):
+        values[name] = cols[name].labels(synonyms.get(name)) if name in cols else None
+        if name in cols:
+            folded += [(name, *item) for item in cols[name].folded(synonyms.get(name))]
+            notes += _unknown_notes(name, heading[name], values[name], name in strata, blank_as.get(name))
+    return folded, notes
+
+
+def _fill_blanks(cols, strata, blank_as: Mapping[str, str], problems) -> list[str]:
+    """Blank cells of a balancing column as a category of their own (``blank_as``), said."""
+    said = []
+    for name, category in blank_as.items():
+        if name not in strata:
+            problems.append(CaseListProblem(
+                "blank-as for a column not balanced on", name, f"--blank-as names {name}, which is not a "
+                "balancing variable", "name one of " + ", ".join(strata) + ", or one name for all"))
+            continue
+        if name in cols and cols[name].blank().any():
+            count = int(cols[name].blank().sum())
+            cols[name] = cols[name].fill_blank(category)
+            said.append(f"{name}: {count} blank cell(s) balanced as {category!r}")
+    return said
+
+
+def _unknown_notes(name: str, heading: str, labels: np.ndarray, balanced: bool, given=None) -> list[str]:
+    """A note for each category that says the value is unknown ("Unknown", "Not known"), but the
+    one blank cells were given (``--blank-as``), which is said already."""
+    notes = []
+    for label in dict.fromkeys(labels.tolist()):
+        if isinstance(label, str) and fold(label) in _UNKNOWN and label != given:
+            count = int((labels == label).sum())
+            how = "balanced as a category of its own" if balanced else "kept as it is"
+            notes.append(f"column {heading!r} ({name}): {count} case(s) {label!r}, {how}; check the export")
+    return notes
 
 
 def _place(cols, heading, extra_domains, problems) -> tuple[np.ndarray | None, dict]:
@@ -1376,3 +1534,68 @@ def read_table(path, *, sheet: str | int | None = None):
     frame.attrs.update(sha256=table.sha256, source=table.source, description=table.description,
                        skipped_rows=table.rows[empty].tolist())
     return frame
+
+
+# --------------------------------------------------------------------------------------------
+# value synonyms
+
+
+def value_synonyms(extra=None) -> dict[str, dict[str, str]]:
+    """The spellings of one category folded together before balancing, per balancing variable:
+    the bundled table (``sampling/data/values.toml``: YRO and youth rehabilitation order, DTO, YCC,
+    ...), extended or overridden by ``extra`` (a mapping of the same shape, or a TOML file of it).
+
+    Returns
+    -------
+    dict
+        Variable to {normalised spelling: normalised category}; a category's own name is one
+        of its spellings.
+
+    Raises
+    ------
+    SamplingError
+        For an ``extra`` file that cannot be read or is not of that shape.
+
+    Examples
+    --------
+    >>> table = value_synonyms()
+    >>> table["disposal_type"]["yro"] == table["disposal_type"]["youthrehabilitationorder"]
+    True
+    >>> extra = {"disposal_type": {"Triage": ["Triage programme"]}}
+    >>> value_synonyms(extra)["disposal_type"]["triageprogramme"]
+    'triage'
+    """
+    text = (resources.files("sampling") / "data" / "values.toml").read_text(encoding="utf-8")
+    bundled = tomllib.loads(text)
+    tables = [bundled]
+    if extra is not None:
+        tables.append(_values_file(extra) if isinstance(extra, str | Path) else extra)
+    result: dict[str, dict[str, str]] = {}
+    for table in tables:
+        if not isinstance(table, Mapping):
+            raise SamplingError("values: expected tables of category = [spellings], one table per balancing "
+                                "variable, e.g. [disposal_type] \"youth rehabilitation order\" = [\"YRO\"]")
+        for variable, categories in table.items():
+            if not isinstance(categories, Mapping):
+                raise SamplingError(f"values: [{variable}] must hold category = [spellings] lines")
+            part = result.setdefault(str(variable), {})
+            for category, spellings in categories.items():
+                if isinstance(spellings, str) or not isinstance(spellings, list | tuple) \
+                        or not all(isinstance(s, str) for s in spellings):
+                    raise SamplingError(f"values: [{variable}] {category!r} must be a list of spellings, "
+                                        f"e.g. [\"YRO\"], got {spellings!r}")
+                key = normalise_heading(category)
+                for spelling in (category, *spellings):
+                    part[normalise_heading(spelling)] = key
+    return result
+
+
+def _values_file(path) -> Mapping:
+    path = Path(path)
+    if path.suffix.lower() != ".toml" or not path.is_file():
+        raise SamplingError(f"--values: {path} is not a .toml file of value spellings (see "
+                            "methodology/inspection-workflow.md, 'Value spellings')")
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise SamplingError(f"--values: {path} is not valid TOML ({error})") from None

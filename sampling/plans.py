@@ -527,6 +527,8 @@ def plan(
     victims_columns: Mapping[str, str] | None = None,
     command: str | None = None,
     service: str | None = None,
+    blank_as=None,
+    values=None,
 ) -> Plan:
     """Size and select every domain of a case list, with reserves that name whom they replace.
 
@@ -594,6 +596,11 @@ def plan(
     service : str, optional
         The service inspected, e.g. "Anyshire Youth Justice Service": recorded in the plan's
         ``record`` sheet, carried into the answers workbook and named by the annexe.
+    blank_as : str or mapping of str to str, optional
+        Blank cells of the balancing columns balanced as a category of their own ("not
+        recorded"), for all or per variable (``read_case_list``'s ``blank_as``).
+    values : mapping or path, optional
+        More spellings of one category (``read_case_list``'s ``values``).
 
     Returns
     -------
@@ -640,7 +647,8 @@ def plan(
         raise SamplingError(f"method must be one of {', '.join(map(repr, METHODS))}, got {method!r}")
     fieldwork = _check_date(fieldwork_date)
     pooled = _policy_for(policy, "children", "policy") is not None
-    cases = _case_list(cases, columns, sheet, disposal_domains, strata, fieldwork is not None and not pooled)
+    cases = _case_list(cases, columns, sheet, disposal_domains, strata, fieldwork is not None and not pooled,
+                       blank_as, values)
     victims_policy = _victims_policy(policy, victims_policy, victims is not None)
     victim_cases = None if victims is None else _victims_list(victims, victims_columns, victims_strata)
     if victim_cases is not None:
@@ -654,7 +662,9 @@ def plan(
         if value is not None and (isinstance(value, bool) or not isinstance(value, numbers.Integral)
                                   or value < 0):
             raise SamplingError(f"{label} must be a whole number from 0, got {value!r}")
-    parts, notes = [], []
+    parts, notes = [], [*cases.notes, *(victim_cases.notes if victim_cases is not None else ())]
+    for note in notes:
+        warnings.warn(note, SamplingWarning, stacklevel=2)
     for name, (frame, part_strata) in groups.items():
         window = windows.get(name) if fieldwork is not None else None
         is_victims = name == "victims"
@@ -767,11 +777,13 @@ def _groups(cases: CaseList, pooled: bool, victims: CaseList | None) -> dict[str
     return groups
 
 
-def _case_list(cases, columns, sheet, disposal_domains, strata, dates_required) -> CaseList:
+def _case_list(cases, columns, sheet, disposal_domains, strata, dates_required, blank_as=None,
+               values=None) -> CaseList:
     if not isinstance(cases, CaseList):
         return read_case_list(cases, columns=columns, sheet=sheet, disposal_domains=disposal_domains,
-                              strata=strata, dates_required=dates_required)
-    options = (("columns", columns), ("sheet", sheet), ("disposal_domains", disposal_domains))
+                              strata=strata, dates_required=dates_required, blank_as=blank_as, values=values)
+    options = (("columns", columns), ("sheet", sheet), ("disposal_domains", disposal_domains),
+               ("blank_as", blank_as), ("values", values))
     given = [name for name, value in options if value]
     if tuple(strata) not in (DEFAULT_STRATA, cases.strata):
         given.append("strata")

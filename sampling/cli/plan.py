@@ -55,10 +55,10 @@ def _columns(args) -> dict[str, str]:
 
 
 def _cmd_plan(args) -> int:
-    from ..caselists import parse_disposal_domains
+    from ..caselists import parse_blank_as, parse_disposal_domains
     from ..plans import plan
 
-    _check_out(args.out, args.force, inputs=[args.cases, args.victims])
+    _check_out(args.out, args.force, inputs=[args.cases, args.victims, args.values])
     from ..caselists import parse_columns
 
     strata = tuple(s.strip() for s in args.strata.split(",") if s.strip())
@@ -75,7 +75,7 @@ def _cmd_plan(args) -> int:
                   confidence=args.confidence, margin=args.margin, fieldwork_date=args.fieldwork_date,
                   strata=strata, columns=_columns(args), sheet=args.sheet,
                   disposal_domains=parse_disposal_domains(args.disposal_domain),
-                  service=args.service,
+                  service=args.service, blank_as=parse_blank_as(args.blank_as), values=args.values,
                   command="python -m sampling " + shlex.join(_without_out(getattr(args, "argv", []) or
                                                                           sys.argv[1:])))
     result.write(args.out, overwrite=args.force)
@@ -124,6 +124,13 @@ def register(sub) -> None:
                                    "type, risk of serious harm and safety and wellbeing, with reserves that "
                                    "each name the case they replace, and write one workbook.")
     p.add_argument("cases", metavar="CASES.csv|CASES.xlsx", help="the eligible cases, as exported")
+    p.add_argument("--blank-as", metavar="NAME|VARIABLE=NAME", action="append", default=None,
+                   help="balance blank cells of the balancing columns as a category of their own: "
+                        "--blank-as 'not recorded' for every column, or --blank-as rosh='not recorded' "
+                        "(repeat for more); recorded in the audit")
+    p.add_argument("--values", metavar="FILE.toml", default=None,
+                   help="more spellings of one category, e.g. [disposal_type] \"referral order\" = "
+                        "[\"Ref Order\"], added to the bundled table (YRO, DTO, YCC, ...)")
     p.add_argument("--service", metavar="NAME", default=None,
                    help="the service inspected, e.g. 'Anyshire Youth Justice Service': recorded in the plan "
                         "and carried into the answers workbook and the annexe")
