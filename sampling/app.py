@@ -34,6 +34,7 @@ import warnings
 from collections.abc import Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -152,9 +153,10 @@ def parse_percent(text: object, *, field: str, low: float, high: float, unit: st
     Blank gives ``default``. Raises :class:`~sampling.SamplingError`, one line naming ``field``,
     for anything but a number from ``low`` to ``high`` (in the box's own unit).
 
-    >>> parse_percent("90 %", field="Confidence", low=50, high=99.9), parse_percent(" 10", field="Margin",
-    ...                                                                          low=1, high=50, unit="points")
-    (0.9, 0.1)
+    >>> parse_percent("90 %", field="Confidence", low=50, high=99.9)
+    0.9
+    >>> parse_percent(" 10", field="Margin", low=1, high=50, unit="points")
+    0.1
     >>> parse_percent("120", field="Confidence", low=50, high=99.9)
     Traceback (most recent call last):
     ...
@@ -239,8 +241,11 @@ def policy_choices() -> list[tuple[str, int | None]]:
     The years are those of the bundled policies (``sampling/data/policies.toml``): the newest is
     "this year's", the one before "the previous year's".
 
-    >>> [label for label, _ in policy_choices()]
-    ["The 2025 programme (this year's)", "The 2024 programme (the previous year's)", 'No programme: the formula alone']
+    >>> for label, _ in policy_choices():
+    ...     print(label)
+    The 2025 programme (this year's)
+    The 2024 programme (the previous year's)
+    No programme: the formula alone
     """
     from .size import get_policy, list_policies
 
@@ -365,11 +370,13 @@ _SIZE_KEY = ("<p class='sampling-key'>Margin: how far the inspected cases' perce
 
 #: The tables' look, once per block of HTML (the classes are the app's own): a table never wider
 #: than the page, its headings and names wrapping.
-STYLE = ("<style>.sampling-table{border-collapse:collapse;margin:4px 0 10px;max-width:100%}"
-         ".sampling-table th,.sampling-table td{padding:2px 8px;border-bottom:1px solid #ddd;"
-         "text-align:left;vertical-align:top;overflow-wrap:anywhere}"
-         ".sampling-table td.number,.sampling-table th.number{text-align:right;white-space:nowrap}"
-         ".sampling-key,.sampling-note{font-size:90%;max-width:60em}"
+STYLE = ("<style>.sampling-table{border-collapse:collapse;margin:4px 0 10px;max-width:100%;font-size:92%;"
+         "line-height:1.35}"
+         ".sampling-table th,.sampling-table td{padding:3px 6px;border-bottom:1px solid #ddd;"
+         "text-align:left;vertical-align:top;overflow-wrap:break-word}"
+         ".sampling-table td.number,.sampling-table th.number{text-align:right}"
+         ".sampling-table td.number{white-space:nowrap}"
+         ".sampling-key,.sampling-note{font-size:90%;max-width:60em;line-height:1.4}"
          ".sampling-figure{margin:6px 0}.sampling-figure img{max-width:100%;height:auto}"
          ".sampling-figure figcaption{font-size:90%;max-width:60em}"
          "</style>")
@@ -422,7 +429,7 @@ def _group_html(group: SizeGroup) -> str:
                      f"typed here the size is the formula's alone, without the programme's limits of "
                      f"{chosen_policy.minimum} to {chosen_policy.maximum} (the programme's own size is in "
                      "its row).")
-    note = " ".join(n for n in notes if n)
+    note = " ".join(n[:1].upper() + n[1:] for n in notes if n)
     return (f"<h4>{html.escape(group.title)}</h4>"
             f"<p class='headline' data-cases='{group.cases}' data-n='{'' if group.n is None else group.n}'>"
             f"<b>{html.escape(group.headline)}</b></p>"
@@ -430,6 +437,7 @@ def _group_html(group: SizeGroup) -> str:
             + (f"<p class='sampling-note'>{html.escape(note)}</p>" if note else ""))
 
 
+@lru_cache(maxsize=512)
 def _right_band(n: int | None, population: int | None) -> float | None:
     from .size import band_accuracy
 
@@ -589,7 +597,8 @@ def band_accuracy_figure(n: int, population: int | None) -> str:
            f"true percentage, with {n} cases of {where} eligible: it dips near each band's edge, and "
            f"is at least {percent(worst)} 5 points or more from an edge.")
     return figure_html(band_accuracy_png(n, population), alt,
-                       f"The chance of the right rating band for every true percentage, {n} cases of {where}.")
+                       f"The chance of the right rating band for every true percentage, {n} cases of "
+                       f"{where}.")
 
 
 # --------------------------------------------------------------------------------------------
@@ -599,6 +608,7 @@ def band_accuracy_figure(n: int, population: int | None) -> str:
 #: few tens of megabytes.
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
+_RESAVE = "open it in Excel and save it as Excel Workbook (.xlsx)"
 _ZIP, _OLE, _PDF = b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", b"%PDF"
 _UTF16 = (b"\xff\xfe", b"\xfe\xff")
 
@@ -653,10 +663,10 @@ def check_upload(name: object, content: bytes, *, field: str, accept: tuple[str,
     or a password-protected workbook, any other file), a ``.csv`` that is a workbook, saved as
     UTF-16 ("Unicode text") or not text at all.
 
-    >>> check_upload("a.xlsx", b"Case ID,Sex\\n", field="Answers", accept=(".xlsx",), wanted="the answers workbook")
+    >>> check_upload("a.xlsx", b"Case ID,Sex\\n", field="Answers", accept=(".xlsx",), wanted="it")
     Traceback (most recent call last):
     ...
-    sampling._errors.SamplingError: Answers: a.xlsx holds text (a CSV file renamed .xlsx?); choose the answers workbook
+    sampling._errors.SamplingError: Answers: a.xlsx holds text (a CSV file renamed .xlsx?); choose it
     """
     shown = _file_name(name, "the file")
     data = bytes(content or b"")
@@ -675,28 +685,38 @@ def check_upload(name: object, content: bytes, *, field: str, accept: tuple[str,
         what = "an Excel 97-2003 workbook (.xls)" if suffix == ".xls" else "a PDF" if data.startswith(_PDF) \
             else f"not {kinds} file"
         refuse(f"is {what}" if what.startswith("not") else f"is {what}, not {kinds} file",
-               "open it in Excel and save it as Excel Workbook (.xlsx)" if suffix == ".xls" and ".xlsx" in accept
-               else None)
-    if suffix == ".xlsx":
-        if data.startswith(_OLE):
-            refuse("is an old-style (.xls) or password-protected workbook",
-                   "open it in Excel, remove any password and save it as Excel Workbook (.xlsx)")
-        parts = _workbook_parts(data) if data.startswith(_ZIP) else None
-        if parts is None:
-            looks = "holds text (a CSV file renamed .xlsx?)" if _is_text(data) else "is not an Excel workbook"
-            refuse(looks)
-        if "xl/workbook.xml" not in parts:
-            refuse("is not an Excel workbook (another kind of file named .xlsx)")
-    if suffix == ".csv":
-        if data.startswith((_ZIP, _OLE)):
-            refuse("is an Excel workbook, not a CSV file",
-                   "rename it .xlsx, or save it from Excel as CSV UTF-8 (Comma delimited)")
-        if data.startswith(_UTF16) or b"\x00" in data[:4096]:
-            refuse("is saved as Unicode text (UTF-16), which the toolkit cannot read",
-                   "save it from Excel as CSV UTF-8 (Comma delimited)")
-        if not _is_text(data):
-            refuse("is not a text file")
+               _RESAVE if suffix == ".xls" and ".xlsx" in accept else None)
+    found = _xlsx_problem(data) if suffix == ".xlsx" else _csv_problem(data) if suffix == ".csv" else None
+    if found:
+        refuse(*found)
     return shown
+
+
+def _xlsx_problem(data: bytes) -> tuple[str, str | None] | None:
+    """Why bytes named .xlsx are not a workbook (and what to do), or None."""
+    if data.startswith(_OLE):
+        return ("is an old-style (.xls) or password-protected workbook",
+                "open it in Excel, remove any password and save it as Excel Workbook (.xlsx)")
+    parts = _workbook_parts(data) if data.startswith(_ZIP) else None
+    if parts is None:
+        why = "holds text (a CSV file renamed .xlsx?)" if _is_text(data) else "is not an Excel workbook"
+        return why, None
+    if "xl/workbook.xml" not in parts:
+        return "is not an Excel workbook (another kind of file named .xlsx)", None
+    return None
+
+
+def _csv_problem(data: bytes) -> tuple[str, str | None] | None:
+    """Why bytes named .csv are not a CSV file the readers take (and what to do), or None."""
+    if data.startswith((_ZIP, _OLE)):
+        return ("is an Excel workbook, not a CSV file",
+                "rename it .xlsx, or save it from Excel as CSV UTF-8 (Comma delimited)")
+    if data.startswith(_UTF16) or b"\x00" in data[:4096]:
+        return ("is saved as Unicode text (UTF-16), which the toolkit cannot read",
+                "save it from Excel as CSV UTF-8 (Comma delimited)")
+    if not _is_text(data):
+        return "is not a text file", None
+    return None
 
 
 def _is_text(data: bytes) -> bool:
@@ -738,12 +758,13 @@ FIELD_WORDS = {
 #: What to do about each kind of case-list problem, in the page's words (the package's fixes
 #: name the command line's options).
 _PAGE_FIX = {
-    "missing column": "pick its column below",
-    "ambiguous heading": "pick the right one below",
-    "unknown heading": "pick the column below",
+    "missing column": "pick its column under Columns",
+    "ambiguous heading": "pick the right one under Columns",
+    "unknown heading": "pick the column under Columns",
     "blank cells": "fill them in the export, or leave those cases out",
-    "duplicate case ids": "list each case once, or pick the right case id column below",
-    "unknown domains": "write court, out-of-court (OOCD) or resettlement there, or pick another column below",
+    "duplicate case ids": "list each case once, or pick the right case id column under Columns",
+    "unknown domains": "write court, out-of-court (OOCD) or resettlement there, or pick another column under "
+                       "Columns",
     "disposal types with no domain": "add a column that says court or out-of-court for each case, and "
                                      "upload the file again",
 }
@@ -803,8 +824,8 @@ def error_lines(exc: Exception) -> tuple[str, ...]:
 def error_html(exc: Exception) -> str:
     """The error in the page's words (:func:`page_words`), one line each, to show in the page.
 
-    >>> error_html(SamplingError("Seed: type a whole number from 0, such as 2024 (got '<b>')"))
-    "<ul class='sampling-problems' style='color:#b2182b'><li>Seed: type a whole number from 0, such as 2024 (got &#x27;&lt;b&gt;&#x27;)</li></ul>"
+    >>> error_html(SamplingError("Seed: type a whole number (got '<b>')")).split("<li>")[1]
+    'Seed: type a whole number (got &#x27;&lt;b&gt;&#x27;)</li></ul>'
     """
     items = "".join(f"<li>{html.escape(page_words(line.strip()))}</li>" for line in str(exc).splitlines())
     return f"<ul class='sampling-problems' style='color:#b2182b'>{items}</ul>"
@@ -826,10 +847,12 @@ COLUMN_HINTS = {
 }
 
 #: The problems a column picked in the page can put right.
-_PICKABLE = {"missing column", "ambiguous heading", "unknown heading", "duplicate case ids", "unknown domains"}
+_PICKABLE = {"missing column", "ambiguous heading", "unknown heading", "duplicate case ids",
+             "unknown domains"}
 
-_DOMAIN_WORDS = {"court": "Court cases", "out_of_court": "Out-of-court cases", "resettlement": "Resettlement cases",
-                 "children": "Children's cases", "victims": "Victims' cases"}
+_DOMAIN_WORDS = {"court": "Court cases", "out_of_court": "Out-of-court cases",
+                 "resettlement": "Resettlement cases", "children": "Children's cases",
+                 "victims": "Victims' cases"}
 
 
 @dataclass(frozen=True)
@@ -901,8 +924,9 @@ class PlanOutcome:
         """The problems, one a line; or the sizes, the balance table, the case ids and the link."""
         if not self.ok:
             items = "".join(f"<li>{html.escape(line)}</li>" for line in self.lines)
-            after = ("Pick the columns below, then press <b>Plan</b> again (or fix the file and upload it "
-                     "again)." if self.questions else "Fix these in the file and upload it again.")
+            after = ("Pick the columns under <b>Columns</b> above, then press <b>Plan</b> again (or fix the "
+                     "file and upload it again)." if self.questions
+                     else "Fix these in the file and upload it again.")
             return ("<p><b>The case list cannot be planned yet.</b></p>"
                     f"<ul class='sampling-problems' style='color:#b2182b'>{items}</ul><p>{after}</p>")
         plan = self.plan
@@ -911,11 +935,11 @@ class PlanOutcome:
             if part.selection is None:
                 words = "none to inspect"
             else:
-                balance = ("every group's share of the sample is within one case of its share of the eligible "
-                           "cases" if part.balanced else "some groups are more than one case off their share: "
-                           "see the balance below")
-                words = (f"{part.n} to inspect ({_method_words(part.method)}; margin {_points(part.margin)}), "
-                         f"{part.reserves} reserves; {balance}")
+                balance = ("every group's share of the sample is within one case of its share of the "
+                           "eligible cases" if part.balanced
+                           else "some groups are more than one case off their share: see the balance below")
+                words = (f"{part.n} to inspect ({_method_words(part.method)}; margin "
+                         f"{_points(part.margin)}), {part.reserves} reserves; {balance}")
             parts.append(f"<li>{html.escape(_DOMAIN_WORDS.get(part.domain, part.domain))}: {part.population} "
                          f"eligible, {html.escape(words)}</li>")
         said = "".join(f"<li>{html.escape(page_words(line))}</li>" for line in self.warnings)
@@ -927,8 +951,8 @@ class PlanOutcome:
         balance = "".join(
             f"<p><b>{html.escape(_DOMAIN_WORDS.get(domain, domain))}</b></p>"
             + _html_table(["balanced on", "group", "eligible", "target", "sampled"],
-                          [[FIELD_WORDS.get(r.variable, r.variable), r.category, r.population, f"{r.target:.1f}",
-                            r.sample] for r in rows.itertuples()],
+                          [[FIELD_WORDS.get(r.variable, r.variable), r.category, r.population,
+                            f"{r.target:.1f}", r.sample] for r in rows.itertuples()],
                           css_class="sampling-balance", data={"domain": domain}, numbers=(2, 3, 4))
             for domain, rows in frame.groupby("domain", sort=False))
         read = f"{html.escape(self.name)}: {plan.cases.rows} cases read"
@@ -999,10 +1023,14 @@ def _problem_words(problem) -> str:
     label = FIELD_WORDS.get(problem.field, problem.field)
     if problem.kind == "missing column":
         why = " (court or out-of-court is read from it)" if problem.field == "disposal_type" else ""
-        return f"No column was recognised as {label.lower()}{why}: pick it below"
+        return f"No column was recognised as {label.lower()}{why}: pick it under Columns"
     fix = _PAGE_FIX.get(problem.kind) or (page_words(problem.fix) if not _COMMAND_LINE.search(problem.fix)
                                           else "fix it in the export and upload it again")
     return f"{page_words(problem.message)}; {fix}"
+
+
+def _page_lines(problems) -> tuple[str, ...]:
+    return tuple(page_words(text.removeprefix("error: ").strip()) for text in problems)
 
 
 def _headings(path: Path) -> tuple[str, ...]:
@@ -1096,19 +1124,19 @@ def plan_upload(name: str, content: bytes, *, seed: int, reserves: int | None = 
             own = source == name and exc.problems and all(hasattr(p, "kind") for p in exc.problems)
             if not own:
                 return PlanOutcome(name, seed, problems=problems, columns=columns,
-                                   lines=tuple(page_words(t.removeprefix("error: ").strip()) for t in problems))
+                                   lines=_page_lines(problems))
             count = len(exc.problems)
             lines = (f"{name}: {count} problem{'s' if count > 1 else ''} in the case list",
                      *(_problem_words(p) for p in exc.problems))
             questions = _questions(exc.problems, _headings(path), columns)
-            return PlanOutcome(name, seed, problems=problems, lines=lines, questions=questions, columns=columns)
+            return PlanOutcome(name, seed, problems=problems, lines=lines, questions=questions,
+                               columns=columns)
         except SamplingError as exc:
             problems = tuple(_without(text, path.parent) for text in error_lines(exc))
-            return PlanOutcome(name, seed, problems=problems, columns=columns,
-                               lines=tuple(page_words(t.removeprefix("error: ").strip()) for t in problems))
+            return PlanOutcome(name, seed, problems=problems, columns=columns, lines=_page_lines(problems))
         except Exception as exc:  # noqa: BLE001 - a file no reader foresaw: one line, never a traceback
-            text = f"Case list: {name} could not be read ({type(exc).__name__}); choose the CSV or XLSX export " \
-                   "of the eligible cases, saved again from Excel"
+            text = (f"Case list: {name} could not be read ({type(exc).__name__}); choose the CSV or XLSX "
+                    "export of the eligible cases, saved again from Excel")
             return PlanOutcome(name, seed, problems=(f"error: {text}",), lines=(text,), columns=columns)
         out = path.parent / "plan.xlsx"
         result.write(out)

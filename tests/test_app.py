@@ -322,7 +322,7 @@ def test_three_problems_are_listed_in_the_pages_words_and_nothing_is_offered(cap
         assert _problem_rows(said) == _problem_rows(printed) != []  # the same problem, the same rows
     assert "--" not in page and "python -m" not in page and "case_id" not in page
     assert "fill them in the export, or leave those cases out" in page
-    assert "list each case once, or pick the right case id column below" in page
+    assert "list each case once, or pick the right case id column under Columns" in page
 
 
 def test_an_upload_is_named_by_its_own_name_only(tmp_path):
@@ -696,7 +696,7 @@ def test_headings_not_recognised_are_picked_in_the_page_and_planned_as_plan_colu
     first = app.plan_upload(source.name, source.read_bytes(), seed=9, year=2025)
     assert not first.ok and first.questions
     page = first.to_html()
-    assert "--" not in page and "HEADING" not in page and "Pick the columns below" in page
+    assert "--" not in page and "HEADING" not in page and "Pick the columns under <b>Columns</b> above" in page
     assert all(q.headings == tuple(export.columns) and q.chosen is None for q in first.questions)
     fields = {"case_id": "Case Ref", "gender": "Sex", "disposal_type": "Sentence or disposal type", "rosh": "RoSH",
               "safety_wellbeing": "Safety & Wellbeing"}
