@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import ast
 import base64
+import html
 import io
 import json
+import math
 import re
 import sys
 import tempfile
@@ -99,14 +101,15 @@ def test_policy_choices_come_from_the_bundled_policies():
     years = sorted({get_policy(n).year for n in list_policies()}, reverse=True)
     choices = app.policy_choices()
     assert [year for _, year in choices] == [*years, None]
-    assert choices[0][0] == f"This year's programme ({years[0]})"
-    assert choices[1][0] == f"The previous year's programme ({years[1]})"
+    assert choices[0][0] == f"The {years[0]} programme (this year's)"
+    assert choices[1][0] == f"The {years[1]} programme (the previous year's)"
+    assert choices[-1][0] == "No programme: the formula alone"
     for year in years:
         names = app.policy_names(year)
         assert set(names) == {"children", "victims"}
         assert all(get_policy(name).year == year and get_policy(name).cases == cases
                    for cases, name in names.items())
-    with pytest.raises(SamplingError, match="Policy: no bundled policy of 1999"):
+    with pytest.raises(SamplingError, match="Programme: there is no 1999 programme"):
         app.policy_names(1999)
 
 
@@ -133,9 +136,10 @@ def test_each_size_is_the_one_size_json_prints(capsys, population):
     page = view.to_html()
     for name in ("cochran", "simple", "exact", "bands"):
         row = re.search(rf"<tr data-method='{name}'[^>]*>(.*?)</tr>", page).group(1)
-        texts = re.findall(r"<td>(.*?)</td>", row)
+        texts = re.findall(r"<td[^>]*>(.*?)</td>", row)
         assert texts[1] == str(rows[name].n)
-        assert texts[2] == f"{rows[name].margin * 100:.2f} points"
+        assert texts[2] == f"±{rows[name].margin * 100:.1f} points"
+        assert texts[3] == app.percent(rows[name].right_band)
 
 
 @pytest.mark.parametrize("population", [37, 412, 1000, None])
@@ -205,9 +209,9 @@ def test_a_plan_from_an_upload_is_the_plan_the_command_writes(capsys, tmp_path, 
     for domain, rows in balance.groupby("domain"):
         table = re.search(rf"<table class='sampling-table sampling-balance' data-domain='{domain}'>(.*?)</table>",
                           page).group(1)
-        shown = [re.findall(r"<td>(.*?)</td>", row) for row in re.findall(r"<tr>(.*?)</tr>", table)[1:]]
-        assert shown == [[r.variable, r.category, str(r.population), f"{r.target:.2f}", str(r.sample)]
-                         for r in rows.itertuples()]
+        shown = [re.findall(r"<td[^>]*>(.*?)</td>", row) for row in re.findall(r"<tr>(.*?)</tr>", table)[1:]]
+        assert shown == [[app.FIELD_WORDS.get(r.variable, r.variable), r.category, str(r.population),
+                          f"{r.target:.1f}", str(r.sample)] for r in rows.itertuples()]
 
 
 def test_a_2025_plan_from_two_uploads_is_the_plan_the_command_writes(capsys, tmp_path):
@@ -240,16 +244,64 @@ def test_a_2025_plan_from_two_uploads_is_the_plan_the_command_writes(capsys, tmp
     assert all(str(tmp_path) not in line and "sampling-app-" not in line for line in bad.problems)
 
 
-def test_the_plan_tab_says_what_to_do_next():
-    assert app.plan_status(None, "").startswith("<p>Choose the case list")
-    assert "Type a seed" in app.plan_status("export.csv", " ")
-    assert "Seed: type a whole number from 0" in app.plan_status("export.csv", "seven")
-    assert "Reserves: type a whole number from 0" in app.plan_status("export.csv", "7", "-1")
-    assert "Ready: export.csv with seed 7, 3 reserves per domain" in app.plan_status("export.csv", "7", "3")
-    assert "&lt;b&gt;" in app.plan_status("<b>.csv", "7")  # a file's name is shown, never run as HTML
+def test_the_plan_tab_says_what_to_do_next_and_lets_plan_be_pressed_only_when_ready():
+    assert app.plan_status(None, "").html.startswith("<p>Choose the case list")
+    assert "Type a seed" in app.plan_status("export.csv", " ").html
+    ready = app.plan_status("export.csv", "7", "3")
+    assert ready.ready and "Ready: export.csv with seed 7, 3 reserves per domain" in ready.html
+    for seed, reserves, words in (("seven", "", "Seed: type a whole number from 0"),
+                                  ("7", "-1", "Reserves: type a whole number from 0")):
+        status = app.plan_status("export.csv", seed, reserves)
+        # one message, once, and the button off
+        assert not status.ready and status.html.count("<li>") == 1 and words in status.html
+    assert not app.plan_status("export.csv", "").ready and not app.plan_status(None, "7").ready
+    # a file that cannot be a case list is said at once, and Plan stays off
+    empty = app.plan_status("export.csv", "7", content=b"")
+    assert not empty.ready and "Case list: export.csv is empty" in empty.html
+    # a column asked for and not yet picked; two fields on one column
+    question = app.ColumnQuestion("disposal_type", "Disposal or sentence type", "", ("A", "B"))
+    assert not app.plan_status("e.csv", "7", questions=[question]).ready
+    assert app.plan_status("e.csv", "7", questions=[question], columns={"disposal_type": "A"}).ready
+    twice = app.plan_status("e.csv", "7", columns={"gender": "A", "rosh": "A"})
+    assert not twice.ready and "more than one field" in twice.html
 
 
-def test_three_problems_are_listed_as_the_command_lists_them_and_nothing_is_offered(capsys, tmp_path):
+HOSTILE = ("<script>alert(1)</script>", "Youth <Justice> & Co")
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_nothing_from_the_user_reaches_the_page_unescaped(text):
+    name = text.replace("/", "") + ".csv"  # a file's name never holds a folder's "/"
+    assert name not in app.plan_status(name, "7").html and html.escape(name) in app.plan_status(name, "7").html
+    assert html.escape(name) in app.file_label(name, b"x")
+    assert name not in app.plan_status(name, "seven", content=b"").html
+    bad = app.plan_upload(name, b"", seed=1)
+    assert name not in bad.to_html() and html.escape(name) in bad.to_html()
+    # a case id, a heading and a category of the user's, in the plan and in its problems
+    export = messy_case_list(120, rng=3)
+    export.loc[5, "Case Ref"] = text
+    export = export.rename(columns={"Sex": text})
+    outcome = app.plan_upload("export.csv", csv_bytes(export), seed=2)
+    assert not outcome.ok and [q.field for q in outcome.questions] == ["gender"]
+    assert text in outcome.questions[0].headings  # offered to pick, as the export writes it
+    page = outcome.to_html()
+    assert text not in page
+    done = app.plan_upload("export.csv", csv_bytes(export), seed=2, columns={"gender": text})
+    assert done.ok, done.lines
+    page = done.to_html()
+    assert text not in page
+    sampled = [case for cases in done.sample_ids().values() for case in cases]
+    if text in sampled:
+        assert html.escape(text) in page
+    assert text not in app.error_html(SamplingError(f"Seed: type a whole number (got {text!r})"))
+    assert text not in app.download_link(b"x", f"{text}.xlsx", app.XLSX_TYPE)
+
+
+def _problem_rows(line: str) -> list[str]:
+    return re.findall(r"\brows? ([\d, ]+(?:and \d+ more)?)", line)
+
+
+def test_three_problems_are_listed_in_the_pages_words_and_nothing_is_offered(capsys, tmp_path):
     export = messy_case_list(250, rng=7)
     export.loc[[10, 40], "Sex"] = ""
     export.loc[60, "Case Ref"] = " " + export.loc[20, "Case Ref"]
@@ -259,20 +311,25 @@ def test_three_problems_are_listed_as_the_command_lists_them_and_nothing_is_offe
     outcome = app.plan_upload("export.csv", source.read_bytes(), seed=1)
     code, _, err = run(capsys, "plan", source, "--seed", 1, "--out", tmp_path / "plan.xlsx")
     assert code == 2
-    assert outcome.problems == tuple(err.strip().splitlines())
+    assert outcome.problems == tuple(err.strip().splitlines())  # what the command prints, kept
     assert len(outcome.problems) == 4 and outcome.problems[0].startswith("error: export.csv: 3 problems")
     assert not outcome.ok and outcome.workbook is None and outcome.download_html() == ""
     page = outcome.to_html()
     assert "<a download" not in page
-    assert re.findall(r"<li>(.*?)</li>", page) == [re.sub("'", "&#x27;", line.strip()) for line in
-                                                  outcome.problems]
+    shown = [html.unescape(li) for li in re.findall(r"<li>(.*?)</li>", page)]
+    assert shown[0] == "export.csv: 3 problems in the case list" and len(shown) == 4
+    for said, printed in zip(shown[1:], outcome.problems[1:], strict=True):
+        assert _problem_rows(said) == _problem_rows(printed) != []  # the same problem, the same rows
+    assert "--" not in page and "python -m" not in page and "case_id" not in page
+    assert "fill them in the export, or leave those cases out" in page
+    assert "list each case once, or pick the right case id column under Columns" in page
 
 
 def test_an_upload_is_named_by_its_own_name_only(tmp_path):
     outcome = app.plan_upload("C:\\Users\\someone\\export.csv", b"just one line\n", seed=1)
     assert not outcome.ok
     assert outcome.problems[0].startswith("error: export.csv: ")
-    assert tempfile.gettempdir() not in "\n".join(outcome.problems)
+    assert tempfile.gettempdir() not in "\n".join(outcome.problems + outcome.lines)
 
 
 def test_planning_writes_nothing_in_the_working_directory_or_the_package(tmp_path, monkeypatch):
@@ -332,7 +389,10 @@ def test_finite_with_populations_given_and_refused_when_impossible(capsys):
     assert dict(view.populations) == {"court": 80, "out_of_court": 40}
     assert view.table.loc["2.1", "P(Good)"] == printed["2.1"]["Good"]
     page = view.to_html()
-    assert "court 80, out-of-court 40 eligible cases" in page and "data-standard='2.1'" in page
+    assert "all its eligible cases in the period (court 80, out-of-court 40)" in page
+    row = re.search(r"<tr data-standard='2.1'>(.*?)</tr>", page).group(1)
+    shown = [html.unescape(t) for t in re.findall(r"<td[^>]*>(.*?)</td>", row)]
+    assert shown[3:7] == [app.percent(printed["2.1"][label]) for label in sampling.Rating.labels()]
     with pytest.raises(SamplingError, match="^Finite needs the eligible cases .* Populations"):
         app.rating_view("essex-2018", mode="finite", populations={"court": 3})
     with pytest.raises(SamplingError, match="Uncertainty: choose process or finite"):
@@ -405,9 +465,9 @@ def test_the_annexe_of_a_bundled_report_is_the_one_the_command_writes(capsys, tm
 
 
 NOTEBOOK = PACKAGE / "templates" / "app.ipynb"
-DESCRIPTIONS = {"Eligible cases", "Victims' cases", "Policy", "Criterion", "Case list", "Seed", "Reserves",
-                "Programme", "Victims' list", "Plan", "Report", "Answers", "Uncertainty", "Populations",
-                "Make annexe.html"}
+DESCRIPTIONS = {"Eligible cases", "Victims' cases", "Programme", "Confidence", "Margin", "Aim", "Cases to inspect",
+                "Choose the case list", "Seed", "Reserves", "Choose the victims' list", "Plan", "Report",
+                "Choose the answers", "Uncertainty", "Populations", "Make annexe.html"}
 
 
 def notebook_code() -> ast.Module:
@@ -442,6 +502,13 @@ def test_the_notebook_has_the_controls_and_tabs_by_these_words():
     titles = [kw.value for node in ast.walk(tree) if isinstance(node, ast.Call)
               for kw in node.keywords if kw.arg == "titles"]
     assert [ast.literal_eval(t) for t in titles] == [["Sample size", "Plan an inspection", "How sure is a rating"]]
+
+
+def test_the_note_for_trainers_is_in_the_docs_not_on_the_page():
+    book = nbformat.read(NOTEBOOK, as_version=4)
+    words = "\n".join(c.source for c in book.cells if c.cell_type == "markdown")
+    assert "trainer" not in words.lower() and "sampling/templates/app.ipynb" not in words
+    assert "For trainers" in (PACKAGE.parent / "docs" / "app.md").read_text()
 
 
 def test_the_notebook_runs_and_shows_the_tabs(tmp_path):
@@ -525,3 +592,208 @@ def test_the_prelaunch_hook_sets_the_xsrf_cookie():
     namespace = {"c": type("Config", (), {"VoilaConfiguration": type("V", (), {})()})()}
     exec(VOILA_CONFIG, namespace)  # noqa: S102 - the configuration file the command writes
     assert namespace["c"].VoilaConfiguration.prelaunch_hook is prelaunch
+
+
+# --------------------------------------------------------------------------------------------
+# unreadable uploads: one line each, never a traceback
+
+
+def _zip_of(names) -> bytes:
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name in names:
+            archive.writestr(name, "x")
+    return buffer.getvalue()
+
+
+def _workbook_bytes(frame) -> bytes:
+    buffer = io.BytesIO()
+    frame.to_excel(buffer, index=False)
+    return buffer.getvalue()
+
+
+EXPORT = messy_case_list(80, rng=21)
+UNREADABLE = {  # name, bytes, words the one line says
+    "empty": ("export.csv", b"", "is empty"),
+    "blank": ("export.xlsx", b"  \r\n", "is empty"),
+    "csv named xlsx": ("export.xlsx", csv_bytes(EXPORT), "holds text (a CSV file renamed .xlsx?)"),
+    "not a zip": ("export.xlsx", b"\x89PNG\r\n\x1a\n\x00\x00\x01\x02", "is not an Excel workbook"),
+    "zip not a workbook": ("export.xlsx", _zip_of(["word/document.xml"]), "is not an Excel workbook"),
+    "old or protected": ("export.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512,
+                         "old-style (.xls) or password-protected"),
+    "workbook named csv": ("export.csv", _workbook_bytes(EXPORT), "is an Excel workbook, not a CSV file"),
+    "utf-16": ("export.csv", EXPORT.to_csv(index=False).encode("utf-16"), "Unicode text (UTF-16)"),
+    "xls": ("export.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512, "Excel 97-2003"),
+    "pdf": ("export.pdf", b"%PDF-1.4 ...", "is a PDF"),
+}
+
+
+@pytest.mark.parametrize("case", list(UNREADABLE))
+def test_an_unreadable_case_list_is_one_line_and_plan_stays_off(case):
+    name, content, words = UNREADABLE[case]
+    outcome = app.plan_upload(name, content, seed=1)
+    assert not outcome.ok and len(outcome.lines) == 1 and len(outcome.problems) == 1
+    assert outcome.lines[0].startswith(f"Case list: {name} ") and words in outcome.lines[0]
+    assert "\n" not in outcome.lines[0] and "Traceback" not in outcome.to_html()
+    status = app.plan_status(name, "7", content=content)
+    assert not status.ready and status.html.count("<li>") == 1 and words in html.unescape(status.html)
+    # and as the victims' list
+    second = app.plan_upload("export.csv", csv_bytes(EXPORT), seed=1, year=2025, victims=(name, content))
+    assert not second.ok and second.lines[0].startswith(f"Victims' list: {name} ")
+
+
+@pytest.mark.parametrize("case", list(UNREADABLE))
+def test_an_unreadable_answers_file_is_one_line(case):
+    name, content, _ = UNREADABLE[case]
+    with pytest.raises(SamplingError) as caught:
+        app.answers_source(name.replace(".csv", ".xlsx") if case == "utf-16" else name, content)
+    assert str(caught.value).startswith("Answers: ") and "\n" not in str(caught.value)
+
+
+def test_the_example_of_the_brief_and_a_workbook_that_is_not_the_answers():
+    with pytest.raises(SamplingError, match=r"^Answers: a.xlsx holds text"):
+        app.answers_source("a.xlsx", b"x")
+    plan_book = app.plan_upload("export.csv", csv_bytes(EXPORT), seed=1).workbook
+    with pytest.raises(SamplingError, match=r"^Answers: plan.xlsx is the plan workbook, not the answers workbook"):
+        app.answers_source("plan.xlsx", plan_book)
+    with pytest.raises(SamplingError, match=r"^Answers: export.xlsx is not an answers workbook \(its sheets: Sheet1\)"):
+        app.answers_source("export.xlsx", _workbook_bytes(EXPORT))
+    with pytest.raises(SamplingError, match=r"^Answers: export.csv is not an XLSX file"):
+        app.answers_source("export.csv", csv_bytes(EXPORT))
+
+
+def test_a_file_over_the_limit_is_refused_before_it_is_read(monkeypatch):
+    monkeypatch.setattr(app, "MAX_UPLOAD_BYTES", 1000)
+    outcome = app.plan_upload("export.csv", csv_bytes(EXPORT), seed=1)
+    assert outcome.lines[0].startswith("Case list: export.csv is ") and "over the page's limit of 1000 bytes" \
+        in outcome.lines[0]
+    big = app.check_upload  # the real limit: a case list of a quarter of a million rows fits
+    assert app.MAX_UPLOAD_BYTES == 1000 and big("x.csv", b"a,b\n1,2\n", field="Case list") == "x.csv"
+
+
+# --------------------------------------------------------------------------------------------
+# columns picked in the page
+
+
+def _renamed(headings: dict[str, str], rows=200, rng=31):
+    export = messy_case_list(rows, rng=rng).drop(columns=["Court/OOCD", "Start Date", "Team"])
+    return export.rename(columns=headings)
+
+
+BRIEF = {"Case Ref": "Young Person Ref", "Sex": "Sex", "Sentence or disposal type": "Legal Outcome",
+         "RoSH": "RoSH", "Safety & Wellbeing": "Safety & Wellbeing Rating"}
+STRANGE = {"Case Ref": "Pupil No", "Sex": "M/F", "Sentence or disposal type": "What happened",
+           "RoSH": "Harm level (others)", "Safety & Wellbeing": "Kid's safety score"}
+
+
+@pytest.mark.parametrize("headings", [BRIEF, STRANGE], ids=["the brief's headings", "none recognised"])
+def test_headings_not_recognised_are_picked_in_the_page_and_planned_as_plan_columns(capsys, tmp_path, headings):
+    export = _renamed(headings)
+    source = tmp_path / "export.csv"
+    export.to_csv(source, index=False)
+    first = app.plan_upload(source.name, source.read_bytes(), seed=9, year=2025)
+    assert not first.ok and first.questions
+    page = first.to_html()
+    assert "--" not in page and "HEADING" not in page and "Pick the columns under <b>Columns</b> above" in page
+    assert all(q.headings == tuple(export.columns) and q.chosen is None for q in first.questions)
+    fields = {"case_id": "Case Ref", "gender": "Sex", "disposal_type": "Sentence or disposal type", "rosh": "RoSH",
+              "safety_wellbeing": "Safety & Wellbeing"}
+    asked = {q.field for q in first.questions}
+    assert "disposal_type" in asked and asked <= set(fields)
+    assert not app.plan_status(source.name, "9", questions=first.questions).ready
+    picks = {f: headings[fields[f]] for f in asked}
+    assert app.plan_status(source.name, "9", questions=first.questions, columns=picks).ready
+    outcome = app.plan_upload(source.name, source.read_bytes(), seed=9, year=2025, columns=picks)
+    assert outcome.ok, outcome.lines
+    code, out, err = run(capsys, "plan", source, "--seed", 9, "--policy", "hmip-2025-children", "--columns",
+                         ",".join(f"{f}={h}" for f, h in picks.items()), "--out", tmp_path / "plan.xlsx", "--json")
+    assert code == 0, err
+    assert outcome.sample_ids() == {d: part["sample"] for d, part in json.loads(out)["domains"].items()}
+    (tmp_path / "app.xlsx").write_bytes(outcome.workbook)
+    ours, theirs = cells(tmp_path / "app.xlsx"), cells(tmp_path / "plan.xlsx")
+    for sheet in ("sample", "reserves", "balance"):
+        assert ours[sheet] == theirs[sheet], sheet
+
+
+def test_a_column_picked_that_still_has_problems_is_asked_again_with_the_choice_kept():
+    export = _renamed(STRANGE)
+    export.loc[3, "What happened"] = ""
+    picks = {"case_id": "Pupil No", "gender": "M/F", "disposal_type": "What happened",
+             "rosh": "Harm level (others)", "safety_wellbeing": "Kid's safety score"}
+    outcome = app.plan_upload("export.csv", csv_bytes(export), seed=9, columns=picks)
+    assert not outcome.ok
+    assert {q.field: q.chosen for q in outcome.questions} == picks
+    assert any("'What happened' (Disposal or sentence type): 1 blank cell(s), row 5" in line for line in outcome.lines)
+
+
+# --------------------------------------------------------------------------------------------
+# the Sample size tab's confidence, margin and margin box
+
+
+@pytest.mark.parametrize("population", [200, 37, 1500])
+def test_confidence_and_margin_change_the_size_as_size_json_does(capsys, population):
+    printed = size_json(capsys, population, "--confidence", "0.9", "--margin", "0.10")
+    level = app.parse_percent("90", field="Confidence", low=50, high=99.9)
+    points = app.parse_percent("10", field="Margin", low=1, high=50, unit="points")
+    for year in (None, 2025):  # a programme fixes 80 % and 5 points: at others the formula's size
+        view = app.size_view(population, policy=year, confidence=level, margin=points)
+        assert view.group("children").summary == printed
+        assert f"data-n='{printed['n']}'" in view.to_html()
+    page = app.size_view(population, policy=2025, confidence=level, margin=points).to_html()
+    assert "without the programme&#x27;s limits of 14 to 91" in page
+    row = re.search(r"<tr data-method='policy'[^>]*>(.*?)</tr>", page).group(1)
+    assert "2025 programme: children&#x27;s cases, 14 to 91" in row  # the programme's limits still shown
+    default = app.size_view(population, policy=2025)
+    assert default.group("children").summary == size_json(capsys, population, "--policy", "hmip-2025-children")
+
+
+@pytest.mark.parametrize(("text", "field", "words"), [
+    ("120", "Confidence", "Confidence: type a number from 50 to 99.9 (%), such as 80 (got '120')"),
+    ("0.9", "Confidence", "Confidence: type a number from 50 to 99.9"),
+    ("ninety", "Confidence", "Confidence: type a number"),
+    ("0", "Margin", "Margin: type a number from 1 to 50 (points), such as 5 (got '0')"),
+])
+def test_a_confidence_or_margin_out_of_range_is_one_line(text, field, words):
+    low, high, unit = (50, 99.9, "%") if field == "Confidence" else (1, 50, "points")
+    with pytest.raises(SamplingError) as caught:
+        app.parse_percent(text, field=field, low=low, high=high, unit=unit, example="80" if field == "Confidence"
+                          else "5")
+    assert str(caught.value).startswith(words) and "\n" not in str(caught.value)
+
+
+def test_the_margin_of_a_typed_size_is_the_margin_size_gives_for_that_size(capsys):
+    view = app.margin_view(30, 200)
+    # size gives 30 cases of 200 for any margin from 30's own up to 29's; its achieved margin is 30's
+    margin = math.ceil(view.margin * 10_000) / 10_000
+    printed = size_json(capsys, 200, "--margin", margin)
+    assert printed["n"] == 30 and printed["achieved_margin"] == view.margin
+    assert f"data-margin='{view.margin!r}'" in view.to_html() and f"±{view.margin * 100:.1f} points" in view.to_html()
+    at90 = app.margin_view(30, 200, confidence=0.9)
+    printed = size_json(capsys, 200, "--confidence", 0.9, "--margin", math.ceil(at90.margin * 10_000) / 10_000)
+    assert printed["n"] == 30 and printed["achieved_margin"] == at90.margin
+    with pytest.raises(SamplingError, match=r"^Cases to inspect: type a whole number from 1 to 200"):
+        app.margin_view(201, 200)
+
+
+# --------------------------------------------------------------------------------------------
+# the page in plain words
+
+
+JARGON = re.compile(r"(?<![\w-])--[a-z]|python -m|cochran|hmip-|jeffreys|qualitative|every ratio|"
+                    r"\b\d\.\d{3}\b|\bcase_id\b|\bP\(", re.IGNORECASE)
+
+
+def test_the_pages_words_name_no_option_method_or_programme_by_its_code(tmp_path):
+    pages = [app.size_view(300, victims=30, policy=2025).to_html(), app.size_view(None).to_html(),
+             app.size_view(57, criterion="bands").to_html(), app.rating_view("essex-2018").to_html(),
+             app.rating_view("calderdale-2022", mode="finite").to_html()]
+    outcome = app.plan_upload("export.csv", csv_bytes(messy_case_list(200, rng=2)), seed=5, year=2025)
+    pages.append(outcome.to_html())
+    pages.append(app.plan_upload("export.csv", csv_bytes(_renamed(STRANGE)), seed=5).to_html())
+    pages += [label for label, _ in app.policy_choices() + list(app.CRITERIA) + list(app.UNCERTAINTY)]
+    for page in pages:
+        text = re.sub(r"<style>.*?</style>|<[^>]+>", " ", page)
+        assert not JARGON.search(text), JARGON.search(text)
+    assert "2025 programme: children&#x27;s cases, 14 to 91" in pages[0]
