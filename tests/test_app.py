@@ -684,11 +684,24 @@ def _renamed(headings: dict[str, str], rows=200, rng=31):
 
 BRIEF = {"Case Ref": "Young Person Ref", "Sex": "Sex", "Sentence or disposal type": "Legal Outcome",
          "RoSH": "RoSH", "Safety & Wellbeing": "Safety & Wellbeing Rating"}
+ORDER = {**BRIEF, "Sentence or disposal type": "Order Given"}  # a disposal heading no export used before
 STRANGE = {"Case Ref": "Pupil No", "Sex": "M/F", "Sentence or disposal type": "What happened",
            "RoSH": "Harm level (others)", "Safety & Wellbeing": "Kid's safety score"}
 
 
-@pytest.mark.parametrize("headings", [BRIEF, STRANGE], ids=["the brief's headings", "none recognised"])
+def test_the_briefs_headings_plan_with_nothing_picked(capsys, tmp_path):
+    # "Legal Outcome" is read as the disposal type, as plan reads it
+    source = tmp_path / "export.csv"
+    _renamed(BRIEF).to_csv(source, index=False)
+    outcome = app.plan_upload(source.name, source.read_bytes(), seed=9, year=2025)
+    assert outcome.ok and not outcome.questions, outcome.lines
+    code, out, err = run(capsys, "plan", source, "--seed", 9, "--policy", "hmip-2025-children",
+                         "--out", tmp_path / "plan.xlsx", "--json")
+    assert code == 0, err
+    assert outcome.sample_ids() == {d: part["sample"] for d, part in json.loads(out)["domains"].items()}
+
+
+@pytest.mark.parametrize("headings", [ORDER, STRANGE], ids=["one heading not recognised", "none recognised"])
 def test_headings_not_recognised_are_picked_in_the_page_and_planned_as_plan_columns(capsys, tmp_path, headings):
     export = _renamed(headings)
     source = tmp_path / "export.csv"

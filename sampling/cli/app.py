@@ -77,13 +77,43 @@ def prelaunch(handler, notebook, cwd) -> None:
 VOILA_CONFIG = "from sampling.cli.app import prelaunch\n\nc.VoilaConfiguration.prelaunch_hook = prelaunch\n"
 
 
+#: The page's template, written into the temporary folder's Jupyter data directory: Voilà's
+#: ``lab`` template less the two stylesheets it links from a content network (Font Awesome), so
+#: that the page asks nothing of any machine but this one. Its ``conf.json`` names ``lab`` as the
+#: base, so everything else is Voilà's own.
+TEMPLATE_NAME = "inspection-sampling"
+TEMPLATE_FILES = {
+    "conf.json": '{"base_template": "lab"}\n',
+    "index.html.j2": (
+        "{%- extends 'lab/index.html.j2' -%}\n"
+        "{%- block notebook_css -%}\n"
+        "{{ super() | replace('<link rel=\"stylesheet\" href=\"https://cdn.jsdelivr.net/npm/"
+        "@fortawesome/fontawesome-free@^5/css/all.min.css\" type=\"text/css\" />', '')"
+        " | replace('<link rel=\"stylesheet\" href=\"https://cdn.jsdelivr.net/npm/"
+        "@fortawesome/fontawesome-free@^5/css/v4-shims.min.css\" type=\"text/css\" />', '') }}\n"
+        "{%- endblock notebook_css -%}\n"),
+}
+
+
+def write_template(folder) -> Path:
+    """Write the page's template (:data:`TEMPLATE_FILES`) under ``folder/jupyter`` and return that
+    Jupyter data directory (for ``JUPYTER_PATH``)."""
+    data = Path(folder) / "jupyter"
+    where = data / "voila" / "templates" / TEMPLATE_NAME
+    where.mkdir(parents=True, exist_ok=True)
+    for name, text in TEMPLATE_FILES.items():
+        (where / name).write_text(text, encoding="utf-8")
+    return data
+
+
 def voila_command(notebook: str, port: int, folder: str, theme: str = "light") -> list[str]:
     """The Voilà command line: 127.0.0.1 only, this port or none, no browser, its configuration
     (:data:`VOILA_CONFIG`) read from ``folder/config`` only, connection files (and the kernels'
     sockets) in ``folder``, no tracebacks sent to the page, and a kernel whose page has gone
     without saying so (a browser that crashed) shut down after a minute."""
     return [sys.executable, "-m", "voila", notebook, f"--Voila.ip={HOST}", f"--port={port}", "--no-browser",
-            f"--theme={theme}", "--Voila.port_retries=0", f"--Voila.config_file_paths={folder}/config",
+            f"--theme={theme}", f"--template={TEMPLATE_NAME}", "--Voila.port_retries=0",
+            f"--Voila.config_file_paths={folder}/config",
             f"--Voila.connection_dir_root={folder}", f"--KernelManager.transport={_kernel_transport(folder)}",
             "--show_tracebacks=False", "--MappingKernelManager.cull_idle_timeout=60",
             "--MappingKernelManager.cull_interval=20", "--Voila.log_level=ERROR"]
@@ -112,8 +142,10 @@ def _serve(args, folder: str) -> int:
     shutil.copyfile(notebook_path(), notebook)
     (Path(folder) / "config").mkdir()
     (Path(folder) / "config" / "voila.py").write_text(VOILA_CONFIG)
+    data = write_template(folder)
+    paths = [str(data), *filter(None, os.environ.get("JUPYTER_PATH", "").split(os.pathsep))]
     env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(Path(folder) / "runtime"),
-               IPYTHONDIR=str(Path(folder) / "ipython"))
+               IPYTHONDIR=str(Path(folder) / "ipython"), JUPYTER_PATH=os.pathsep.join(paths))
     # a session of its own: Ctrl-C reaches this command, which stops Voilà and its kernels
     process = subprocess.Popen(voila_command(notebook.name, args.port, folder, args.theme), cwd=folder,
                                env=env, stdin=subprocess.DEVNULL, start_new_session=True)
