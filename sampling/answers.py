@@ -731,7 +731,7 @@ def _framework(about: Mapping, frame, problems: list[str]) -> str:
     return "youth-2018" if any(k.startswith("3.4.") for k in kqs) else "youth-2021"
 
 
-def _answer_frame(frame, cols, framework: str, problems: list[str]):
+def _answer_frame(frame, cols, framework: str, problems: list[str], partial: bool = False):
     """One normalised row per filled line; every problem of a single row is listed."""
     import pandas as pd
 
@@ -760,7 +760,7 @@ def _answer_frame(frame, cols, framework: str, problems: list[str]):
                             + ", ".join(_display(s) for s in samples))
         answer = _answer(values["answer"], number, problems, blanks)
         rows.append((case, domain, kq, answer, number))
-    if blanks:
+    if blanks and not partial:
         problems.append(f"answers: {len(blanks)} answer(s) missing (rows {_rows(blanks)}); "
                         "choose yes, no or not relevant")
     return pd.DataFrame(rows, columns=["case_id", "domain", "key_question", "answer", "row"])
@@ -817,7 +817,7 @@ def _check_coverage(data, framework: str, problems: list[str]) -> None:
                             "its key questions judged yes or no in some case")
 
 
-def _qualitative(sheets, framework: str, problems: list[str]) -> dict[str, str]:
+def _qualitative(sheets, framework: str, problems: list[str], partial: bool = False) -> dict[str, str]:
     spec = get_framework(framework)
     wanted = {s.id: s for s in spec.standards if s.qualitative}
     frame = sheets.get("qualitative")
@@ -846,7 +846,7 @@ def _qualitative(sheets, framework: str, problems: list[str]) -> dict[str, str]:
                                 + ", ".join(Rating.labels()))
             else:
                 ratings[sid] = label
-        elif not wanted[sid].optional:
+        elif not wanted[sid].optional and not partial:
             problems.append(f"{where}: the rating of {sid} ({wanted[sid].name}) is blank")
     listed = set(map(_text, frame[cols["standard"]]))
     for sid, standard in wanted.items():
@@ -855,7 +855,7 @@ def _qualitative(sheets, framework: str, problems: list[str]) -> dict[str, str]:
     return ratings
 
 
-def read_answers(path) -> Answers:
+def read_answers(path, *, partial: bool = False) -> Answers:
     """Read an answers workbook and check it, listing every problem at once.
 
     Parameters
@@ -864,6 +864,10 @@ def read_answers(path) -> Answers:
         A workbook written by :func:`answers_template` and filled in (or one of the same shape:
         a sheet ``answers`` with ``case_id``, ``domain``, ``key_question``, ``answer``, and a
         sheet ``qualitative`` with ``standard`` and ``rating``).
+    partial : bool, default False
+        Accept a workbook still being filled in: blank answers (``answer`` None in the frame)
+        and blank qualitative ratings are not problems, as during fieldwork
+        (:func:`sampling.fieldwork_status`); everything else is checked as before.
 
     Returns
     -------
@@ -906,13 +910,13 @@ def read_answers(path) -> Answers:
         raise AnswersError(f"{path}: the answers sheet cannot be read", problems)
     about = _about(sheets)
     framework = _framework(about, frame.rename(columns={v: k for k, v in cols.items()}), problems)
-    data = _answer_frame(frame, cols, framework, problems)
+    data = _answer_frame(frame, cols, framework, problems, partial)
     if data.empty:
         problems.append("answers: no answer rows; run 'python -m sampling template' on the plan first")
     else:
         _check_cases(data, framework, problems)
         _check_planned(about, data, problems)
-    qualitative = _qualitative(sheets, framework, problems)
+    qualitative = _qualitative(sheets, framework, problems, partial)
     if problems:
         raise AnswersError(f"{path.name}: {len(problems)} problem(s) in the answers; fix them in the "
                            "workbook and run again", problems)
