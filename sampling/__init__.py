@@ -50,6 +50,7 @@ from .discretion import (
     simulate,
 )
 from .evidence import EvidenceRow
+from .fieldwork import Curtailment, FieldworkStatus, curtailment, fieldwork_status
 from .framework import (
     FRAMEWORKS,
     Framework,
@@ -201,6 +202,11 @@ __all__ = [
     "Answers",
     "read_answers",
     "report_toml",
+    # fieldwork: which ratings are settled, and what stopping when settled would save
+    "fieldwork_status",
+    "FieldworkStatus",
+    "curtailment",
+    "Curtailment",
     "AnnexeResult",
     "execute_annexe",
     "write_annexe",
