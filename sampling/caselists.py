@@ -209,6 +209,40 @@ class CaseListProblem:
     def __str__(self) -> str:
         return self.message
 
+    def to_dict(self) -> dict:
+        """The problem as a dict.
+
+        Returns
+        -------
+        dict
+            ``kind``, ``field``, ``message``, ``fix`` and ``rows`` (a list).
+
+        Examples
+        --------
+        >>> CaseListProblem("blank cells", "rosh", "column 'RoSH': 1 blank cell(s), row 4", "fill it",
+        ...                 (4,)).to_dict()["rows"]
+        [4]
+        """
+        return {"kind": self.kind, "field": self.field, "message": self.message, "fix": self.fix,
+                "rows": list(self.rows)}
+
+    def to_frame(self):
+        """The problem as a one-row table, the columns of :meth:`to_dict`.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row.
+
+        Examples
+        --------
+        >>> CaseListProblem("blank cells", "rosh", "1 blank", "fill it", (4,)).to_frame()["kind"].tolist()
+        ['blank cells']
+        """
+        import pandas as pd
+
+        return pd.DataFrame([self.to_dict()])
+
 
 def _rows_text(rows: Sequence[int]) -> str:
     shown = ", ".join(str(r) for r in rows[:_SHOWN_ROWS])

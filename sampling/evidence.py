@@ -87,6 +87,24 @@ class EvidenceRow:
         return {"domain": self.domain, "standard": self.standard, "key_question": self.key_question,
                 "yes": self.yes, "relevant": self.relevant, "population": self.population,
                 "percent": self.percent, "band": self.band.label}
+    def to_frame(self):
+        """The result as a one-row table, the columns of :meth:`to_dict`.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row.
+
+        Examples
+        --------
+        >>> from sampling import load_report
+        >>> load_report("calderdale-2022").evidence_rows()[0].to_frame().shape
+        (1, 8)
+        """
+        import pandas as pd
+
+        return pd.DataFrame([self.to_dict()])
+
 
 
 def key_question_population(relevant: int, sample: int, population: int) -> int:

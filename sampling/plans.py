@@ -185,6 +185,27 @@ class DomainPlan:
         return {"population": self.population, "n": self.n, "method": self.method, "margin": self.margin,
                 "sample": sample, "reserves": reserves}
 
+    def to_frame(self):
+        """The result as a one-row table, the columns of :meth:`to_dict`.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row: ``domain``, ``population``, ``n``, ``method``, ``margin``, ``reserves``
+            and ``balanced``.
+
+        Examples
+        --------
+        >>> from sampling.synthetic import messy_case_list
+        >>> plan(messy_case_list(300, rng=1), seed=2024).domain("court").to_frame()["n"].tolist()
+        [72]
+        """
+        import pandas as pd
+
+        return pd.DataFrame([{"domain": self.domain, "population": self.population, "n": self.n,
+                              "method": self.method, "margin": self.margin, "reserves": self.reserves,
+                              "balanced": self.balanced}])
+
 
 @dataclass(frozen=True)
 class Plan:
@@ -224,6 +245,10 @@ class Plan:
         The export's other headings, kept as columns of the case sheets (internal).
     victims : CaseList or None, default None
         The victims' case list, when one was planned.
+    service : str or None, default None
+        The service inspected, for the record.
+    policy, victims_policy : str or None, default None
+        The sampling policies the children's and the victims' samples were sized by.
 
     Examples
     --------
@@ -1097,6 +1122,31 @@ class PlanWorkbook:
         return {"path": self.path, "sample": self.sample["case_id"].tolist(),
                 "reserves": self.reserves["case_id"].tolist(),
                 "withdrawn": self.withdrawn["case_id"].tolist()}
+    def to_frame(self):
+        """The result as a one-row table, the columns of :meth:`to_dict`.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per case of ``sample`` and ``reserves`` (and ``withdrawn``), with a column ``sheet``.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> from sampling.synthetic import messy_case_list
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     plan(messy_case_list(300, rng=1), seed=2024).write(Path(folder) / "PLAN.xlsx")
+        ...     book = read_plan(Path(folder) / "PLAN.xlsx")
+        >>> book.to_frame()["sheet"].value_counts().to_dict()
+        {'sample': 157, 'reserves': 32}
+        """
+        import pandas as pd
+
+        parts = [frame.assign(sheet=name) for name, frame in (("sample", self.sample),
+                 ("reserves", self.reserves), ("withdrawn", self.withdrawn)) if len(frame)]
+        return pd.concat(parts, ignore_index=True)
+
 
 
 def _sheet_frame(sheet):
@@ -1281,6 +1331,30 @@ class Replacement:
                 "how": self.how, "reason": self.reason, "time": self.time.isoformat(),
                 "balanced": self.balanced,
                 "reserves_left": self.reserves_left}
+
+    def to_frame(self):
+        """The result as a one-row table, the columns of :meth:`to_dict`.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row.
+
+        Examples
+        --------
+        >>> import datetime, tempfile
+        >>> from pathlib import Path
+        >>> from sampling.synthetic import messy_case_list
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     plan(messy_case_list(300, rng=1), seed=2024).write(Path(folder) / "PLAN.xlsx")
+        ...     swap = replace_case(Path(folder) / "PLAN.xlsx", "YJ-00122", reason="moved",
+        ...                         now=datetime.datetime(2024, 5, 1, 9, 30))
+        >>> swap.to_frame()["reserve"].tolist()
+        ['YJ-00015']
+        """
+        import pandas as pd
+
+        return pd.DataFrame([self.to_dict()])
 
     def __str__(self) -> str:
         verdict = ("every ratio still within a case" if self.balanced

@@ -621,6 +621,23 @@ class PopulationRange:
         57
         """
         return asdict(self)
+    def to_frame(self):
+        """The result as a one-row table, the columns of :meth:`to_dict`.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row.
+
+        Examples
+        --------
+        >>> populations_for_sample_size(43).to_frame()["low"].tolist()
+        [57]
+        """
+        import pandas as pd
+
+        return pd.DataFrame([self.to_dict()])
+
 
 
 # --------------------------------------------------------------------------------------------

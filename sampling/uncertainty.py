@@ -717,6 +717,24 @@ class CasesToBoundary:
         return {"id": self.id, "rating": self.rating.label, "up": self.up, "down": self.down,
                 "k": self.k, "n": self.n, "percent": self.percent}
 
+    def to_frame(self):
+        """One row for the result, then one per key question of a standard.
+
+        Returns
+        -------
+        pandas.DataFrame
+            The columns of :meth:`to_dict`.
+
+        Examples
+        --------
+        >>> cases_to_boundary(5, 11).to_frame()[["rating", "up", "percent"]].to_dict("records")
+        [{'rating': 'Inadequate', 'up': 1, 'percent': 45}]
+        """
+        import pandas as pd
+
+        rows = [self.to_dict(), *(kq.to_dict() for kq in self.key_questions)]
+        return pd.DataFrame(rows, columns=list(rows[0])).astype({"up": "object", "down": "object"})
+
 
 def cases_to_boundary(k, n: int | None = None) -> CasesToBoundary:
     """Cases that must change for a key question (``k``, ``n``) or a standard to change band.
@@ -888,6 +906,27 @@ class RatingDistribution:
             "score": {str(int(s)): float(p) for s, p in self.score.items()},
             "overall": {r: float(self.overall[r]) for r in _LABELS},
         }
+
+    def to_frame(self):
+        """One row per standard and one for the overall rating: the probability of each band.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by standard id, then "overall"; a column per rating.
+
+        Examples
+        --------
+        >>> frame = rating_distribution("calderdale-2022").to_frame()
+        >>> frame.index[-1], round(float(frame.loc["overall", "Requires improvement"]), 3)
+        ('overall', 0.99)
+        """
+        import pandas as pd
+
+        frame = self.standards[_LABELS].copy()
+        frame.loc["overall"] = [float(self.overall[r]) for r in _LABELS]
+        frame.index = pd.Index([str(i) for i in frame.index], name="standard")
+        return frame
 
     def _repr_html_(self) -> str:
         return self.standards._repr_html_()
@@ -1271,6 +1310,23 @@ class Explanation:
                 "rule_rating": self.rule_rating.label, "rule_score": self.rule_score,
                 "published_score": self.published_score, "discretion": list(self.discretion),
                 "at_risk": list(self.at_risk), "text": self.text}
+
+    def to_frame(self):
+        """The result as a one-row table, the columns of :meth:`to_dict`.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row.
+
+        Examples
+        --------
+        >>> report_uncertainty("cambridgeshire-2023").explanations[0].to_frame().shape[0]
+        1
+        """
+        import pandas as pd
+
+        return pd.DataFrame([self.to_dict()])
 
 
 @dataclass(frozen=True)

@@ -177,6 +177,21 @@ class SimulationResult:
     def _repr_html_(self) -> str:
         return self.summary()._repr_html_()
 
+    def to_frame(self):
+        """The summary table (:meth:`summary`): one row without the rule and one with it.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``p_correct``, ``p_too_high``, ``p_too_low`` and ``fire_rate``.
+
+        Examples
+        --------
+        >>> list(simulate([0.62, 0.70, 0.80], 11, rule="cases(1)", reps=200, rng=1).to_frame().index)
+        ['without rule', 'with cases(1)']
+        """
+        return self.summary()
+
     def to_dict(self) -> dict:
         """The result as a dict of plain values, as ``--json`` prints it.
 

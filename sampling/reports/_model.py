@@ -176,6 +176,9 @@ class Report:
         Where in the report the figures come from.
     path : str or None, default None
         The file it was read from (None for a bundled report).
+    populations : mapping of str to int, default {}
+        Eligible cases per sample where the inspection recorded them (a report made from an
+        answers workbook takes its plan's); the finite analyses use them when none are given.
 
     Examples
     --------
