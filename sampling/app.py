@@ -1401,3 +1401,58 @@ def download_link(data: bytes, filename: str, media_type: str, text: str | None 
 
 _BUTTON = ("display:inline-block;padding:5px 14px;background:#1565c0;color:#fff;border-radius:3px;"
            "text-decoration:none;font-weight:bold")
+
+
+# --------------------------------------------------------------------------------------------
+# Fieldwork: which ratings are settled
+
+
+def status_view(name: str, content: bytes) -> str:
+    """The Fieldwork tab for an uploaded answers workbook, partly filled in: the cases answered
+    and left per sample (and inspector), then per standard whether it is settled, the bands still
+    reachable and the likeliest final band, as ``python -m sampling status`` prints them.
+
+    Examples
+    --------
+    >>> try:
+    ...     status_view("answers.xlsx", b"x")
+    ... except SamplingError as error:
+    ...     print(error)  # doctest: +NORMALIZE_WHITESPACE
+    Answers: answers.xlsx holds text (a CSV file renamed .xlsx?); choose the answers workbook (.xlsx)
+    made from the plan and filled in
+    """
+    from .fieldwork import fieldwork_status
+
+    name = check_upload(name or "answers.xlsx", content, field="Answers", accept=(".xlsx",), wanted=_ANSWERS)
+    with _uploaded(name, content) as path:
+        try:
+            status = fieldwork_status(path)
+        except SamplingError as exc:
+            raise SamplingError(_without(str(exc), path.parent)) from None
+        except Exception as exc:  # noqa: BLE001 - a workbook no reader foresaw: one line, no traceback
+            raise SamplingError(f"Answers: {name} could not be read ({type(exc).__name__}); choose "
+                                f"{_ANSWERS}") from None
+    by_inspector = "inspector" in status.cases.columns
+    counts = [[FIELD_WORDS.get(row["sample"], str(row["sample"]).replace("_", "-")),
+               *([row["inspector"]] if by_inspector else []), row["answered"], row["started"], row["left"]]
+              for row in status.cases.to_dict("records")]
+    header = ["Sample", *(["Inspector"] if by_inspector else []), "Cases answered", "Started", "Not started"]
+    last = len(header) - 1
+    rows = []
+    for item in status.standards:
+        likely = max(item["probabilities"], key=item["probabilities"].get)
+        rows.append([item["standard"], "settled" if item["settled"] else "open",
+                     ", ".join(item["reachable"]) or "none yet",
+                     f"{likely} ({percent(item['probabilities'][likely])})",
+                     "-" if item["no_to_move_down"] is None else item["no_to_move_down"],
+                     "-" if item["yes_to_move_up"] is None else item["yes_to_move_up"]])
+    settled = len(status.settled)
+    return (f"<p>{html.escape(name)}: {settled} of {len(status.standards)} standards settled: no answer "
+            "still to come can change them.</p>"
+            + _html_table(header, counts, css_class="sampling-cases", numbers=(last - 2, last - 1, last))
+            + _html_table(["Standard", "Settled?", "Bands still reachable", "Likeliest final band",
+                           "More no answers to move down", "More yes answers to move up"], rows,
+                          css_class="sampling-status", numbers=(4, 5))
+            + "<p style='font-size:88%;color:#555'>Settled: only one band can still come out, whatever the "
+              "cases not yet read say. The likeliest band's chance treats the key questions as independent "
+              "and learns each one's rates from the answers so far.</p>")

@@ -810,3 +810,33 @@ def test_the_pages_words_name_no_option_method_or_programme_by_its_code(tmp_path
         text = re.sub(r"<style>.*?</style>|<[^>]+>", " ", page)
         assert not JARGON.search(text), JARGON.search(text)
     assert "2025 programme: children&#x27;s cases, 14 to 91" in pages[0]
+
+
+# --------------------------------------------------------------------------------------------
+# the Fieldwork tab
+
+
+def partly_answered(tmp_path) -> Path:
+    """A workbook midway: the answers of the first half of its rows blanked again."""
+    answers = answers_workbook(tmp_path)
+    book = openpyxl.load_workbook(answers)
+    rows = list(book["answers"].iter_rows(min_row=2))
+    for row in rows[len(rows) // 2:]:
+        row[4].value = None
+    book.save(answers)
+    return answers
+
+
+def test_the_fieldwork_tab_shows_what_status_prints(capsys, tmp_path):
+    answers = partly_answered(tmp_path)
+    capsys.readouterr()
+    page = app.status_view("answers.xlsx", answers.read_bytes())
+    code, out, err = run(capsys, "status", answers, "--json")
+    assert code == 0, err
+    expected = json.loads(out)
+    settled = sum(s["settled"] for s in expected["standards"])
+    assert f"{settled} of {len(expected['standards'])} standards settled" in page
+    for item in expected["standards"]:
+        cell = f"<td>{item['standard']}</td><td>{'settled' if item['settled'] else 'open'}</td>"
+        assert cell in page
+    assert "--" not in page and "Traceback" not in page

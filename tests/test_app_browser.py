@@ -55,7 +55,10 @@ CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 CHROMIUM_FLAGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync",
                   "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1", "--window-size=1280,1400")
-SERVE_WITHIN = 20.0  # seconds from the command's start to the page with its tabs
+# how long to wait for the address and for the page with its tabs before calling the app hung: not a
+# speed target (speed is measured, not tested: the times are written to timings.json), so generous
+# enough for a shared machine under load
+SERVE_WITHIN = 120.0
 WAIT = 30.0
 
 CATCH_FILE_INPUT = """
@@ -127,7 +130,7 @@ def server(tmp_path_factory):
     try:
         while "The app is at" not in out.read_text():
             assert process.poll() is None, f"the app stopped: {err.read_text()}"
-            assert time.monotonic() - started < SERVE_WITHIN, "the app printed no address within 20 s"
+            assert time.monotonic() - started < SERVE_WITHIN, f"the app printed no address within {SERVE_WITHIN:g} s"
             time.sleep(0.05)
         printed = time.monotonic() - started
         line = out.read_text().splitlines()[0]
@@ -164,7 +167,7 @@ def page(server, tmp_path_factory):
     driver.requested = []  # every address the page asked for, from the browser's network log
     try:
         driver.get(server["url"])
-        find(driver, "table.sampling-sizes")
+        find(driver, "table.sampling-sizes", timeout=SERVE_WITHIN)
         served = time.monotonic() - server["started"]
         ARTIFACTS.mkdir(exist_ok=True)
         (ARTIFACTS / "timings.json").write_text(json.dumps(
@@ -513,6 +516,21 @@ def test_an_uploaded_answers_workbook_is_rated(page, tmp_path):
     for sid, row in expected.table.iterrows():
         shown = cells(find(page, f"table.sampling-ratings tr[data-standard='{sid}']"))
         assert shown[3:7] == [percent(row[c]) for c in expected.table.columns if c.startswith("P(")][:4]
+
+
+def test_the_fieldwork_tab_shows_settled_and_open_ratings(page, tmp_path):
+    from test_app import partly_answered
+
+    from sampling import fieldwork_status
+
+    answers = partly_answered(tmp_path)
+    expected = fieldwork_status(answers)
+    open_tab(page, "Fieldwork")
+    upload(page, "Choose the answers so far", answers)
+    table = find(page, "table.sampling-status")
+    shown = {cells(row)[0]: cells(row)[1] for row in table.find_elements("css selector", "tbody tr")}
+    assert shown == {s["standard"]: "settled" if s["settled"] else "open" for s in expected.standards}
+    shot(page, "fieldwork")
 
 
 def test_the_rating_table_fits_a_900_pixel_window(page):
