@@ -20,12 +20,12 @@ Each rule answers one standard at a time (``rule(evidence)``) and, for simulatio
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
+from . import _rule_names as rule_names
 from . import _validation as check
 from ._errors import SamplingError
 from .framework import (
@@ -41,6 +41,8 @@ from .framework import (
     standard_cases_to_band,
     standard_rating,
 )
+from .uncertainty import band_probabilities, interval_table
+from .uncertainty import interval as uncertainty_interval
 
 __all__ = [
     "StandardEvidence",
@@ -327,8 +329,7 @@ class _Strict(Rule):
 class _WithinPoints(Rule):
     def __init__(self, points: float, direction: str = "up"):
         super().__init__(direction)
-        if not isinstance(points, int | float) or isinstance(points, bool) or not 0 < points < 100:
-            raise SamplingError(f"within_points needs a number of percentage points, e.g. 5, got {points!r}")
+        rule_names.check("within_points", points)
         self.points = points
         self.name = f"within_points({points:g})"
         where = "below the next band's" if direction == "up" else "above the band below's"
@@ -357,13 +358,7 @@ class _WithinPoints(Rule):
 class _Cases(Rule):
     def __init__(self, count: int, direction: str = "up"):
         super().__init__(direction)
-        if isinstance(count, bool) or not isinstance(count, int) or count < 1:
-            raise SamplingError(f"cases needs a whole number of case judgements, at least 1, got {count!r}")
-        if count > check.MAX_CASES_JUDGED:  # more changes than a key question has cases: not a rule
-            most = check.MAX_CASES_JUDGED
-            raise SamplingError(f"cases({count:,}): a rule may change at most {most:,} case judgements, "
-                                "the most cases an analysis takes for one key question (an inspection judges "
-                                "tens); give a count such as cases(1)")
+        rule_names.check("cases", count)
         self.count = count
         self.name = f"cases({count})"
         self.description = (f"at most {count} changed case judgement{'s' if count > 1 else ''} would take "
@@ -400,8 +395,7 @@ class _Cases(Rule):
 class _Interval(Rule):
     def __init__(self, confidence: float = 0.80, method: str | None = None, direction: str = "up"):
         super().__init__(direction)
-        if isinstance(confidence, bool) or not isinstance(confidence, int | float) or not 0 < confidence < 1:
-            raise SamplingError(f"interval needs a confidence between 0 and 1, e.g. 0.8, got {confidence!r}")
+        rule_names.check("interval", confidence)
         self.confidence = float(confidence)
         self.method = method
         self.name = f"interval({confidence:g})" if method is None else f"interval({confidence:g}, {method})"
@@ -413,10 +407,8 @@ class _Interval(Rule):
                             f"key question's {confidence:.0%} interval ({kind})")
 
     def _bound(self, k, n, population):
-        from .uncertainty import interval
-
-        result = interval(int(k), int(n), population=population, confidence=self.confidence,
-                          method=self.method)
+        result = uncertainty_interval(int(k), int(n), population=population, confidence=self.confidence,
+                                      method=self.method)
         return result.high if self.direction == "up" else result.low
 
     def _crosses(self, bound, rating):
@@ -453,7 +445,6 @@ class _Interval(Rule):
 def _interval_table(n: int, population: int | None, confidence: float, method: str | None,
                     direction: str) -> np.ndarray:
     """The interval bound that the interval rule reads, for k = 0..n."""
-    from .uncertainty import interval_table
 
     table = interval_table(n, population=population, confidence=confidence, method=method)
     return table["high" if direction == "up" else "low"].to_numpy(dtype=float)
@@ -462,7 +453,6 @@ def _interval_table(n: int, population: int | None, confidence: float, method: s
 @functools.lru_cache(maxsize=512)
 def _at_least_table(n: int, population: int | None, a: float, b: float) -> np.ndarray:
     """[k, r] = P(true band >= r | k of n), key question by key question."""
-    from .uncertainty import band_probabilities
 
     return np.array([np.cumsum(band_probabilities(k, n, population=population, prior=(a, b)).to_numpy()[::-1])
                      [::-1] for k in range(n + 1)])
@@ -471,8 +461,7 @@ def _at_least_table(n: int, population: int | None, a: float, b: float) -> np.nd
 class _Posterior(Rule):
     def __init__(self, threshold: float = 0.5, prior="jeffreys", direction: str = "up"):
         super().__init__(direction)
-        if isinstance(threshold, bool) or not isinstance(threshold, int | float) or not 0 < threshold < 1:
-            raise SamplingError(f"posterior needs a probability threshold between 0 and 1, got {threshold!r}")
+        rule_names.check("posterior", threshold)
         self.threshold = float(threshold)
         check.prior(prior)
         self.prior = prior
@@ -483,7 +472,6 @@ class _Posterior(Rule):
 
     def probability(self, evidence: StandardEvidence) -> float:
         """P(true standard band >= next) (up) or <= the one below (down), key questions independent."""
-        from .uncertainty import band_probabilities
 
         target = _target(int(evidence.rating), self.direction)
         if target is None:
@@ -741,7 +729,6 @@ def custom(function: Callable[[StandardEvidence], bool], *, name: str | None = N
     return _Custom(function, name or getattr(function, "__name__", "custom"), description, direction)
 
 
-_PATTERN = re.compile(r"^\s*([a-z_]+)\s*(?:\(\s*([^)]*)\)\s*)?$")
 
 
 def parse(text: str, *, direction: str = "up") -> Rule:
@@ -776,21 +763,13 @@ def parse(text: str, *, direction: str = "up") -> Rule:
     """
     if isinstance(text, Rule):
         return text
-    match = _PATTERN.match(str(text))
+    name, value = rule_names.split(text)
     makers = {"strict": strict, "within_points": within_points, "cases": cases, "interval": interval,
               "posterior": posterior}
-    if not match or match.group(1) not in makers:
-        raise SamplingError(f"unknown rule {text!r}; use strict, within_points(5), cases(1), "
-                            "interval(0.8) or posterior(0.5)")
-    name, argument = match.group(1), (match.group(2) or "").strip()
     if name == "strict":
         return strict()
-    if not argument:
+    if value is None:
         return makers[name](direction=direction)
-    try:
-        value = int(argument) if name == "cases" else float(argument)
-    except ValueError:
-        raise SamplingError(f"rule {text!r}: {argument!r} is not a number") from None
     return makers[name](value, direction=direction)
 
 

@@ -15,6 +15,7 @@ from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 
+from .. import _rule_names as rule_names
 from .._errors import DenominatorWarning, ReportError, SamplingError, SamplingWarning
 from .._validation import MAX_CASES_JUDGED
 from ..framework import BAND_LOWER_BOUNDS, Rating, get_framework, percent
@@ -387,10 +388,8 @@ def _check_discretion(raw: Mapping, fail: _Fail) -> tuple[str | None, str | None
         raise fail("discretion_rule", "names the rule a stated reason matches: give discretion too")
     if not isinstance(rule, str) or not re.fullmatch(r"[a-z_]+(\([^)]*\))?", rule):
         raise fail("discretion_rule", f"must be a rule's short name such as \"cases(1)\", got {rule!r}")
-    from ..rules import parse
-
     try:
-        parse(rule)
+        rule_names.split(rule)
     except SamplingError as exc:
         raise fail("discretion_rule", str(exc)) from None
     return discretion, rule
