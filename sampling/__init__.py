@@ -39,7 +39,7 @@ from .answers import (
     read_answers,
     report_toml,
 )
-from .caselists import CaseList, CaseListProblem, read_case_list
+from .caselists import CaseList, CaseListProblem, read_case_list, read_cases
 from .discretion import (
     DiscretionAssessment,
     SimulationResult,
@@ -78,7 +78,6 @@ from .selection import (
     Recency,
     Selection,
     SelectionSimulation,
-    read_cases,
     select,
     select_by_domain,
     simulate_selection,

@@ -35,7 +35,7 @@ from ._text import MAX_CELL, clean, control_characters, fold, looks
 from .selection import DEFAULT_STRATA
 
 __all__ = [
-    "CaseList", "CaseListProblem", "read_case_list", "read_table", "load_workbook",
+    "CaseList", "CaseListProblem", "read_case_list", "read_table", "read_cases", "load_workbook",
     "FIELDS", "HEADINGS", "DOMAIN_NAMES", "DOMAIN_WORDS", "DISPOSAL_DOMAINS",
     "normalise_heading", "normalise_value", "cell_text", "parse_columns", "parse_disposal_domains",
     "parse_blank_as", "value_synonyms",
@@ -1534,6 +1534,50 @@ def _assemble(table: _Table, keep, rows, values, mapping):
         data[label] = cells
         extras.append(label)
     return pd.DataFrame(data), tuple(extras)
+
+
+def read_cases(path, *, sheet=None) -> object:
+    """Read a case list from CSV or Excel (.xlsx) as text, under its own headings; never modifies
+    the file.
+
+    The file is read as :func:`sampling.caselists.read_table` reads it: a CSV file in UTF-8 (with
+    or without a byte-order mark), comma, semicolon or tab separated; a workbook's sheet with the
+    case columns (or ``sheet``); rows with no value at all (an Excel export's trailing ",,,,") left
+    out. The file's SHA-256 is kept in ``frame.attrs["sha256"]`` for the selection's audit.
+
+    Parameters
+    ----------
+    path : str or path
+        A ``.csv`` or ``.xlsx`` file.
+    sheet : str, optional
+        The workbook's sheet; by default the one with the case columns.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per case, every cell as text, under the file's own headings.
+
+    Raises
+    ------
+    CaseListError
+        For a missing, empty or unreadable file, an unknown file type or a file with no rows.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from sampling.synthetic import case_list
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = Path(folder) / "cases.csv"
+    ...     case_list(20, rng=1).to_csv(path, index=False)
+    ...     cases = read_cases(path)
+    >>> len(cases), cases.loc[0, "case_id"], len(cases.attrs["sha256"])
+    (20, 'S00001', 64)
+    """
+    frame = read_table(path, sheet=sheet)
+    if frame.empty:
+        raise CaseListError(f"{path}: the case list has no rows")
+    return frame
 
 
 def read_table(path, *, sheet: str | int | None = None):

@@ -43,7 +43,7 @@ import numpy as np
 from ._errors import BalanceWarning, CaseListError, SamplingError
 from ._text import clean, control_characters, fold, looks
 
-__all__ = ["Recency", "Selection", "select", "select_by_domain", "read_cases", "balance_table",
+__all__ = ["Recency", "Selection", "select", "select_by_domain", "balance_table",
            "choose_reserve", "recount_balance", "DEFAULT_STRATA", "SelectionSimulation",
            "simulate_selection"]
 
@@ -155,52 +155,6 @@ class Recency:
         earliest = fieldwork - pd.DateOffset(months=self.months[1])
         latest = fieldwork - pd.DateOffset(months=self.months[0])
         return ((dates >= earliest) & (dates <= latest)).to_numpy()
-
-
-def read_cases(path, *, sheet=None) -> object:
-    """Read a case list from CSV or Excel (.xlsx) as text, under its own headings; never modifies
-    the file.
-
-    The file is read as :func:`sampling.caselists.read_table` reads it: a CSV file in UTF-8 (with
-    or without a byte-order mark), comma, semicolon or tab separated; a workbook's sheet with the
-    case columns (or ``sheet``); rows with no value at all (an Excel export's trailing ",,,,") left
-    out. The file's SHA-256 is kept in ``frame.attrs["sha256"]`` for the selection's audit.
-
-    Parameters
-    ----------
-    path : str or path
-        A ``.csv`` or ``.xlsx`` file.
-    sheet : str, optional
-        The workbook's sheet; by default the one with the case columns.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per case, every cell as text, under the file's own headings.
-
-    Raises
-    ------
-    CaseListError
-        For a missing, empty or unreadable file, an unknown file type or a file with no rows.
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> from pathlib import Path
-    >>> from sampling.synthetic import case_list
-    >>> with tempfile.TemporaryDirectory() as folder:
-    ...     path = Path(folder) / "cases.csv"
-    ...     case_list(20, rng=1).to_csv(path, index=False)
-    ...     cases = read_cases(path)
-    >>> len(cases), cases.loc[0, "case_id"], len(cases.attrs["sha256"])
-    (20, 'S00001', 64)
-    """
-    from .caselists import read_table
-
-    frame = read_table(path, sheet=sheet)
-    if frame.empty:
-        raise CaseListError(f"{path}: the case list has no rows")
-    return frame
 
 
 def _resolve_columns(frame, wanted: Sequence[str], what: str, fixes: Mapping[str, str] | None = None
@@ -1027,7 +981,7 @@ def select(
     Parameters
     ----------
     cases : pandas.DataFrame
-        The eligible case list (see :func:`read_cases` for CSV and Excel). Column names match
+        The eligible case list (see :func:`sampling.read_cases` for CSV and Excel). Column names match
         regardless of case and spacing ("Case ID" is ``case_id``).
     n : int
         Cases to sample.

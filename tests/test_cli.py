@@ -341,7 +341,7 @@ def _bad_inputs(tmp_path, case_file):
         ("empty", ["--n", "10"], "the file is empty"),
         ("txt", ["--n", "10"], "unknown file type '.txt'"),
         ("nocol", ["--n", "10"], "missing case list column 'gender'; columns found:"),
-        ("dup", ["--n", "10"], "duplicate case id 'x'"),
+        ("dup", ["--n", "10"], "case id 'x' appears more than once"),
         ("blank", ["--n", "10"], "column 'rosh' is blank for case"),
         ("cases", ["--n", "0"], "--n must be at least 1 case"),
         ("cases", ["--n", "201"], "n = 201 is more than the 200 cases"),

@@ -12,7 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sampling import BalanceWarning, CaseListError, SamplingError
-from sampling.selection import DEFAULT_STRATA, Recency, _draw, read_cases, select, select_by_domain
+from sampling.caselists import read_cases
+from sampling.selection import DEFAULT_STRATA, Recency, _draw, select, select_by_domain
 from sampling.synthetic import case_list
 
 

@@ -15,7 +15,8 @@ def _parse_window(text: str) -> tuple[int, int]:
 
 
 def _cmd_select(args) -> int:
-    from ..selection import Recency, read_cases, select
+    from ..caselists import read_cases
+    from ..selection import Recency, select
 
     check_out(args.out, args.force, inputs=[args.cases])
     if args.n < 1:
