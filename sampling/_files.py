@@ -20,6 +20,7 @@ What this module guarantees (``methodology/files.md`` says it for users):
 
 from __future__ import annotations
 
+import csv
 import datetime
 import io
 import os
@@ -75,10 +76,15 @@ def now() -> datetime.datetime:
 def neutralise(value):
     """A CSV cell's value with a quote before text a spreadsheet would evaluate.
 
+    Text that already begins with a quote and a formula start gets one more, so that
+    :func:`restore` gives it back as it was.
+
     >>> neutralise("=1+1"), neutralise("-2+3"), neutralise("YJ-001"), neutralise(-2.5)
     ("'=1+1", "'-2+3", 'YJ-001', -2.5)
+    >>> neutralise("'=x"), restore(neutralise("'=x"))
+    ("''=x", "'=x")
     """
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    if isinstance(value, str) and value.lstrip("'").startswith(FORMULA_STARTS):
         return "'" + value
     return value
 
@@ -86,10 +92,10 @@ def neutralise(value):
 def restore(value):
     """The value :func:`neutralise` was given: the quote before a formula start taken off.
 
-    >>> restore("'=1+1"), restore("'tis"), restore("O'Neil")
-    ('=1+1', "'tis", "O'Neil")
+    >>> restore("'=1+1"), restore("'tis"), restore("O'Neil"), restore("''=x")
+    ('=1+1', "'tis", "O'Neil", "'=x")
     """
-    if isinstance(value, str) and value.startswith("'") and value[1:2] and value[1] in "=+-@\t\r":
+    if isinstance(value, str) and value.startswith("'") and value.lstrip("'").startswith(FORMULA_STARTS):
         return value[1:]
     return value
 
@@ -263,7 +269,11 @@ def table_bytes(frame, suffix: str, *, context: Sequence[tuple[str, object]] = (
         if safe[name].dtype == object or str(safe[name].dtype) in ("string", "str"):
             safe[name] = [neutralise(v) for v in safe[name].tolist()]
     safe.columns = [neutralise(str(c)) for c in safe.columns]
-    safe.to_csv(text, index=False, lineterminator="\n")
+    # Python's csv quotes a cell holding a line feed but not one holding a carriage return alone,
+    # which a reader takes for the end of a row: such a table is written with its text quoted
+    carriage = any(isinstance(v, str) and "\r" in v for v in [*safe.columns, *safe.to_numpy().ravel()])
+    safe.to_csv(text, index=False, lineterminator="\n",
+                quoting=csv.QUOTE_NONNUMERIC if carriage else csv.QUOTE_MINIMAL)
     return text.getvalue().encode("utf-8")
 
 

@@ -563,14 +563,16 @@ def _pick_sheet(book, sheet, path: Path) -> tuple[str, list[list[str]]]:
 
 def _clean_cells(table: _Table, problems: list[CaseListProblem]) -> _Table:
     """Every heading and cell as the toolkit compares text (:mod:`sampling._text`): NFC, format
-    characters removed (counted), a CSV's neutralising quote taken off; control characters and
-    cells too long for a workbook are problems naming their row and column."""
+    characters removed (counted), a CSV's neutralising quote taken off (not a workbook's); control
+    characters and cells too long for a workbook are problems naming their row and column."""
     import pandas as pd
 
     invisible = 0
     headings = []
+    # only a CSV file is neutralised when written: a workbook's text cell "'=1+1" is that text
+    unquote = restore if table.sheet is None else str
     for j, heading in enumerate(table.headings):
-        text, removed = clean(restore(str(heading)))
+        text, removed = clean(unquote(str(heading)))
         invisible += removed
         bad = control_characters(text)
         if bad:
@@ -585,7 +587,7 @@ def _clean_cells(table: _Table, problems: list[CaseListProblem]) -> _Table:
         counts = np.bincount(codes[codes >= 0], minlength=len(uniques))
         cleaned, long_codes, control_codes, seen = [], [], [], []
         for code, value in enumerate(uniques):
-            text = restore(str(value))
+            text = unquote(str(value))
             if len(text) > MAX_CELL:
                 long_codes.append(code)
                 text = text[:MAX_CELL]
@@ -1010,7 +1012,9 @@ def _domain_from_disposal(heading, column, extra: Mapping[str, str], problems) -
     places = [(_lookup(t, user) or _lookup(t, table)) if t else "" for t in column.trimmed]
     bad = [p is None for p in places]
     if any(bad):
-        example = next(t for t, b in zip(column.trimmed, bad, strict=True) if b)
+        # the first that the option can carry as typed: printable, and no quote, comma or "="
+        example = next((t for t, b in zip(column.trimmed, bad, strict=True)
+                        if b and t.isprintable() and not set(t) & set("',=")), "TYPE")
         problems.append(_values_problem(
             "disposal types with no domain", "disposal_type", heading, column, bad,
             "case(s) whose disposal type is not known to be court or out-of-court",

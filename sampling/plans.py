@@ -1182,7 +1182,7 @@ def _open_plan(path):
     frames = {name: _sheet_frame(book[name]) for name in (*SHEETS, "withdrawn", "record")
               if name in book.sheetnames}
     for name, needed in (("sample", ("domain", "case_id")), ("reserves", ("domain", "case_id", "replaces")),
-                         ("balance", _BALANCE_COLUMNS)):
+                         ("balance", _BALANCE_COLUMNS), ("audit", ("field", "value"))):
         absent = [c for c in needed if c not in frames[name].columns]
         if absent:
             raise SamplingError(f"{path}: not a plan workbook (sheet {name!r} has no column "
