@@ -354,7 +354,7 @@ def _bad_inputs(tmp_path, case_file):
         ("cases", ["--n", "10", "--strata", "gender,sex"], "missing case list column 'sex'"),
         ("cases", ["--n", "10", "--strata", "gender,sex"], "name the balancing columns with --strata"),
         ("cases", ["--n", "10", "--id-column", "Ref"], "name the case id column with --id-column"),
-        ("spaces", ["--n", "10"], "duplicate case id 'S00001' (surrounding spaces ignored)"),
+        ("spaces", ["--n", "10"], "case id 'S00001' appears more than once (case, spaces and invisible characters ignored"),
         ("cases", ["--n", "10", "--seed", "-3"], "a seed is a whole number from 0, got '-3'"),
         ("cases", ["--n", "10", "--seed", "seven"], "a seed is a whole number from 0, got 'seven'"),
     ],
