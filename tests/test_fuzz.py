@@ -49,12 +49,11 @@ from sampling._errors import AnswersError, CaseListError, SamplingWarning
 from sampling._text import clean
 from sampling.across import agreement
 from sampling.answers import answers_template, read_answers
-from sampling.caselists import read_case_list, read_table
+from sampling.caselists import read_case_list, read_cases, read_table
 from sampling.cli import main
 from sampling.framework import Rating, get_framework, load_framework
 from sampling.plans import read_plan, replace_case
 from sampling.reports import load_report
-from sampling.selection import read_cases
 from sampling.synthetic import messy_case_list
 
 FUZZ = settings(derandomize=True, deadline=None, max_examples=150, database=None,
