@@ -101,6 +101,7 @@ from .size import (
     sample_size_for_bands,
     subgroup_margins,
 )
+from .team import MergedAnswers, TeamTemplates, merge_answers, team_templates
 from .uncertainty import (
     CasesToBoundary,
     Explanation,
@@ -201,6 +202,10 @@ __all__ = [
     "Answers",
     "read_answers",
     "report_toml",
+    "TeamTemplates",
+    "team_templates",
+    "MergedAnswers",
+    "merge_answers",
     "AnnexeResult",
     "execute_annexe",
     "write_annexe",
