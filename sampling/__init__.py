@@ -101,6 +101,7 @@ from .size import (
     sample_size_for_bands,
     subgroup_margins,
 )
+from .team import MergedAnswers, TeamTemplates, merge_answers, team_templates
 from .uncertainty import (
     CasesToBoundary,
     Explanation,
@@ -201,7 +202,12 @@ __all__ = [
     "Answers",
     "read_answers",
     "report_toml",
-    # fieldwork: which ratings are settled, and what stopping when settled would save
+    # fieldwork: a workbook per inspector merged back, which ratings are settled, and what
+    # stopping when settled would save
+    "TeamTemplates",
+    "team_templates",
+    "MergedAnswers",
+    "merge_answers",
     "fieldwork_status",
     "FieldworkStatus",
     "curtailment",

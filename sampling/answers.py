@@ -366,7 +366,9 @@ def _samples_line(framework: str) -> str:
 
 
 def _write_workbook(path: Path, answers: list[tuple], qualitative: list[tuple], about: list[tuple],
-                    samples_line: str, record: list[tuple] | None = None):
+                    samples_line: str, record: list[tuple] | None = None, *, notes: bool = False):
+    """The answers workbook; with ``notes`` the answers sheet has a sixth column, ``notes`` (the
+    workbook ``merge`` writes from a team's workbooks, each answer's notes kept)."""
     from openpyxl import Workbook
     from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -375,14 +377,14 @@ def _write_workbook(path: Path, answers: list[tuple], qualitative: list[tuple], 
     book = Workbook()
     sheet = book.active
     sheet.title = "answers"
-    append_row(sheet, list(_ANSWER_COLUMNS))
+    append_row(sheet, [*_ANSWER_COLUMNS, "notes"] if notes else list(_ANSWER_COLUMNS))
     for row in answers:
         append_row(sheet, list(row))
     choice = DataValidation(type="list", formula1='"' + ",".join(_CHOICES) + '"', allow_blank=True,
                             showErrorMessage=True, error="Choose yes, no or not relevant")
     sheet.add_data_validation(choice)
     choice.add(f"E2:E{len(answers) + 1}")
-    for column, width in zip("ABCDE", (14, 14, 13, 90, 14), strict=True):
+    for column, width in zip("ABCDEF", (14, 14, 13, 90, 14, 60), strict=True):
         sheet.column_dimensions[column].width = width
     sheet.freeze_panes = "A2"
 

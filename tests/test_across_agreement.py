@@ -229,3 +229,174 @@ def test_cli_json_text_and_errors(capsys, tmp_path, held_out):
     code = main(["agreement", str(path)])
     out, err = capsys.readouterr()
     assert code == 2 and out == "" and err.count("\n") == 1 and "row 7" in err
+
+
+# --------------------------------------------------------------------------------------------
+# "not relevant": counted into agreement on relevance, not refused
+
+
+NR = "not relevant"
+# a realistic double-marking of two key questions, with the pairs (first, second) counted by hand:
+# 26 rows say "not relevant" on one side or both (a file the reader once refused with 26 errors)
+MARKED = {"2.1.1": {("yes", "yes"): 20, ("no", "no"): 6, ("yes", "no"): 3, ("no", "yes"): 2,
+                    (NR, NR): 5, ("yes", NR): 2, (NR, "no"): 1},
+          "2.1.2": {("yes", "yes"): 15, ("no", "no"): 8, ("yes", "no"): 2, ("no", "yes"): 4,
+                    (NR, NR): 10, ("no", NR): 3, (NR, "yes"): 5}}
+
+
+def marked_frame(spellings=None):
+    spellings = spellings or {}
+    rows = []
+    for kq, table in MARKED.items():
+        for (first, second), count in table.items():
+            rows += [(kq, spellings.get(first, first), spellings.get(second, second))] * count
+    return pd.DataFrame({"case_id": [f"M{i:03d}" for i in range(len(rows))],
+                         "key_question": [r[0] for r in rows], "first": [r[1] for r in rows],
+                         "second": [r[2] for r in rows]})
+
+
+def gwet_ac1(table):
+    """Gwet (2008), AC1 for two raters and q = 2 categories, written from the paper's formula:
+    p_a = sum of the diagonal / n; pi_k = (row k's margin + column k's margin) / (2 n);
+    p_e = sum over k of pi_k (1 - pi_k) / (q - 1); AC1 = (p_a - p_e) / (1 - p_e)."""
+    n = table.sum()
+    p_a = np.trace(table) / n
+    pi = (table.sum(axis=1) + table.sum(axis=0)) / (2 * n)
+    p_e = float((pi * (1 - pi)).sum()) / (2 - 1)
+    return (p_a - p_e) / (1 - p_e)
+
+
+def test_not_relevant_pairs_go_to_relevance_and_yes_no_agreement_counts_the_rest():
+    frame = marked_frame()
+    assert ((frame["first"] == NR) | (frame["second"] == NR)).sum() == 26
+    result = agreement(frame)
+    # relevance over every pair, counted from MARKED
+    relevance = result.relevance
+    assert relevance.pairs == 86
+    assert (relevance.both_relevant, relevance.both_not_relevant) == (60, 15)
+    assert (relevance.first_only, relevance.second_only) == (2 + 3, 1 + 5)
+    assert relevance.agreement == pytest.approx(75 / 86)
+    reference = cohens_kappa(np.array([[60, 5], [6, 15]]))  # statsmodels, relevant first
+    assert relevance.kappa == pytest.approx(reference.kappa, abs=1e-12)
+    assert relevance.ac1 == pytest.approx(gwet_ac1(np.array([[60, 5], [6, 15]])), abs=1e-12)
+    per_kq = {row.key_question: row for row in result.relevance_key_questions}
+    assert (per_kq["2.1.1"].pairs, per_kq["2.1.1"].both_not_relevant) == (39, 5)
+    assert (per_kq["2.1.2"].pairs, per_kq["2.1.2"].both_not_relevant) == (47, 10)
+    # yes / no on the pairs both judged relevant, per key question and overall
+    tables = {"2.1.1": np.array([[20, 3], [2, 6]]), "2.1.2": np.array([[15, 2], [4, 8]])}
+    tables["overall"] = tables["2.1.1"] + tables["2.1.2"]
+    for row in (*result.key_questions, result.overall):
+        table = tables[row.key_question or "overall"]
+        assert row.cases == table.sum()
+        assert (row.both_yes, row.first_only, row.second_only, row.both_no) == tuple(table.ravel())
+        assert row.kappa == pytest.approx(cohens_kappa(table).kappa, abs=1e-12)
+        assert row.ac1 == pytest.approx(gwet_ac1(table), abs=1e-12)
+        assert row.judgement_error == pytest.approx(
+            judgement_error_from_disagreement(1 - np.trace(table) / table.sum()))
+    frame_rel = result.relevance_frame()
+    assert list(frame_rel.index) == ["2.1.1", "2.1.2", "overall"]
+    assert result.to_dict()["relevance"]["overall"]["pairs"] == 86
+
+
+def test_not_relevant_read_in_every_spelling_and_headings_named_with_columns(capsys, tmp_path):
+    spelled = marked_frame({NR: "N/A"}).rename(columns={"case_id": "Case", "first": "Inspector A",
+                                                        "second": "QA reader"})
+    spelled.loc[spelled.index[::2], "Inspector A"] = spelled.loc[spelled.index[::2], "Inspector A"].replace(
+        {"N/A": "NR"})
+    columns = {"case_id": "Case", "first": "Inspector A", "second": "QA reader"}
+    result = agreement(spelled, columns=columns)
+    assert result.relevance.both_not_relevant == 15 and result.overall.cases == 60
+    assert agreement(spelled, columns="case_id=Case,first=Inspector A,second=QA reader").overall == result.overall
+    with pytest.raises(SamplingError, match="missing column 'Inspector B' \\(first\\)"):
+        agreement(spelled, columns={"case_id": "Case", "first": "Inspector B", "second": "QA reader"})
+    path = tmp_path / "marked.csv"
+    spelled.to_csv(path, index=False)
+    code = main(["agreement", str(path), "--columns", "case_id=Case,first=Inspector A,second=QA reader"])
+    out, err = capsys.readouterr()
+    assert code == 0 and err == ""
+    assert "relevance (relevant or not relevant), 86 pairs: 60 both relevant, 15 both not relevant" in out
+
+
+def test_no_pair_both_relevant_is_refused():
+    frame = table_frame(1, 0, 0, 1)
+    frame["first"] = "n/a"
+    with pytest.raises(SamplingError, match="no case and key question that both judged relevant"):
+        agreement(frame)
+
+
+# --------------------------------------------------------------------------------------------
+# the answers workbook and the second reader's, paired by case and key question
+
+
+def test_answers_workbook_and_second_reading_paired_by_case_and_key_question(tmp_path, capsys):
+    from openpyxl import load_workbook
+
+    from sampling.plans import plan
+    from sampling.team import merge_answers, team_templates
+
+    plan(synthetic.case_list(300, rng=11), seed=2024, n={"court": 30, "out_of_court": 30}).write(
+        tmp_path / "plan.xlsx")
+    team = team_templates(tmp_path / "plan.xlsx", tmp_path / "team", inspectors="Ann,Bob,Cat", qa=5)
+    rng = np.random.default_rng(31)
+    first = {}
+    for path in team.workbooks.values():
+        book = load_workbook(path)
+        for row in book["answers"].iter_rows(min_row=2):
+            row[4].value = NR if rng.random() < 0.15 else ("yes" if rng.random() < 0.7 else "no")
+            first[row[0].value, row[2].value] = row[4].value
+        book.save(path)
+    merged = merge_answers([tmp_path / "team"], tmp_path / "answers.xlsx")
+    # the second reader: the first answer, changed one time in five (to one of the other two words)
+    book = load_workbook(team.qa)
+    pairs = []
+    for row in book["answers"].iter_rows(min_row=2):
+        answer = first[row[0].value, row[2].value]
+        if rng.random() < 0.2:
+            answer = str(rng.choice([w for w in ("yes", "no", NR) if w != answer]))
+        row[4].value = answer.upper() if answer == "yes" else answer  # spelled as inspectors type
+        pairs.append((row[2].value, first[row[0].value, row[2].value], answer))
+    book.save(team.qa)
+    result = agreement(merged.path, team.qa)
+    assert result.source == "answers.xlsx and qa.xlsx"
+    # counted here, from the answers written
+    relevant = [(a != NR, b != NR) for _, a, b in pairs]
+    assert result.relevance.pairs == len(pairs) == 5 * 12 + 5 * 9  # 5 cases a sample; 12 and 9 key questions
+    assert result.relevance.both_relevant == sum(a and b for a, b in relevant)
+    assert result.relevance.both_not_relevant == sum(not a and not b for a, b in relevant)
+    assert result.relevance.both_not_relevant > 0
+    assert result.relevance.first_only + result.relevance.second_only > 0
+    judged = [(a == "yes", b == "yes") for _, a, b in pairs if NR not in (a, b)]
+    table = np.array([[sum(a and b for a, b in judged), sum(a and not b for a, b in judged)],
+                      [sum(b and not a for a, b in judged), sum(not a and not b for a, b in judged)]])
+    assert result.overall.cases == table.sum()
+    assert result.overall.kappa == pytest.approx(cohens_kappa(table).kappa, abs=1e-12)
+    assert result.overall.ac1 == pytest.approx(gwet_ac1(table), abs=1e-12)
+    assert {row.key_question for row in result.key_questions} <= {kq for kq, _, _ in pairs}
+    code = main(["agreement", merged.path, team.qa, "--json"])
+    out, _ = capsys.readouterr()
+    assert code == 0 and json.loads(out)["relevance"]["overall"]["pairs"] == len(pairs)
+
+
+def test_second_reading_problems_listed_at_once(tmp_path, capsys):
+    from openpyxl import load_workbook
+
+    from sampling.plans import plan
+    from sampling.team import team_templates
+
+    plan(synthetic.case_list(300, rng=11), seed=2024, n={"court": 6, "out_of_court": 6}).write(
+        tmp_path / "plan.xlsx")
+    team = team_templates(tmp_path / "plan.xlsx", tmp_path / "team", inspectors="Ann,Bob", qa=1)
+    plan(synthetic.case_list(300, rng=12), seed=5, n={"court": 6, "out_of_court": 6}).write(
+        tmp_path / "other.xlsx")
+    other = team_templates(tmp_path / "other.xlsx", tmp_path / "other", inspectors="Ann,Bob", qa=1)
+    book = load_workbook(other.qa)
+    book["answers"]["E2"] = "perhaps"
+    book.save(other.qa)
+    with pytest.raises(SamplingError) as caught:
+        agreement(team.workbooks["Ann"], other.qa)
+    message = str(caught.value)
+    assert "comes from another plan" in message and "are not in ann.xlsx" in message
+    assert "problems; fix them" in message
+    code = main(["agreement", team.workbooks["Ann"], other.qa])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == ""

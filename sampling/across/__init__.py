@@ -12,7 +12,13 @@ two inspectors agree.
 See ``methodology/across-inspections.md``.
 """
 
-from ._agreement import Agreement, AgreementRow, agreement, judgement_error_from_disagreement
+from ._agreement import (
+    Agreement,
+    AgreementRow,
+    RelevanceRow,
+    agreement,
+    judgement_error_from_disagreement,
+)
 from ._compare import Comparison, compare, difference_interval
 from ._funnel import (
     EmpiricalPrior,
@@ -35,6 +41,7 @@ __all__ = [
     "beta_binomial_log_likelihood",
     "Agreement",
     "AgreementRow",
+    "RelevanceRow",
     "agreement",
     "judgement_error_from_disagreement",
 ]

@@ -10,12 +10,13 @@ import numpy as np
 
 from .._errors import SamplingError
 from ..caselists import read_table
+from ..reports import answer_word
 from ._checks import check_confidence, json_number, warn
 
-__all__ = ["Agreement", "AgreementRow", "agreement", "judgement_error_from_disagreement"]
+__all__ = ["Agreement", "AgreementRow", "RelevanceRow", "agreement", "judgement_error_from_disagreement"]
 
 _COLUMNS = ("case_id", "key_question", "first", "second")
-_JUDGEMENTS = {"yes": True, "y": True, "no": False, "n": False}
+_NOT_RELEVANT = "not relevant"
 
 
 def judgement_error_from_disagreement(disagreement: float) -> float:
@@ -153,6 +154,87 @@ class AgreementRow:
 
 
 @dataclass(frozen=True)
+class RelevanceRow:
+    """Agreement of two judges on whether a key question is relevant to a case.
+
+    Every pair counts here, whatever its answers: relevant (yes or no) against not relevant.
+    The yes / no agreement (:class:`AgreementRow`) counts only the pairs both judged relevant.
+    Each parameter is also an attribute.
+
+    Parameters
+    ----------
+    key_question : str or None
+        The key question (None for every pair together).
+    pairs : int
+        Cases and key questions judged by both.
+    both_relevant : int
+        Pairs both judged relevant (yes or no).
+    both_not_relevant : int
+        Pairs both judged not relevant.
+    first_only : int
+        Pairs the first judged relevant and the second not.
+    second_only : int
+        Pairs the second judged relevant and the first not.
+    agreement : float
+        The share of pairs agreed on.
+    agreement_low, agreement_high : float
+        Its exact (Clopper-Pearson) interval at ``confidence``.
+    kappa : float
+        Cohen's kappa (NaN when both judges give one answer throughout, e.g. no "not relevant").
+    kappa_low, kappa_high : float
+        Its asymptotic interval.
+    ac1 : float
+        Gwet's AC1.
+    confidence : float
+        The intervals' level.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> pairs = pd.DataFrame({"case_id": ["A", "B", "C", "D"], "key_question": "2.1.1",
+    ...                       "first": ["yes", "no", "n/a", "yes"], "second": ["yes", "no", "n/a", "NR"]})
+    >>> row = agreement(pairs).relevance
+    >>> row.pairs, row.both_relevant, row.both_not_relevant, row.first_only, row.agreement
+    (4, 2, 1, 1, 0.75)
+    """
+
+    key_question: str | None
+    pairs: int
+    both_relevant: int
+    both_not_relevant: int
+    first_only: int
+    second_only: int
+    agreement: float
+    agreement_low: float
+    agreement_high: float
+    kappa: float
+    kappa_low: float
+    kappa_high: float
+    ac1: float
+    confidence: float
+
+    def to_dict(self) -> dict:
+        """The row's fields as a dict, NaN as None (for JSON).
+
+        Returns
+        -------
+        dict
+            One entry per field.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> pairs = pd.DataFrame({"case_id": ["A", "B"], "key_question": "2.1.1",
+        ...                       "first": ["yes", "n/a"], "second": ["yes", "n/a"]})
+        >>> data = agreement(pairs).relevance.to_dict()
+        >>> data["pairs"], data["agreement"], data["both_not_relevant"]
+        (2, 1.0, 1)
+        """
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
+        return {k: (json_number(v) if isinstance(v, float) else v) for k, v in data.items()}
+
+
+@dataclass(frozen=True)
 class Agreement:
     """Two inspectors' judgements of the same cases: overall and per key question.
 
@@ -170,6 +252,11 @@ class Agreement:
         The intervals' level.
     source : str
         The file read, or "double-judged cases" for a frame.
+    relevance : RelevanceRow or None, default None
+        Agreement on relevance over every pair (relevant against not relevant); ``overall``
+        and ``key_questions`` count only the pairs both judged relevant.
+    relevance_key_questions : tuple of RelevanceRow, default ()
+        The same per key question.
 
     Examples
     --------
@@ -183,6 +270,8 @@ class Agreement:
     key_questions: tuple[AgreementRow, ...]
     confidence: float
     source: str
+    relevance: RelevanceRow | None = None
+    relevance_key_questions: tuple[RelevanceRow, ...] = ()
 
     @property
     def judgement_error(self) -> float:
@@ -226,6 +315,36 @@ class Agreement:
     def _repr_html_(self) -> str:
         return self.to_frame()._repr_html_()
 
+    def relevance_frame(self):
+        """Agreement on relevance: one row per key question, then the overall row ("overall").
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by key question; one column per field of :class:`RelevanceRow` (empty when
+            the result has no relevance rows).
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> pairs = pd.DataFrame({"case_id": ["A", "B", "C"], "key_question": ["2.1.1", "2.1.1", "2.1.2"],
+        ...                       "first": ["yes", "n/a", "no"], "second": ["yes", "yes", "no"]})
+        >>> agreement(pairs).relevance_frame()[["pairs", "both_relevant", "agreement"]]
+        ... # doctest: +NORMALIZE_WHITESPACE
+                      pairs  both_relevant  agreement
+        key_question
+        2.1.1             2              1   0.500000
+        2.1.2             1              1   1.000000
+        overall           3              2   0.666667
+        """
+        import pandas as pd
+
+        if self.relevance is None:
+            return pd.DataFrame()
+        frame = pd.DataFrame([row.to_dict() for row in (*self.relevance_key_questions, self.relevance)])
+        frame["key_question"] = frame["key_question"].fillna("overall")
+        return frame.set_index("key_question")
+
     def to_dict(self) -> dict:
         """The JSON shape of ``python -m sampling agreement --json`` (keys fixed).
 
@@ -233,22 +352,30 @@ class Agreement:
         -------
         dict
             ``source``, ``confidence``, ``kappa_interval`` and ``agreement_interval`` (the
-            methods), ``overall`` (the overall row without its key question) and
-            ``key_questions`` (one row each).
+            methods), ``overall`` (the overall row without its key question, over the pairs both
+            judged relevant), ``key_questions`` (one row each), and ``relevance``: agreement on
+            relevance over every pair, ``overall`` and ``key_questions``.
 
         Examples
         --------
         >>> from sampling import synthetic
         >>> data = agreement(synthetic.double_judged(40, judgement_error=0.1, rng=4)).to_dict()
-        >>> data["agreement_interval"], data["overall"]["cases"]
-        ('exact (Clopper-Pearson)', 120)
+        >>> data["agreement_interval"], data["overall"]["cases"], data["relevance"]["overall"]["pairs"]
+        ('exact (Clopper-Pearson)', 120, 120)
         """
         overall = self.overall.to_dict()
         del overall["key_question"]
+        relevance = None
+        if self.relevance is not None:
+            whole = self.relevance.to_dict()
+            del whole["key_question"]
+            relevance = {"overall": whole,
+                         "key_questions": [r.to_dict() for r in self.relevance_key_questions]}
         return {"source": self.source, "confidence": self.confidence,
                 "kappa_interval": "asymptotic normal (Fleiss, Cohen and Everitt 1969; statsmodels)",
                 "agreement_interval": "exact (Clopper-Pearson)",
-                "overall": overall, "key_questions": [row.to_dict() for row in self.key_questions]}
+                "overall": overall, "key_questions": [row.to_dict() for row in self.key_questions],
+                "relevance": relevance}
 
 
 def _read(frame):
@@ -269,29 +396,55 @@ def _read(frame):
     return frame, "double-judged cases"
 
 
-def _judgement(value) -> bool | None | str:
-    """True / False for a yes / no, None for a blank, the text itself when unreadable."""
+def _judgement(value) -> str | None:
+    """"yes", "no" or "not relevant" as answers are read (trimmed, any case: y, n, n/a, NR), None
+    for a blank, the text itself (quoted by the caller) when unreadable."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
-    text = str(value).strip().lower()
+    text = str(value).strip()
     if not text:
         return None
-    return _JUDGEMENTS.get(text, str(value))
+    return answer_word(text) or "?" + str(value)
 
 
-def _clean(frame, where: str):
+def _headings(columns) -> dict[str, str]:
+    """The four headings: the standard ones, or those ``columns`` names (role to heading)."""
+    if columns is None:
+        return {c: c for c in _COLUMNS}
+    if isinstance(columns, str):
+        pairs = {}
+        for part in columns.split(","):
+            role, sep, heading = part.partition("=")
+            if not sep or not heading.strip():
+                raise SamplingError(f"columns: expected role=Heading pairs such as first=Inspector A, got "
+                                    f"{part.strip()!r}")
+            pairs[role.strip()] = heading.strip()
+        columns = pairs
+    unknown = [r for r in columns if str(r).strip().lower().replace(" ", "_") not in _COLUMNS]
+    if unknown:
+        raise SamplingError(f"columns: {unknown[0]!r} is not one of " + ", ".join(_COLUMNS))
+    named = {str(r).strip().lower().replace(" ", "_"): str(h) for r, h in columns.items()}
+    return {c: named.get(c, c) for c in _COLUMNS}
+
+
+def _clean(frame, where: str, columns=None):
     """Columns by name (trimmed, any case); every problem found, listed with its row."""
     import pandas as pd
 
-    columns = {str(c).strip().lower().replace(" ", "_"): c for c in frame.columns}
-    missing = [c for c in _COLUMNS if c not in columns]
+    headings = _headings(columns)
+    found = {str(c).strip().lower().replace(" ", "_"): c for c in frame.columns}
+    key = {role: str(h).strip().lower().replace(" ", "_") for role, h in headings.items()}
+    missing = [role for role in _COLUMNS if key[role] not in found]
     if missing:
-        raise SamplingError(f"{where}: missing column {missing[0]!r}; the columns must be "
-                            + ", ".join(_COLUMNS) + "; found: " + ", ".join(map(str, frame.columns)))
+        role = missing[0]
+        named = f"{headings[role]!r}" + (f" ({role})" if headings[role] != role else "")
+        raise SamplingError(f"{where}: missing column {named}; the columns must be "
+                            + ", ".join(headings[c] for c in _COLUMNS) + " (name others with --columns "
+                            "first=HEADING,...); found: " + ", ".join(map(str, frame.columns)))
     if len(frame) == 0:
         raise SamplingError(f"{where}: no rows; give one row per case and key question judged twice")
     problems, records, seen = [], [], {}
-    for position, raw in enumerate(frame[[columns[c] for c in _COLUMNS]].itertuples(index=False), 1):
+    for position, raw in enumerate(frame[[found[key[c]] for c in _COLUMNS]].itertuples(index=False), 1):
         case, kq = (str(v).strip() if not pd.isna(v) else "" for v in raw[:2])
         label = f"row {position} (case {case or '?'}, key question {kq or '?'})"
         if not case or not kq:
@@ -300,9 +453,10 @@ def _clean(frame, where: str):
         for name, value in zip(("first", "second"), raw[2:], strict=True):
             judged = _judgement(value)
             if judged is None:
-                problems.append(f"{label}: the {name} judgement is missing; give yes or no")
-            elif isinstance(judged, str):
-                problems.append(f"{label}: the {name} judgement is {judged!r}; use yes, y, no or n")
+                problems.append(f"{label}: the {name} judgement is missing; give yes, no or not relevant")
+            elif judged.startswith("?"):
+                problems.append(f"{label}: the {name} judgement is {judged[1:]!r}; use yes, no or not "
+                                "relevant (y, n, n/a and NR are read too)")
             values.append(judged)
         if (case, kq) in seen:
             problems.append(f"{label}: judged already in row {seen[case, kq]}; keep one row per case "
@@ -315,6 +469,109 @@ def _clean(frame, where: str):
         raise SamplingError(f"{where}: {len(problems)} problems; fix them and run again:\n  "
                             + "\n  ".join(problems))
     return pd.DataFrame(records, columns=list(_COLUMNS))
+
+
+def _sheet(book, name: str) -> list[tuple]:
+    if name not in book.sheetnames:
+        return []
+    return [row for row in book[name].iter_rows(values_only=True) if any(v is not None for v in row)]
+
+
+def _workbook(path, which: str, problems: list[str]):
+    """An answers workbook's (case, key question) to (answer as written, row), and its plan's SHA-256."""
+    from ..caselists import load_workbook
+
+    path = Path(path)
+    try:
+        book = load_workbook(path, what=f"{which} answers workbook",
+                             how="give the workbook template or merge wrote, filled in")
+    except SamplingError as error:
+        problems.append(str(error))
+        return None, None
+    try:
+        rows, about = _sheet(book, "answers"), _sheet(book, "about")
+    finally:
+        book.close()
+    if not rows:
+        problems.append(f"{path.name}: no sheet 'answers' with rows; give the workbook template or merge "
+                        "wrote")
+        return None, None
+    heading = [str(h).strip().lower() if h is not None else "" for h in rows[0]]
+    lost = [c for c in ("case_id", "key_question", "answer") if c not in heading]
+    if lost:
+        problems.append(f"{path.name}: sheet 'answers' has no column {', '.join(lost)}; found: "
+                        + ", ".join(h for h in heading if h))
+        return None, None
+    at = {c: heading.index(c) for c in ("case_id", "key_question", "answer")}
+    answers = {}
+    for number, row in enumerate(rows[1:], start=2):
+        case, kq = (str(row[at[c]]).strip() if row[at[c]] is not None else ""
+                    for c in ("case_id", "key_question"))
+        if case or kq:
+            answers.setdefault((case, kq), (row[at["answer"]], number))
+    digest = next((str(v).strip() for f, v, *_ in about if f == "plan_sha256"), None)
+    return answers, digest
+
+
+def _shown(items, limit: int) -> str:
+    more = f" and {len(items) - limit} more" if len(items) > limit else ""
+    return ", ".join(map(str, items[:limit])) + more
+
+
+def _pairs(first, second, first_name: str, second_name: str, problems: list[str]):
+    """Each case and key question of the second reading with both answers; blanks and strangers."""
+    records, blank_first, blank_second, strangers = [], [], [], []
+    for (case, kq), (value, number) in second.items():
+        if (case, kq) not in first:
+            strangers.append(f"{case} {kq} (row {number})")
+            continue
+        other, other_number = first[case, kq]
+        words = []
+        for judged, name, row, blanks in ((_judgement(other), first_name, other_number, blank_first),
+                                          (_judgement(value), second_name, number, blank_second)):
+            if judged is None:
+                blanks.append(row)
+            elif judged.startswith("?"):
+                problems.append(f"{name} answers row {row}: answer {judged[1:]!r} is not yes, no or not "
+                                "relevant (y, n, n/a and NR are read too)")
+            words.append(judged)
+        records.append((case, kq, *words))
+    return records, blank_first, blank_second, strangers
+
+
+def _paired(first_path, second_path):
+    """The two readings of an answers workbook and a second reader's, paired by case and key
+    question: every case and key question of the second reading, its answer in each."""
+    import pandas as pd
+
+    problems: list[str] = []
+    first, first_plan = _workbook(first_path, "first", problems)
+    second, second_plan = _workbook(second_path, "second", problems)
+    first_name, second_name = Path(first_path).name, Path(second_path).name
+    if first is not None and second is not None:
+        if first_plan and second_plan and first_plan != second_plan:
+            problems.append(f"{second_name} comes from another plan than {first_name} (plan SHA-256 "
+                            f"{second_plan[:12]}… and {first_plan[:12]}…); give the two readings of one plan")
+        records, blank_first, blank_second, strangers = _pairs(first, second, first_name, second_name,
+                                                               problems)
+        if strangers:
+            shown = _shown(strangers, 5)
+            problems.append(f"{second_name}: {len(strangers)} case(s) and key question(s) are not in "
+                            f"{first_name}: {shown}")
+        for name, blanks in ((first_name, blank_first), (second_name, blank_second)):
+            if blanks:
+                shown = _shown(blanks, 8)
+                problems.append(f"{name}: {len(blanks)} answer(s) of the second reading's cases are blank "
+                                f"(answers rows {shown}); fill them in")
+        if not records and not problems:
+            problems.append(f"{second_name}: no case and key question to compare")
+    if problems:
+        where = f"{first_name} and {second_name}"
+        if len(problems) == 1:
+            raise SamplingError(f"{where}: {problems[0]}")
+        raise SamplingError(f"{where}: {len(problems)} problems; fix them and run again:\n  "
+                            + "\n  ".join(problems))
+    return pd.DataFrame(records, columns=list(_COLUMNS)), f"{first_name} and {second_name}"
 
 
 def _kappa(table: np.ndarray, z: float) -> tuple[float, float, float]:
@@ -333,62 +590,96 @@ def _kappa(table: np.ndarray, z: float) -> tuple[float, float, float]:
     return kappa, max(-1.0, kappa - z * se), min(1.0, kappa + z * se)
 
 
-def _row(key_question, first: np.ndarray, second: np.ndarray, confidence: float, z: float) -> AgreementRow:
+def _counts(key_question, first: np.ndarray, second: np.ndarray, confidence: float, z: float) -> dict:
+    """A 2 x 2 table's counts, percentage agreement (exact interval), kappa (asymptotic interval)
+    and AC1, for two judges' booleans."""
     from scipy.stats import binomtest
 
-    both_yes = int((first & second).sum())
-    both_no = int((~first & ~second).sum())
+    both = int((first & second).sum())
+    neither = int((~first & ~second).sum())
     first_only = int((first & ~second).sum())
     second_only = int((~first & second).sum())
     n = first.size
-    agreeing = both_yes + both_no
+    agreeing = both + neither
     ci = binomtest(agreeing, n).proportion_ci(confidence_level=confidence, method="exact")
-    kappa, kappa_low, kappa_high = _kappa(np.array([[both_yes, first_only], [second_only, both_no]]), z)
-    share_yes = (2 * both_yes + first_only + second_only) / (2 * n)
-    chance = 2 * share_yes * (1 - share_yes)  # Gwet's chance agreement for two categories
+    kappa, kappa_low, kappa_high = _kappa(np.array([[both, first_only], [second_only, neither]]), z)
+    share = (2 * both + first_only + second_only) / (2 * n)
+    chance = 2 * share * (1 - share)  # Gwet's chance agreement for two categories
     observed = agreeing / n
+    return {"key_question": key_question, "n": n, "both": both, "neither": neither, "first_only": first_only,
+            "second_only": second_only, "agreement": observed, "agreement_low": float(ci.low),
+            "agreement_high": float(ci.high), "kappa": kappa, "kappa_low": kappa_low,
+            "kappa_high": kappa_high, "ac1": (observed - chance) / (1 - chance), "confidence": confidence}
+
+
+def _row(key_question, first: np.ndarray, second: np.ndarray, confidence: float, z: float) -> AgreementRow:
+    c = _counts(key_question, first, second, confidence, z)
 
     def error(d: float) -> float:
         return 0.5 if d >= 0.5 else judgement_error_from_disagreement(d)
 
     return AgreementRow(
-        key_question=key_question, cases=n, both_yes=both_yes, both_no=both_no,
-        first_only=first_only, second_only=second_only,
-        agreement=observed, agreement_low=float(ci.low), agreement_high=float(ci.high),
-        kappa=kappa, kappa_low=kappa_low, kappa_high=kappa_high,
-        ac1=(observed - chance) / (1 - chance),
-        judgement_error=judgement_error_from_disagreement(1 - observed),
-        judgement_error_low=error(1 - float(ci.high)), judgement_error_high=error(1 - float(ci.low)),
+        key_question=key_question, cases=c["n"], both_yes=c["both"], both_no=c["neither"],
+        first_only=c["first_only"], second_only=c["second_only"],
+        agreement=c["agreement"], agreement_low=c["agreement_low"], agreement_high=c["agreement_high"],
+        kappa=c["kappa"], kappa_low=c["kappa_low"], kappa_high=c["kappa_high"], ac1=c["ac1"],
+        judgement_error=judgement_error_from_disagreement(1 - c["agreement"]),
+        judgement_error_low=error(1 - c["agreement_high"]),
+        judgement_error_high=error(1 - c["agreement_low"]),
         confidence=confidence,
     )
 
 
-def agreement(frame, *, confidence: float = 0.80) -> Agreement:
+def _relevance_row(key_question, first: np.ndarray, second: np.ndarray, confidence: float,
+                   z: float) -> RelevanceRow:
+    c = _counts(key_question, first, second, confidence, z)
+    return RelevanceRow(
+        key_question=key_question, pairs=c["n"], both_relevant=c["both"], both_not_relevant=c["neither"],
+        first_only=c["first_only"], second_only=c["second_only"], agreement=c["agreement"],
+        agreement_low=c["agreement_low"], agreement_high=c["agreement_high"], kappa=c["kappa"],
+        kappa_low=c["kappa_low"], kappa_high=c["kappa_high"], ac1=c["ac1"], confidence=confidence)
+
+
+def agreement(frame, second=None, *, confidence: float = 0.80, columns=None) -> Agreement:
     """How far two inspectors agree on the same cases, and the judgement error that implies.
 
     Parameters
     ----------
     frame : pandas.DataFrame or path of a .csv / .xlsx
         One row per case and key question judged by both: columns ``case_id``,
-        ``key_question``, ``first``, ``second`` (headings trimmed, any case). Judgements are read
-        like answers: trimmed, any case, "yes" / "y" / "no" / "n".
+        ``key_question``, ``first``, ``second`` (headings trimmed, any case; others named by
+        ``columns``). Judgements are read like answers: trimmed, any case, "yes" / "y", "no" /
+        "n", "not relevant" / "n/a" / "NR". With ``second``: the answers workbook of the first
+        reading (``merge`` or ``template`` wrote it).
+    second : str or Path, optional
+        The second reader's answers workbook (``template --qa`` wrote it as ``qa.xlsx``): each of
+        its cases and key questions is paired with the same in ``frame``.
     confidence : float, default 0.80
         Of the intervals.
+    columns : str or mapping of str to str, optional
+        The headings of a file of double-judged cases, by role: ``{"first": "Inspector A"}`` or
+        ``"case_id=Case,first=Inspector A,second=QA"``; the roles not named keep their headings.
 
     Returns
     -------
     Agreement
-        ``overall`` (every row together) and one :class:`AgreementRow` per key question:
-        percentage agreement with its exact interval, Cohen's kappa with its interval, Gwet's
-        AC1, and the judgement error with the interval its disagreement's interval implies.
+        ``relevance``: agreement on whether each key question is relevant (yes or no against not
+        relevant), over every pair, and per key question in ``relevance_key_questions``. Then,
+        over the pairs both judged relevant, ``overall`` and one :class:`AgreementRow` per key
+        question: percentage agreement with its exact interval, Cohen's kappa with its
+        interval, Gwet's AC1, and the judgement error with the interval its disagreement's
+        interval implies.
 
     Raises
     ------
     SamplingError
         A frame that is neither a DataFrame nor a .csv / .xlsx path (or a missing file), a
-        confidence outside (0, 1), a missing column, no rows; and, all listed at once with their
-        rows, a missing or unreadable judgement, a blank case id or key question, a case judged
-        twice for one key question.
+        confidence outside (0, 1), a missing column, no rows, no pair both judged relevant; and,
+        all listed at once with their rows, a missing or unreadable judgement, a blank case id or
+        key question, a case judged twice for one key question. With ``second``, all at once: a
+        workbook that cannot be read, the two from different plans (their plans' SHA-256), a
+        case and key question of the second reading not in the first, a blank or unreadable
+        answer to one of them.
 
     Warns
     -----
@@ -432,17 +723,44 @@ def agreement(frame, *, confidence: float = 0.80) -> Agreement:
     from scipy.stats import norm
 
     confidence = check_confidence(confidence)
-    data, where = _read(frame)
-    data = _clean(data, where)
+    if second is None:
+        data, where = _read(frame)
+        data = _clean(data, where, columns)
+    else:
+        if columns is not None:
+            raise SamplingError("columns: for a file of double-judged cases; two answers workbooks are read "
+                                "by their own headings")
+        for given in (frame, second):
+            if not isinstance(given, str | Path):
+                raise SamplingError(f"with a second reading, give two answers workbooks (.xlsx paths), got "
+                                    f"{type(given).__name__}")
+        data, where = _paired(frame, second)
     z = float(norm.ppf(0.5 + confidence / 2))
-    first, second = data["first"].to_numpy(bool), data["second"].to_numpy(bool)
-    overall = _row(None, first, second, confidence, z)
-    rows = []
-    for kq, index in data.groupby("key_question", sort=False).indices.items():
-        rows.append(_row(kq, first[index], second[index], confidence, z))
-    rows.sort(key=lambda r: [(0, int(p), "") if p.isdigit() else (1, 0, p)
-                             for p in r.key_question.split(".")])
+    relevant_first = (data["first"] != _NOT_RELEVANT).to_numpy(bool)
+    relevant_second = (data["second"] != _NOT_RELEVANT).to_numpy(bool)
+    order = _kq_order(data["key_question"])
+    relevance = _relevance_row(None, relevant_first, relevant_second, confidence, z)
+    relevance_rows = tuple(
+        _relevance_row(kq, relevant_first[index], relevant_second[index], confidence, z)
+        for kq, index in sorted(data.groupby("key_question", sort=False).indices.items(), key=order))
+    judged = data[relevant_first & relevant_second]
+    if judged.empty:
+        raise SamplingError(f"{where}: no case and key question that both judged relevant; agreement on yes "
+                            f"and no needs some (relevance agreed on {relevance.agreement:.0%} of "
+                            f"{relevance.pairs} pairs)")
+    first, second_ = (judged["first"] == "yes").to_numpy(bool), (judged["second"] == "yes").to_numpy(bool)
+    overall = _row(None, first, second_, confidence, z)
+    groups = sorted(judged.groupby("key_question", sort=False).indices.items(), key=order)
+    rows = tuple(_row(kq, first[index], second_[index], confidence, z) for kq, index in groups)
     if np.isnan(overall.judgement_error):
         warn(f"{where}: the judges disagree on {1 - overall.agreement:.0%} of the cases; no judgement "
              "error below 0.5 explains that (judgement_error is NaN)")
-    return Agreement(overall=overall, key_questions=tuple(rows), confidence=confidence, source=where)
+    return Agreement(overall=overall, key_questions=rows, confidence=confidence, source=where,
+                     relevance=relevance, relevance_key_questions=relevance_rows)
+
+
+def _kq_order(key_questions):
+    """Key questions in the framework's order: 2.1.2 before 2.1.10, V1.1 after the numbers."""
+    def key(item):
+        return [(0, int(p), "") if p.isdigit() else (1, 0, p) for p in str(item[0]).split(".")]
+    return key

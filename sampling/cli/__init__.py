@@ -17,14 +17,27 @@ import warnings
 from collections.abc import Sequence
 
 from .._errors import SamplingError
-from . import across, annexe, app, discretion, explain, plan, reports, selection, size, status, uncertainty
+from . import (
+    across,
+    annexe,
+    app,
+    discretion,
+    explain,
+    plan,
+    reports,
+    selection,
+    size,
+    status,
+    team,
+    uncertainty,
+)
 from ._common import _Parser, _UsageError
 
 __all__ = ["main", "build_parser"]
 
 #: The modules that add commands, in the order ``--help`` lists them.
-COMMAND_MODULES = (reports, size, uncertainty, discretion, selection, plan, annexe, status, across, explain,
-                   app)
+COMMAND_MODULES = (reports, size, uncertainty, discretion, selection, plan, annexe, team, status, across,
+                   explain, app)
 
 
 def reproduce_sections():

@@ -125,12 +125,19 @@ def _cmd_funnel(args) -> int:
 def _cmd_agreement(args) -> int:
     from ..across import agreement
 
-    result = agreement(args.file, confidence=args.confidence)
+    result = agreement(args.file, args.second, confidence=args.confidence, columns=args.columns)
     if args.json:
         print_json(result.to_dict())
         return 0
     print(f"{result.source}: two judges, {result.confidence:.0%} intervals "
           "(agreement exact; kappa asymptotic)")
+    whole = result.relevance
+    print(f"relevance (relevant or not relevant), {whole.pairs} pairs: {whole.both_relevant} both relevant, "
+          f"{whole.both_not_relevant} both not relevant, {whole.first_only + whole.second_only} "
+          f"one only; agreement {whole.agreement:.1%} "
+          f"[{whole.agreement_low:.1%}, {whole.agreement_high:.1%}], "
+          f"kappa {whole.kappa:.2f}, AC1 {whole.ac1:.2f}")
+    print("yes or no, on the pairs both judged relevant:")
     print(f"{'kq':<8} {'cases':>5} {'agree':>6} {'interval':<15} {'kappa':>6} {'interval':<15} "
           f"{'AC1':>5} {'error':>6}")
     for row in (*result.key_questions, result.overall):
@@ -179,8 +186,18 @@ def register(sub) -> None:
     p = sub.add_parser("agreement", help="how far two inspectors agree on the same cases",
                        description="Percentage agreement, Cohen's kappa and Gwet's AC1 per key question "
                                    "and overall, and the judgement error that simulate takes, from a "
-                                   "file with columns case_id, key_question, first, second.")
-    p.add_argument("file", metavar="DOUBLE.csv", help="double-judged cases (.csv or .xlsx)")
+                                   "file with columns case_id, key_question, first, second, or from an "
+                                   "answers workbook and the second reader's qa.xlsx. Agreement on "
+                                   "relevance (not relevant against yes or no) is reported on its own; "
+                                   "yes / no agreement counts the pairs both judged relevant.")
+    p.add_argument("file", metavar="DOUBLE.csv|ANSWERS.xlsx",
+                   help="double-judged cases (.csv or .xlsx), or the answers workbook of the first reading")
+    p.add_argument("second", metavar="QA.xlsx", nargs="?", default=None,
+                   help="the second reader's workbook (template --qa wrote it), paired with ANSWERS.xlsx by "
+                        "case and key question")
+    p.add_argument("--columns", default=None, metavar="ROLE=HEADING,...",
+                   help="the headings of DOUBLE.csv, e.g. first='Inspector A',second=QA (roles case_id, "
+                        "key_question, first, second)")
     p.add_argument("--confidence", type=float_arg, default=0.80, metavar="C",
                    help="interval confidence as a proportion (default 0.80)")
     p.add_argument("--json", action="store_true", help="print JSON")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from ._common import print_json
+from ._common import print_json, seed_arg
 
 
 def _populations_arg(text: str) -> dict[str, int]:
@@ -21,8 +21,16 @@ def _populations_arg(text: str) -> dict[str, int]:
 
 
 def _cmd_template(args) -> int:
+    from .._errors import SamplingError
     from ..answers import answers_template
 
+    if args.inspectors is not None or args.allocation_column is not None:
+        return _team_template(args)
+    given = [name for name, value in (("--qa", args.qa), ("--carry", args.carry), ("--seed", args.seed))
+             if value is not None]
+    if given:
+        raise SamplingError(f"{', '.join(given)}: for a team's workbooks; give --inspectors NAMES|FILE "
+                            "(or --allocation-column HEADING) and --out DIR")
     made = answers_template(args.plan, args.out, framework=args.framework, force=args.force)
     if args.json:
         print_json(made.to_dict())
@@ -31,6 +39,27 @@ def _cmd_template(args) -> int:
     print(f"wrote {made.path}: {made.rows} answer rows ({made.framework}) for {cases} case(s); "
           "fill in the answer column and the qualitative sheet, then run "
           f"'python -m sampling annexe {made.path} --out ANNEXE.html'")
+    return 0
+
+
+def _team_template(args) -> int:
+    from ..team import team_templates
+
+    made = team_templates(args.plan, args.out, inspectors=args.inspectors,
+                          allocation_column=args.allocation_column, carry=args.carry, qa=args.qa,
+                          seed=args.seed, framework=args.framework, force=args.force)
+    if args.json:
+        print_json(made.to_dict())
+        return 0
+    for name, path in made.workbooks.items():
+        cases = ", ".join(f"{n} {s.replace('_', '-')}" for s, n in made.cases[name].items())
+        print(f"wrote {path}: {name}, {cases} case(s)")
+    if made.qa is not None:
+        cases = ", ".join(f"{n} {s.replace('_', '-')}" for s, n in made.qa_cases.items())
+        print(f"wrote {made.qa}: the second reader, {cases} case(s)")
+    seed = f" (seed {made.seed})" if made.seed is not None else ""
+    print(f"allocation: {made.allocation}{seed}; when the workbooks come back: "
+          f"python -m sampling merge {made.folder}/*.xlsx --out ANSWERS.xlsx")
     return 0
 
 
@@ -59,7 +88,23 @@ def register(sub) -> None:
                                    "'qualitative' for the standards case answers cannot rate, and "
                                    "instructions.")
     p.add_argument("plan", metavar="PLAN.xlsx", help="the plan workbook (its 'sample' sheet)")
-    p.add_argument("--out", required=True, metavar="ANSWERS.xlsx", help="the answers workbook to write")
+    p.add_argument("--out", required=True, metavar="ANSWERS.xlsx|DIR",
+                   help="the answers workbook to write; with --inspectors, the folder for the "
+                        "inspectors' workbooks")
+    p.add_argument("--inspectors", default=None, metavar="NAMES|FILE",
+                   help="a workbook for each inspector: names separated by commas, a .txt or .csv of "
+                        "names one per line (cases balanced across them within each sample, seeded), "
+                        "or a .csv or .xlsx with the columns case_id and inspector (a given allocation)")
+    p.add_argument("--allocation-column", default=None, metavar="HEADING",
+                   help="the column of the plan's sample sheet that names each case's inspector")
+    p.add_argument("--carry", default=None, metavar="COL1,COL2,...",
+                   help="the columns of the plan's sample sheet each workbook shows per case (default "
+                        "the balancing variables and the date, those the sheet has)")
+    p.add_argument("--qa", default=None, metavar="K|SHARE",
+                   help="also write qa.xlsx, a second reader's workbook of K cases (or a share such "
+                        "as 0.1, rounded up) of each sample, for agreement")
+    p.add_argument("--seed", type=seed_arg, default=None, metavar="S",
+                   help="the seed of the allocation and of --qa (default the plan's)")
     p.add_argument("--framework", default=None, metavar="NAME|FRAMEWORK.toml",
                    help="which key questions the cases answer: youth-2018, youth-2021, youth-2025 or a "
                         "framework file (default youth-2025 for a plan of children's and victims' "
