@@ -120,7 +120,7 @@ def test_report_score_distribution_marks_published_and_rule_scores(report_id):
 
 
 def test_operating_curves_keep_equal_curves_distinguishable():
-    """strict and posterior(0.5) coincide (posterior(0.5) never fires upwards), so every curve must
+    """strict and posterior(0.5) coincide (posterior(0.5) fires upwards almost never, here not once), so every curve must
     differ from every other in dash, marker or width: no legend entry hidden beneath another."""
     fig = plots.operating_curves(11)
     lines = fig.axes[0].lines
