@@ -25,7 +25,6 @@ from .across import (
     Comparison,
     EmpiricalPrior,
     Funnel,
-    agreement,
     compare,
     empirical_prior,
     funnel,
@@ -101,7 +100,7 @@ from .size import (
     sample_size_for_bands,
     subgroup_margins,
 )
-from .team import MergedAnswers, TeamTemplates, merge_answers, team_templates
+from .team import MergedAnswers, TeamTemplates, agreement, merge_answers, team_templates
 from .uncertainty import (
     CasesToBoundary,
     Explanation,

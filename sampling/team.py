@@ -30,6 +30,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ._errors import AnswersError, SamplingError
+from ._files import append_row, new_workbook, output_path, workbook_bytes, write_bytes
+from ._version import __version__
+from .across import agreement as statistics
 from .answers import (
     _about,
     _blank,
@@ -46,6 +49,8 @@ from .answers import (
     _write_workbook,
     key_question_wording,
 )
+from .caselists import load_workbook, read_table
+from .framework import get_framework
 from .reports import answer_word
 
 __all__ = ["TeamTemplates", "team_templates", "MergedAnswers", "merge_answers"]
@@ -333,7 +338,6 @@ def _read_inspectors(source, problems: list[str]):
     if path.suffix.lower() == ".txt":
         lines = path.read_text(encoding="utf-8-sig").splitlines()
         return [line.strip() for line in lines if line.strip()], None, path.name
-    from .caselists import read_table
 
     try:
         table = read_table(path) if path.suffix.lower() == ".xlsx" else _names_csv(path)
@@ -376,7 +380,6 @@ def _allocation_table(table, columns, where: str, problems: list[str]):
 def _names_csv(path: Path):
     """A .csv of names one per line (a first line "inspector" or "name" is a heading), or a
     table of case_id and inspector."""
-    from .caselists import read_table
 
     lines = [line.strip().strip('"') for line in path.read_text(encoding="utf-8-sig").splitlines()]
     if not any("," in line for line in lines):
@@ -604,7 +607,6 @@ def _answers_sheet(sheet, answer_rows: list[tuple]) -> None:
     from openpyxl.styles import Protection
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    from ._files import append_row
 
     append_row(sheet, list(COLUMNS))
     for row in answer_rows:
@@ -631,7 +633,6 @@ def _reader_workbook(path: Path, *, reader: str, kind: str, framework: str, answ
     from openpyxl.styles import Font
     from openpyxl.workbook.protection import WorkbookProtection
 
-    from ._files import append_row, new_workbook, workbook_bytes
 
     book = new_workbook()
     _answers_sheet(book.create_sheet("answers"), answer_rows)
@@ -703,7 +704,6 @@ def _who(sheets, cases, inspectors, allocation_column, problems: list[str]):
 
 def _check_targets(paths, force: bool, inputs, problems: list[str]) -> None:
     """Each workbook to write: not an input, not written over without ``force``."""
-    from ._files import output_path
 
     for path in paths:
         if not path.parent.is_dir():  # a new folder holds no file yet
@@ -776,9 +776,6 @@ def team_templates(plan, out, *, inspectors=None, allocation_column: str | None 
     >>> {name: sum(n.values()) for name, n in made.cases.items()}
     {'Ann': 7, 'Bob': 7, 'Cat': 7}
     """
-    from . import __version__
-    from ._files import write_bytes
-    from .framework import get_framework
 
     problems: list[str] = []
     if framework is not None:
@@ -1061,7 +1058,6 @@ def merge_answers(paths, out, *, force: bool = False) -> MergedAnswers:
     ...     print(error.problems[0])
     ann.xlsx answers row 2: answer 'maybe' is not yes, no or not relevant (Y, N, n/a and NR are read too)
     """
-    from ._files import output_path
 
     files, skipped = _expand(paths)
     out_path = output_path(out, suffixes=(".xlsx",), force=force, kind="an Excel workbook", inputs=files)
@@ -1179,7 +1175,6 @@ def _check_together(seen, present, unreadable, planned, by_domain, problems: lis
 
 def _merged_about(books: list[_Book], framework: str, planned, counts, inspectors: str) -> list[tuple]:
     """The merged workbook's ``about``: the rows ``template`` writes, and where the answers came from."""
-    from . import __version__
 
     first = books[0].about
     about = [("framework", framework), ("plan", _text(first.get("plan", ""))),
@@ -1191,3 +1186,187 @@ def _merged_about(books: list[_Book], framework: str, planned, counts, inspector
                     ("allocation", _text(first.get("allocation", ""))),
                     ("allocation seed", first.get("allocation seed", "(none)")),
                     ("merged from", ", ".join(b.path.name for b in books))]
+
+
+# --------------------------------------------------------------------------------------------
+# double-marking: the files read for the agreement between two readers
+
+
+def _word(value) -> str | None:
+    """"yes", "no" or "not relevant" as answers are read (:func:`sampling.reports.answer_word`),
+    None for a blank, "?" and the text when unreadable."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    text = str(value).strip()
+    if not text:
+        return None
+    return answer_word(text) or "?" + str(value)
+
+
+def agreement(frame, second=None, *, confidence: float = 0.80, columns=None):
+    """Agreement between two readers of the same cases, from their files: a .csv or .xlsx of
+    double-judged cases (read by the one reader, :func:`sampling.caselists.read_table`), a
+    DataFrame of them, or an answers workbook and a second reader's (``template --qa`` wrote
+    ``qa.xlsx``), paired by case and key question. The statistics are
+    :func:`sampling.across.agreement`'s.
+
+    Parameters
+    ----------
+    frame : str, Path or pandas.DataFrame
+        The double-judged cases (columns ``case_id``, ``key_question``, ``first``, ``second``,
+        or those ``columns`` names); with ``second``, the first reading's answers workbook.
+    second : str or Path, optional
+        The second reader's answers workbook.
+    confidence : float, default 0.80
+        Of the intervals.
+    columns : str or mapping of str to str, optional
+        The headings of a file of double-judged cases, by role.
+
+    Returns
+    -------
+    Agreement
+        As :func:`sampling.across.agreement` gives it.
+
+    Raises
+    ------
+    SamplingError
+        For a file that cannot be read; with ``second``, every problem at once: a workbook that
+        cannot be read, the two from different plans, a case and key question of the second
+        reading not in the first, a blank or unreadable answer; and as
+        :func:`sampling.across.agreement`.
+
+    Examples
+    --------
+    >>> from sampling import synthetic
+    >>> double = synthetic.double_judged(200, judgement_error=0.1, rng=4)
+    >>> round(agreement(double).overall.agreement, 3)
+    0.803
+    """
+    import pandas as pd
+
+
+    if second is not None:
+        if columns is not None:
+            raise SamplingError("columns: for a file of double-judged cases; two answers workbooks are read "
+                                "by their own headings")
+        for given in (frame, second):
+            if not isinstance(given, str | Path):
+                raise SamplingError(f"with a second reading, give two answers workbooks (.xlsx paths), got "
+                                    f"{type(given).__name__}")
+        data, where = _two_readings(frame, second)
+        return statistics(data, confidence=confidence, source=where)
+    if isinstance(frame, str | Path):
+        path = Path(frame)
+        if not path.is_file():
+            raise SamplingError(f"{path}: no such file; give a .csv or .xlsx of double-judged cases")
+        if path.suffix.lower() not in (".csv", ".xlsx"):
+            raise SamplingError(f"{path}: must end in .csv or .xlsx")
+        table = read_table(path)  # the one reader: encodings, formulas, invisible characters
+        table = table.astype(object).where(table.notna(), "")
+        return statistics(table, confidence=confidence, columns=columns, source=str(path))
+    if not isinstance(frame, pd.DataFrame):
+        raise SamplingError(f"frame must be a pandas DataFrame or the path of a .csv or .xlsx, "
+                            f"got {type(frame).__name__}")
+    return statistics(frame, confidence=confidence, columns=columns)
+
+
+def _rows_of(book, name: str) -> list[tuple]:
+    if name not in book.sheetnames:
+        return []
+    return [row for row in book[name].iter_rows(values_only=True) if any(v is not None for v in row)]
+
+
+def _workbook_answers(path, which: str, problems: list[str]):
+    """An answers workbook's (case, key question) to (answer as written, row), and its plan's SHA-256."""
+    path = Path(path)
+    try:
+        book = load_workbook(path, what=f"{which} answers workbook",
+                             how="give the workbook template or merge wrote, filled in")
+    except SamplingError as error:
+        problems.append(str(error))
+        return None, None
+    try:
+        rows, about = _rows_of(book, "answers"), _rows_of(book, "about")
+    finally:
+        book.close()
+    if not rows:
+        problems.append(f"{path.name}: no sheet 'answers' with rows; give the workbook template or merge "
+                        "wrote")
+        return None, None
+    heading = [str(h).strip().lower() if h is not None else "" for h in rows[0]]
+    lost = [c for c in ("case_id", "key_question", "answer") if c not in heading]
+    if lost:
+        problems.append(f"{path.name}: sheet 'answers' has no column {', '.join(lost)}; found: "
+                        + ", ".join(h for h in heading if h))
+        return None, None
+    at = {c: heading.index(c) for c in ("case_id", "key_question", "answer")}
+    answers = {}
+    for number, row in enumerate(rows[1:], start=2):
+        case, kq = (str(row[at[c]]).strip() if row[at[c]] is not None else ""
+                    for c in ("case_id", "key_question"))
+        if case or kq:
+            answers.setdefault((case, kq), (row[at["answer"]], number))
+    digest = next((str(v).strip() for f, v, *_ in about if f == "plan_sha256"), None)
+    return answers, digest
+
+
+def _shown_items(items, limit: int) -> str:
+    more = f" and {len(items) - limit} more" if len(items) > limit else ""
+    return ", ".join(map(str, items[:limit])) + more
+
+
+def _paired_rows(first, second, first_name: str, second_name: str, problems: list[str]):
+    """Each case and key question of the second reading with both answers; blanks and strangers."""
+    records, blank_first, blank_second, strangers = [], [], [], []
+    for (case, kq), (value, number) in second.items():
+        if (case, kq) not in first:
+            strangers.append(f"{case} {kq} (row {number})")
+            continue
+        other, other_number = first[case, kq]
+        words = []
+        for judged, name, row, blanks in ((_word(other), first_name, other_number, blank_first),
+                                          (_word(value), second_name, number, blank_second)):
+            if judged is None:
+                blanks.append(row)
+            elif judged.startswith("?"):
+                problems.append(f"{name} answers row {row}: answer {judged[1:]!r} is not yes, no or not "
+                                "relevant (y, n, n/a and NR are read too)")
+            words.append(judged)
+        records.append((case, kq, *words))
+    return records, blank_first, blank_second, strangers
+
+
+def _two_readings(first_path, second_path):
+    """The two readings of an answers workbook and a second reader's, paired by case and key
+    question: every case and key question of the second reading, its answer in each."""
+    import pandas as pd
+
+    problems: list[str] = []
+    first, first_plan = _workbook_answers(first_path, "first", problems)
+    second, second_plan = _workbook_answers(second_path, "second", problems)
+    first_name, second_name = Path(first_path).name, Path(second_path).name
+    if first is not None and second is not None:
+        if first_plan and second_plan and first_plan != second_plan:
+            problems.append(f"{second_name} comes from another plan than {first_name} (plan SHA-256 "
+                            f"{second_plan[:12]}… and {first_plan[:12]}…); give the two readings of one plan")
+        records, blank_first, blank_second, strangers = _paired_rows(first, second, first_name, second_name,
+                                                               problems)
+        if strangers:
+            shown = _shown_items(strangers, 5)
+            problems.append(f"{second_name}: {len(strangers)} case(s) and key question(s) are not in "
+                            f"{first_name}: {shown}")
+        for name, blanks in ((first_name, blank_first), (second_name, blank_second)):
+            if blanks:
+                shown = _shown_items(blanks, 8)
+                problems.append(f"{name}: {len(blanks)} answer(s) of the second reading's cases are blank "
+                                f"(answers rows {shown}); fill them in")
+        if not records and not problems:
+            problems.append(f"{second_name}: no case and key question to compare")
+    if problems:
+        where = f"{first_name} and {second_name}"
+        if len(problems) == 1:
+            raise SamplingError(f"{where}: {problems[0]}")
+        raise SamplingError(f"{where}: {len(problems)} problems; fix them and run again:\n  "
+                            + "\n  ".join(problems))
+    pairs = pd.DataFrame(records, columns=["case_id", "key_question", "first", "second"])
+    return pairs, f"{first_name} and {second_name}"

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, fields
-from pathlib import Path
 
 import numpy as np
 
 from .._errors import SamplingError
-from ..caselists import read_table
 from ..reports import answer_word
 from ._checks import check_confidence, json_number, warn
 
@@ -378,24 +376,6 @@ class Agreement:
                 "relevance": relevance}
 
 
-def _read(frame):
-    import pandas as pd
-
-    if isinstance(frame, str | Path):
-        path = Path(frame)
-        if not path.is_file():
-            raise SamplingError(f"{path}: no such file; give a .csv or .xlsx of double-judged cases")
-        if path.suffix.lower() not in (".csv", ".xlsx"):
-            raise SamplingError(f"{path}: must end in .csv or .xlsx")
-        table = read_table(path)  # the one reader: encodings, formulas, invisible characters
-        table = table.astype(object).where(table.notna(), "")
-        return table, str(path)
-    if not isinstance(frame, pd.DataFrame):
-        raise SamplingError(f"frame must be a pandas DataFrame or the path of a .csv or .xlsx, "
-                            f"got {type(frame).__name__}")
-    return frame, "double-judged cases"
-
-
 def _judgement(value) -> str | None:
     """"yes", "no" or "not relevant" as answers are read (trimmed, any case: y, n, n/a, NR), None
     for a blank, the text itself (quoted by the caller) when unreadable."""
@@ -471,109 +451,6 @@ def _clean(frame, where: str, columns=None):
     return pd.DataFrame(records, columns=list(_COLUMNS))
 
 
-def _sheet(book, name: str) -> list[tuple]:
-    if name not in book.sheetnames:
-        return []
-    return [row for row in book[name].iter_rows(values_only=True) if any(v is not None for v in row)]
-
-
-def _workbook(path, which: str, problems: list[str]):
-    """An answers workbook's (case, key question) to (answer as written, row), and its plan's SHA-256."""
-    from ..caselists import load_workbook
-
-    path = Path(path)
-    try:
-        book = load_workbook(path, what=f"{which} answers workbook",
-                             how="give the workbook template or merge wrote, filled in")
-    except SamplingError as error:
-        problems.append(str(error))
-        return None, None
-    try:
-        rows, about = _sheet(book, "answers"), _sheet(book, "about")
-    finally:
-        book.close()
-    if not rows:
-        problems.append(f"{path.name}: no sheet 'answers' with rows; give the workbook template or merge "
-                        "wrote")
-        return None, None
-    heading = [str(h).strip().lower() if h is not None else "" for h in rows[0]]
-    lost = [c for c in ("case_id", "key_question", "answer") if c not in heading]
-    if lost:
-        problems.append(f"{path.name}: sheet 'answers' has no column {', '.join(lost)}; found: "
-                        + ", ".join(h for h in heading if h))
-        return None, None
-    at = {c: heading.index(c) for c in ("case_id", "key_question", "answer")}
-    answers = {}
-    for number, row in enumerate(rows[1:], start=2):
-        case, kq = (str(row[at[c]]).strip() if row[at[c]] is not None else ""
-                    for c in ("case_id", "key_question"))
-        if case or kq:
-            answers.setdefault((case, kq), (row[at["answer"]], number))
-    digest = next((str(v).strip() for f, v, *_ in about if f == "plan_sha256"), None)
-    return answers, digest
-
-
-def _shown(items, limit: int) -> str:
-    more = f" and {len(items) - limit} more" if len(items) > limit else ""
-    return ", ".join(map(str, items[:limit])) + more
-
-
-def _pairs(first, second, first_name: str, second_name: str, problems: list[str]):
-    """Each case and key question of the second reading with both answers; blanks and strangers."""
-    records, blank_first, blank_second, strangers = [], [], [], []
-    for (case, kq), (value, number) in second.items():
-        if (case, kq) not in first:
-            strangers.append(f"{case} {kq} (row {number})")
-            continue
-        other, other_number = first[case, kq]
-        words = []
-        for judged, name, row, blanks in ((_judgement(other), first_name, other_number, blank_first),
-                                          (_judgement(value), second_name, number, blank_second)):
-            if judged is None:
-                blanks.append(row)
-            elif judged.startswith("?"):
-                problems.append(f"{name} answers row {row}: answer {judged[1:]!r} is not yes, no or not "
-                                "relevant (y, n, n/a and NR are read too)")
-            words.append(judged)
-        records.append((case, kq, *words))
-    return records, blank_first, blank_second, strangers
-
-
-def _paired(first_path, second_path):
-    """The two readings of an answers workbook and a second reader's, paired by case and key
-    question: every case and key question of the second reading, its answer in each."""
-    import pandas as pd
-
-    problems: list[str] = []
-    first, first_plan = _workbook(first_path, "first", problems)
-    second, second_plan = _workbook(second_path, "second", problems)
-    first_name, second_name = Path(first_path).name, Path(second_path).name
-    if first is not None and second is not None:
-        if first_plan and second_plan and first_plan != second_plan:
-            problems.append(f"{second_name} comes from another plan than {first_name} (plan SHA-256 "
-                            f"{second_plan[:12]}… and {first_plan[:12]}…); give the two readings of one plan")
-        records, blank_first, blank_second, strangers = _pairs(first, second, first_name, second_name,
-                                                               problems)
-        if strangers:
-            shown = _shown(strangers, 5)
-            problems.append(f"{second_name}: {len(strangers)} case(s) and key question(s) are not in "
-                            f"{first_name}: {shown}")
-        for name, blanks in ((first_name, blank_first), (second_name, blank_second)):
-            if blanks:
-                shown = _shown(blanks, 8)
-                problems.append(f"{name}: {len(blanks)} answer(s) of the second reading's cases are blank "
-                                f"(answers rows {shown}); fill them in")
-        if not records and not problems:
-            problems.append(f"{second_name}: no case and key question to compare")
-    if problems:
-        where = f"{first_name} and {second_name}"
-        if len(problems) == 1:
-            raise SamplingError(f"{where}: {problems[0]}")
-        raise SamplingError(f"{where}: {len(problems)} problems; fix them and run again:\n  "
-                            + "\n  ".join(problems))
-    return pd.DataFrame(records, columns=list(_COLUMNS)), f"{first_name} and {second_name}"
-
-
 def _kappa(table: np.ndarray, z: float) -> tuple[float, float, float]:
     """Cohen's kappa and its asymptotic interval, via ``statsmodels.stats.inter_rater``."""
     from statsmodels.stats.inter_rater import cohens_kappa
@@ -640,25 +517,24 @@ def _relevance_row(key_question, first: np.ndarray, second: np.ndarray, confiden
         kappa_low=c["kappa_low"], kappa_high=c["kappa_high"], ac1=c["ac1"], confidence=confidence)
 
 
-def agreement(frame, second=None, *, confidence: float = 0.80, columns=None) -> Agreement:
+def agreement(frame, *, confidence: float = 0.80, columns=None, source: str | None = None) -> Agreement:
     """How far two inspectors agree on the same cases, and the judgement error that implies.
 
     Parameters
     ----------
-    frame : pandas.DataFrame or path of a .csv / .xlsx
+    frame : pandas.DataFrame
         One row per case and key question judged by both: columns ``case_id``,
         ``key_question``, ``first``, ``second`` (headings trimmed, any case; others named by
         ``columns``). Judgements are read like answers: trimmed, any case, "yes" / "y", "no" /
-        "n", "not relevant" / "n/a" / "NR". With ``second``: the answers workbook of the first
-        reading (``merge`` or ``template`` wrote it).
-    second : str or Path, optional
-        The second reader's answers workbook (``template --qa`` wrote it as ``qa.xlsx``): each of
-        its cases and key questions is paired with the same in ``frame``.
+        "n", "not relevant" / "n/a" / "NR". Files (a .csv, an .xlsx, or an answers workbook and
+        a second reader's) are read by :func:`sampling.agreement`, which then calls this.
     confidence : float, default 0.80
         Of the intervals.
     columns : str or mapping of str to str, optional
         The headings of a file of double-judged cases, by role: ``{"first": "Inspector A"}`` or
         ``"case_id=Case,first=Inspector A,second=QA"``; the roles not named keep their headings.
+    source : str, optional
+        What the frame was read from, for the messages.
 
     Returns
     -------
@@ -673,13 +549,10 @@ def agreement(frame, second=None, *, confidence: float = 0.80, columns=None) -> 
     Raises
     ------
     SamplingError
-        A frame that is neither a DataFrame nor a .csv / .xlsx path (or a missing file), a
-        confidence outside (0, 1), a missing column, no rows, no pair both judged relevant; and,
-        all listed at once with their rows, a missing or unreadable judgement, a blank case id or
-        key question, a case judged twice for one key question. With ``second``, all at once: a
-        workbook that cannot be read, the two from different plans (their plans' SHA-256), a
-        case and key question of the second reading not in the first, a blank or unreadable
-        answer to one of them.
+        A frame that is not a DataFrame, a confidence outside (0, 1), a missing column, no rows,
+        no pair both judged relevant; and, all listed at once with their rows, a missing or
+        unreadable judgement, a blank case id or key question, a case judged twice for one key
+        question.
 
     Warns
     -----
@@ -720,21 +593,16 @@ def agreement(frame, second=None, *, confidence: float = 0.80, columns=None) -> 
     >>> result.overall.cases, round(result.overall.agreement, 3), round(result.judgement_error, 3)
     (600, 0.803, 0.111)
     """
+    import pandas as pd
     from scipy.stats import norm
 
     confidence = check_confidence(confidence)
-    if second is None:
-        data, where = _read(frame)
-        data = _clean(data, where, columns)
-    else:
-        if columns is not None:
-            raise SamplingError("columns: for a file of double-judged cases; two answers workbooks are read "
-                                "by their own headings")
-        for given in (frame, second):
-            if not isinstance(given, str | Path):
-                raise SamplingError(f"with a second reading, give two answers workbooks (.xlsx paths), got "
-                                    f"{type(given).__name__}")
-        data, where = _paired(frame, second)
+    if not isinstance(frame, pd.DataFrame):
+        raise SamplingError(f"frame must be a pandas DataFrame of double-judged cases, got "
+                            f"{type(frame).__name__}; sampling.agreement reads a .csv, an .xlsx or two "
+                            "answers workbooks")
+    where = source or "double-judged cases"
+    data = _clean(frame, where, columns)
     z = float(norm.ppf(0.5 + confidence / 2))
     relevant_first = (data["first"] != _NOT_RELEVANT).to_numpy(bool)
     relevant_second = (data["second"] != _NOT_RELEVANT).to_numpy(bool)

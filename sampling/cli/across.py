@@ -123,7 +123,7 @@ def _cmd_funnel(args) -> int:
 
 
 def _cmd_agreement(args) -> int:
-    from ..across import agreement
+    from ..team import agreement
 
     result = agreement(args.file, args.second, confidence=args.confidence, columns=args.columns)
     if args.json:
