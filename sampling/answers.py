@@ -29,9 +29,12 @@ from importlib import resources
 from pathlib import Path
 
 from ._errors import AnswersError, SamplingError
+from ._files import append_row, output_path, save_workbook
+from ._version import __version__
+from .caselists import load_workbook
 from .framework import Rating, get_framework
 from .record import InspectionRecord
-from .reports import ANSWER_WORDS, answer_word
+from .reports import ANSWER_WORDS, answer_word, report_from_answers
 
 __all__ = [
     "ANSWER_WORDS",
@@ -132,7 +135,6 @@ def key_question_wording(framework: str = "youth-2021") -> dict[str, str]:
 
 
 def _check_out(out, force: bool, inputs=()) -> Path:
-    from ._files import output_path
 
     return output_path(out, suffixes=(".xlsx",), force=force, kind="an Excel workbook", inputs=inputs)
 
@@ -140,7 +142,6 @@ def _check_out(out, force: bool, inputs=()) -> Path:
 def _read_sheets(path: Path, what: str) -> dict:
     import pandas as pd
 
-    from .caselists import load_workbook
 
     how = ("make one with python -m sampling plan CASES --seed S --out PLAN.xlsx" if what == "plan" else
            "give the answers workbook that python -m sampling template wrote, filled in")
@@ -372,7 +373,6 @@ def _write_workbook(path: Path, answers: list[tuple], qualitative: list[tuple], 
     from openpyxl import Workbook
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    from ._files import append_row, save_workbook
 
     book = Workbook()
     sheet = book.active
@@ -469,7 +469,6 @@ def answers_template(plan, out, *, framework: str | None = None, force: bool = F
     answers = _answer_rows(cases, framework)
     counts = {s: int((cases.domain == s).sum()) for s in samples if (cases.domain == s).any()}
     digest = hashlib.sha256(plan_path.read_bytes()).hexdigest()
-    from . import __version__
 
     about = [("framework", framework), ("plan", plan_path.name), ("plan_sha256", digest),
              ("toolkit", f"inspection-sampling {__version__}")]
@@ -653,7 +652,6 @@ class Answers:
         >>> report.id, report.key_question("2.1.2").k, report.key_question("2.1.2").n
         ('answers', 2, 2)
         """
-        from .reports import report_from_answers
 
         record = self.record
         named = service or (record.service if record is not None else None)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from ._errors import SamplingError
 from .framework import Rating
+from .size import populations_for_sample_size
 
 __all__ = ["EvidenceRow", "EVIDENCE_COLUMNS", "evidence_rows", "evidence_frame", "key_question_population",
            "implied_populations_of"]
@@ -240,7 +241,6 @@ def implied_populations_of(report) -> dict[str, int]:
     >>> implied_populations_of(load_report("essex-2018"))
     {'court': 57, 'out_of_court': 33}
     """
-    from .size import populations_for_sample_size
 
     result = {}
     for name, n in report.samples.items():

@@ -41,7 +41,9 @@ import numpy as np
 
 from . import _validation as check
 from ._errors import SamplingError
+from .answers import read_answers
 from .framework import Rating, get_framework, percent
+from .reports import answer_word
 
 __all__ = ["fieldwork_status", "FieldworkStatus", "key_question_reach", "curtailment", "Curtailment",
            "NO_RELEVANT_CASE"]
@@ -371,7 +373,6 @@ def fieldwork_status(answers, *, prior="jeffreys", framework: str | None = None)
     """
     import pandas as pd
 
-    from .answers import read_answers
 
     if isinstance(answers, pd.DataFrame):
         frame, name = _rows_frame(answers), framework or "youth-2021"
@@ -398,7 +399,6 @@ def fieldwork_status(answers, *, prior="jeffreys", framework: str | None = None)
 
 def _rows_frame(frame):
     """A frame of answer rows, checked: the four columns, and each answer a word or None."""
-    from .reports import answer_word
 
     missing = [c for c in ("case_id", "domain", "key_question", "answer") if c not in frame.columns]
     if missing:

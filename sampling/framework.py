@@ -26,7 +26,9 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from . import _framework_files as files
 from ._errors import SamplingError
+from ._framework_files import bundled_framework_names, read_framework_data
 
 __all__ = [
     "Rating",
@@ -664,7 +666,6 @@ class Framework:
         >>> Framework.from_file("youth-2018").name
         'youth-2018'
         """
-        from ._framework_files import read_framework_data
 
         data, where = read_framework_data(name_or_path)
         return _framework_from_data(data, where)
@@ -672,7 +673,6 @@ class Framework:
 
 def _framework_from_data(data: Mapping, where: str) -> Framework:
     """A :class:`Framework` from a framework file's (merged) table, validated field by field."""
-    from . import _framework_files as files
 
     fail = files.Fail(where)
     files.check_top(data, fail)
@@ -766,7 +766,6 @@ def load_framework(name_or_path) -> Framework:
 
 
 def _bundled() -> dict[str, Framework]:
-    from ._framework_files import bundled_framework_names
 
     return {name: Framework.from_file(name) for name in bundled_framework_names()}
 

@@ -42,6 +42,8 @@ import numpy as np
 
 from ._errors import BalanceWarning, CaseListError, SamplingError
 from ._text import clean, control_characters, fold, looks
+from ._version import __version__
+from .size import allocate
 
 __all__ = ["Recency", "Selection", "select", "select_by_domain", "balance_table",
            "choose_reserve", "recount_balance", "DEFAULT_STRATA", "SelectionSimulation",
@@ -1057,7 +1059,6 @@ def select(
 
     import pandas as pd
 
-    from ._version import __version__
 
     frame, canonical, id_col = _prepare(cases, strata, id_column, recency)
     population = len(frame)
@@ -1298,7 +1299,6 @@ def select_by_domain(
     >>> chosen["out_of_court"].audit()["seed"]
     5
     """
-    from .size import allocate
 
     columns = _resolve_columns(cases, [domain_column], "case list")
     domain = cases[columns[domain_column]]

@@ -26,7 +26,9 @@ import numpy as np
 from . import _exact_size as _engine
 from . import _validation
 from ._errors import SamplingError
+from ._exact_tables import BAND_TABLES, MARGIN_TABLES
 from ._policies import SamplingPolicy, get_policy, list_policies
+from .framework import band_of_proportion
 
 __all__ = [
     "SampleSize",
@@ -802,7 +804,6 @@ def exact_unavailable(confidence: float, margin: float) -> str | None:
 
 def _exact_size(population: int | None, confidence: float, margin: float) -> tuple[int, str]:
     """The exact size and a sentence saying what it guarantees (see :func:`sample_size`)."""
-    from ._exact_tables import MARGIN_TABLES
 
     criterion = _engine.Criterion("margin", confidence, margin)
     entry = MARGIN_TABLES.get((confidence, margin))
@@ -1475,7 +1476,6 @@ _MODELS = ("finite", "process")
 
 def _band_design(accuracy: float, distance: Fraction):
     """(criterion, table entry or None) of a band-accuracy design."""
-    from ._exact_tables import BAND_TABLES
 
     entry = BAND_TABLES.get((accuracy, float(distance)))
     return _engine.Criterion("bands", accuracy, distance=distance), entry
@@ -1656,7 +1656,6 @@ def band_accuracy(n: int, population: int | None = None, *, distance: float = 5,
     >>> round(band_accuracy(43, 57).worst_accuracy, 3), round(band_accuracy(43).worst_accuracy, 3)
     (0.874, 0.607)
     """
-    from .framework import band_of_proportion
 
     population = _check_population(population)
     n = _check_n(n, population)

@@ -19,6 +19,9 @@ import numpy as np
 
 from . import _validation
 from ._errors import SamplingError
+from ._files import fill_sheet, neutralise, new_workbook, save_workbook, write_bytes
+from .framework import Rating, get_framework
+from .reports import list_reports, load_report, report_from_answers
 
 __all__ = ["case_list", "messy_case_list", "write_export", "CATEGORIES", "REFERENCE_DATE"]
 
@@ -166,7 +169,6 @@ def write_export(frame, path, *, separator: str = ",", bom: bool = False, traili
     Excel's trailing rows of bare separators; or XLSX, optionally with a notes sheet first."""
     from pathlib import Path
 
-    from ._files import fill_sheet, neutralise, new_workbook, save_workbook, write_bytes
 
     path = Path(path)
     if path.suffix.lower() == ".xlsx":
@@ -206,7 +208,6 @@ def _check_range(value, name: str) -> tuple[int, int]:
 
 def _key_question_means(framework) -> dict[str, float]:
     """Each key question's mean k / n over the bundled reports that have it (all, if none do)."""
-    from . import list_reports, load_report
 
     seen: dict[str, list[float]] = {}
     for report_id in list_reports():
@@ -279,7 +280,6 @@ def reports(count: int, *, rng=None, framework: str = "youth-2021", concentratio
     >>> [(kq.k, kq.n) for kq in many[0].key_questions][:3]
     [(24, 24), (19, 25), (21, 25)]
     """
-    from . import Rating, _validation, get_framework, report_from_answers
 
     if isinstance(count, bool) or not isinstance(count, numbers.Integral) or count < 1:
         raise SamplingError(f"count must be a whole number of services, at least 1, got {count!r}")
@@ -325,7 +325,6 @@ def double_judged(cases: int, *, key_questions=("2.1.1", "2.1.2", "2.1.3"), rate
     """
     import pandas as pd
 
-    from . import _validation
 
     if isinstance(cases, bool) or not isinstance(cases, numbers.Integral) or cases < 1:
         raise SamplingError(f"cases must be a whole number, at least 1, got {cases!r}")

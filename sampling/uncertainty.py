@@ -37,7 +37,8 @@ from .framework import (
     proportion_cutoffs,
     standard_cases_to_band,
 )
-from .reports import KeyQuestion, Report, Standard, load_report
+from .reports import KeyQuestion, Report, Standard, load_report, rate_report
+from .size import populations_for_sample_size
 
 __all__ = [
     "INTERVAL_METHODS",
@@ -1592,7 +1593,6 @@ def report_uncertainty(report, *, mode: str = "process", confidence: float = 0.8
 
 def _population_ranges(report: Report, populations: Mapping[str, int]) -> dict:
     """Per sample with a population, the populations the reports' formula maps to its size."""
-    from .size import populations_for_sample_size
 
     return {name: populations_for_sample_size(report.samples[name]) for name in populations
             if report.samples.get(name, 0) >= 1}
@@ -1627,7 +1627,6 @@ def _views(dist: RatingDistribution, process: RatingDistribution, p: float, p_pr
 
 def _explanations(report: Report, dist: RatingDistribution, process: RatingDistribution) -> tuple:
     """The overall rating's explanation (where unlikely) and each doubtful standard's."""
-    from .reports import rate_report
 
     table = rate_report(report)
     result = []

@@ -6,19 +6,19 @@ import warnings
 
 import numpy as np
 
-from .._errors import ReportError, SamplingError
+from .._errors import ReportError, SamplingError, SamplingWarning
+from .._validation import confidence as checked
+from ..reports import Report, load_report
 
 
 def check_confidence(confidence: object, name: str = "confidence") -> float:
     """A two-sided confidence level strictly between 0 and 1 (the shared wording)."""
-    from .._validation import confidence as checked
 
     return checked(confidence, name)
 
 
 def load(report, where: str):
     """A report given by bundled id, path or object, with ``where`` named in any error."""
-    from .. import Report, load_report
 
     if isinstance(report, Report):
         return report
@@ -71,6 +71,5 @@ def json_number(value):
 
 
 def warn(message: str, stacklevel: int = 3) -> None:
-    from .._errors import SamplingWarning
 
     warnings.warn(message, SamplingWarning, stacklevel=stacklevel)

@@ -10,6 +10,7 @@ import numpy as np
 
 from .._errors import SamplingError
 from ..framework import Rating
+from ..uncertainty import band_probabilities, rating_distribution
 from ._checks import check_confidence, evidence, load
 
 __all__ = ["Comparison", "compare", "difference_interval"]
@@ -234,8 +235,6 @@ def _prior_text(prior) -> str:
 def _key_question_rows(before, after, confidence: float, prior) -> tuple[list[dict], list]:
     from scipy.stats import norm
 
-    from .. import band_probabilities
-
     z = float(norm.ppf(0.5 + confidence / 2))
     old_rows = evidence(before)
     new_rows = {row.key_question: row for row in evidence(after)}
@@ -266,8 +265,6 @@ def _key_question_rows(before, after, confidence: float, prior) -> tuple[list[di
 
 
 def _standard_rows(before, after, prior) -> tuple[list[dict], list, dict]:
-    from .. import rating_distribution
-
     dist_before = rating_distribution(before, mode="process", prior=prior)
     dist_after = rating_distribution(after, mode="process", prior=prior)
     new = {s.id: s for s in after.standards}

@@ -9,6 +9,7 @@ from .. import rules as rules_module
 from ..framework import Rating
 from ..reports import load_report
 from ..rules import StandardEvidence
+from ..uncertainty import cases_to_boundary, rating_distribution
 from ._common import LABELS, as_rules, check_youth_bands
 
 __all__ = ["DiscretionRow", "DiscretionAssessment", "assess_discretion"]
@@ -284,7 +285,6 @@ def assess_discretion(report, *, rules=None, mode: str = "process", populations=
     >>> row.applied, row.cases_to_next, row.eligible["cases(1)"], row.cited_rule
     (True, 1, True, 'cases(1)')
     """
-    from ..uncertainty import cases_to_boundary, rating_distribution
 
     report = load_report(report)
     check_youth_bands(report)

@@ -10,7 +10,8 @@ import numpy as np
 from .. import _validation as check
 from .._errors import SamplingError
 from ..framework import Rating, band_indices, band_of_proportion, lowest_bands, percents
-from ..reports import load_report
+from ..reports import list_reports, load_report
+from ..uncertainty import hypergeometric_pmf
 from ._common import LABELS, as_rule, as_rules
 from ._plans import StandardPlan, case_patterns, flipped, joint_count_pmf, true_counts
 
@@ -27,7 +28,6 @@ def _pmf_table(n: int, rates: np.ndarray, population: int | None,
     """
     from scipy.stats import binom
 
-    from ..uncertainty import hypergeometric_pmf
 
     k = np.arange(n + 1)
     if population is None:
@@ -211,7 +211,6 @@ def fit_rate_prior() -> tuple[float, float]:
     >>> round(a / (a + b), 3)
     0.744
     """
-    from ..reports import list_reports
 
     values = [Fraction(int(kq.k), int(kq.n))
               for rid in list_reports() for kq in load_report(rid).key_questions]

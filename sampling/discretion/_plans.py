@@ -15,6 +15,7 @@ from .. import _validation as check
 from .._errors import SamplingError
 from ..framework import band_indices, band_of_proportion, percents
 from ..reports import Report, load_report
+from ..uncertainty import hypergeometric_pmf
 from ._common import check_youth_bands
 
 
@@ -151,7 +152,6 @@ def count_cdfs(plan: StandardPlan, error: float) -> list[np.ndarray]:
     """Each key question's exact cdf of the observed "yes" count (independent key questions)."""
     from scipy.stats import binom
 
-    from ..uncertainty import hypergeometric_pmf
 
     tables = []
     for j, (rate, n) in enumerate(zip(plan.rates, plan.n, strict=True)):
