@@ -41,6 +41,7 @@ from pathlib import Path
 from ._errors import SamplingError
 
 __all__ = [
+    "status_view",
     "notebook_path",
     "parse_number",
     "parse_percent",

@@ -467,7 +467,7 @@ def test_the_annexe_of_a_bundled_report_is_the_one_the_command_writes(capsys, tm
 NOTEBOOK = PACKAGE / "templates" / "app.ipynb"
 DESCRIPTIONS = {"Eligible cases", "Victims' cases", "Programme", "Confidence", "Margin", "Aim", "Cases to inspect",
                 "Choose the case list", "Seed", "Reserves", "Choose the victims' list", "Plan", "Report",
-                "Choose the answers", "Uncertainty", "Populations", "Make annexe.html"}
+                "Choose the answers", "Uncertainty", "Populations", "Make annexe.html", "Choose the answers so far"}
 
 
 def notebook_code() -> ast.Module:
@@ -501,7 +501,8 @@ def test_the_notebook_has_the_controls_and_tabs_by_these_words():
     assert described == DESCRIPTIONS
     titles = [kw.value for node in ast.walk(tree) if isinstance(node, ast.Call)
               for kw in node.keywords if kw.arg == "titles"]
-    assert [ast.literal_eval(t) for t in titles] == [["Sample size", "Plan an inspection", "How sure is a rating"]]
+    assert [ast.literal_eval(t) for t in titles] == [["Sample size", "Plan an inspection", "How sure is a rating",
+                                                      "Fieldwork"]]
 
 
 def test_the_note_for_trainers_is_in_the_docs_not_on_the_page():
