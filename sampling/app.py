@@ -42,6 +42,8 @@ from ._errors import SamplingError
 
 __all__ = [
     "status_view",
+    "glossary_html",
+    "TAB_TERMS",
     "notebook_path",
     "parse_number",
     "parse_percent",
@@ -1457,3 +1459,33 @@ def status_view(name: str, content: bytes) -> str:
             + "<p style='font-size:88%;color:#555'>Settled: only one band can still come out, whatever the "
               "cases not yet read say. The likeliest band's chance treats the key questions as independent "
               "and learns each one's rates from the answers so far.</p>")
+
+
+#: The glossary's terms each tab's words use (``python -m sampling explain`` prints the same).
+TAB_TERMS = {
+    "size": ("confidence level", "margin of error", "achieved margin", "finite population correction",
+             "census", "sampling policy", "band accuracy"),
+    "plan": ("balanced", "reserve", "sampling policy", "inspection record"),
+    "rating": ("band", "lowest-band rule", "band probability", "process uncertainty", "finite uncertainty",
+               "cases up", "P(published)", "Jeffreys prior"),
+    "fieldwork": ("settled", "band probability", "independence", "curtailment"),
+}
+
+
+def glossary_html(tab: str) -> str:
+    """What the words of a tab mean: the glossary's entries (``sampling/data/glossary.toml``) for
+    the terms the tab shows, folded away under "What the words mean".
+
+    Examples
+    --------
+    >>> "<dt>Reserve</dt>" in glossary_html("plan") or "<dt>reserve</dt>" in glossary_html("plan")
+    True
+    """
+    from .glossary import lookup
+
+    items = []
+    for term in TAB_TERMS[tab]:
+        entry = lookup(term)
+        items.append(f"<dt>{html.escape(entry.term)}</dt><dd>{html.escape(entry.entry)}</dd>")
+    return ("<details class='sampling-glossary'><summary>What the words mean</summary><dl>"
+            + "".join(items) + "</dl></details>")

@@ -841,3 +841,14 @@ def test_the_fieldwork_tab_shows_what_status_prints(capsys, tmp_path):
         cell = f"<td>{item['standard']}</td><td>{'settled' if item['settled'] else 'open'}</td>"
         assert cell in page
     assert "--" not in page and "Traceback" not in page
+
+
+def test_each_tab_shows_what_its_words_mean():
+    from sampling.glossary import lookup
+
+    for tab, terms in app.TAB_TERMS.items():
+        page = app.glossary_html(tab)
+        assert "What the words mean" in page
+        for term in terms:
+            entry = lookup(term)  # every term is in the glossary
+            assert html.escape(entry.entry) in page, (tab, term)
