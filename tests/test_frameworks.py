@@ -54,8 +54,9 @@ def _band_by_hand(printed: int, lower_bounds) -> int:
 def test_a_copy_with_a_threshold_moved_rates_as_the_moved_threshold_implies(tmp_path, report_id, lower_bounds):
     framework_file = _moved_copy(tmp_path, lower_bounds)
     report_file = tmp_path / f"{report_id}.toml"
-    report_file.write_text((REPORTS / f"{report_id}.toml").read_text()
-                           .replace('framework = "youth-2021"', f'framework = "{framework_file.name}"'))
+    report_file.write_text((REPORTS / f"{report_id}.toml").read_text()  # under an id of its own: a
+                           .replace(f'id = "{report_id}"', f'id = "{report_id}-moved"')  # bundled id is
+                           .replace('framework = "youth-2021"', f'framework = "{framework_file.name}"'))  # its figures
     original = load_report(report_id)
     try:
         moved = rate_report(report_file)
