@@ -380,13 +380,13 @@ def compare(before, after, *, confidence: float = 0.80, prior="jeffreys") -> Com
     check_prior(prior)
     before = load(before, "before")
     after = load(after, "after")
-    warned = framework_warning([before, after], "compared")
     rows, unmatched = _key_question_rows(before, after, confidence, prior)
     if not rows:
         raise SamplingError(
             f"before ({before.id}, {before.framework.name}) and after ({after.id}, "
             f"{after.framework.name}) have no key question in common; compare two inspections "
             "whose frameworks share key questions")
+    warned = framework_warning([before, after], "compared")
     import pandas as pd
 
     standards, unmatched_standards, overall = _standard_rows(before, after, prior)

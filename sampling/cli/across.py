@@ -51,7 +51,7 @@ COMPARE_TABLE_UNITS = {"before_yes": "cases", "before_relevant": "cases", "befor
 
 
 def _resolve_named(source, where: str):
-    """The report ``source`` names, with ``where`` (BEFORE, AFTER, REPORT 2) in any refusal."""
+    """The report ``source`` names, with ``where`` (before, after, reports[2]) in any refusal."""
     from .._errors import ReportError
 
     try:
@@ -102,7 +102,7 @@ def _cmd_compare(args) -> int:
     check_plot_path(args.plot, args.force)
     if args.out:
         check_out(args.out, args.force, inputs=[args.before, args.after])
-    before, after = _resolve_named(args.before, "BEFORE"), _resolve_named(args.after, "AFTER")
+    before, after = _resolve_named(args.before, "before"), _resolve_named(args.after, "after")
     result = compare(before, after, confidence=args.confidence, prior=args.prior)
     if args.plot:
         _use_agg()
@@ -207,7 +207,7 @@ def _cmd_funnel(args) -> int:
     check_plot_path(args.plot, args.force)
     if args.out:
         check_out(args.out, args.force, inputs=args.reports)
-    reports = [_resolve_named(source, f"REPORT {i}") for i, source in enumerate(args.reports, 1)]
+    reports = [_resolve_named(source, f"reports[{i}]") for i, source in enumerate(args.reports)]
     result = funnel(reports, args.key_question, levels=args.levels)
     if args.plot:
         _use_agg()

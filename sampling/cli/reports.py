@@ -98,7 +98,10 @@ def _format_rating_table(table) -> str:
 
     report = table.report
     unpublished = _unpublished(report)
-    when = f"this inspection, {NOT_PUBLISHED}" if unpublished else report.published
+    when = report.published
+    if unpublished:  # "This inspection" names an inspection whose plan gave no service
+        named = str(report.service).strip().lower() != "this inspection"
+        when = f"this inspection, {NOT_PUBLISHED}" if named else NOT_PUBLISHED
     lines = [f"{report.service} ({when}, {report.framework.name})",
              f"{'std':<5} {'name':<25} {'key questions':<16} {'lowest':>6}  {'rule':<20} published"]
     for row in table.rows:
