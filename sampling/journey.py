@@ -176,7 +176,8 @@ def report_context(reports=None, *, mode: str | None = None, populations=_OWN,
         report from answers), else None.
     populations_source : str, optional
         Where ``populations`` came from: "given", "plan" or "implied". Default: "plan" when the
-        populations are the report's own, else None.
+        populations are those a report from answers carries from its plan ("report" for another
+        report that records its own), else None.
     units : mapping of str to str, optional
         The unit of each numeric field of the document: "proportion" (0 to 1), "percentage"
         (0 to 100), "percentage points", "probability" or "cases".
@@ -207,7 +208,7 @@ def report_context(reports=None, *, mode: str | None = None, populations=_OWN,
         populations = None
         if not many and items and items[0].populations:
             populations = dict(items[0].populations)
-            populations_source = populations_source or "plan"
+            populations_source = populations_source or ("plan" if is_unpublished(items[0]) else "report")
 
     def field(get):
         values = [get(r) for r in items]

@@ -46,15 +46,11 @@ def _cmd_size(args) -> int:
     if args.json:  # the same dict the app shows (sampling.size.size_summary)
         from ..size import size_summary
 
-        summary = size_summary(args.population, confidence=args.confidence, margin=args.margin,
-                               method=args.method, correction=args.correction, policy=args.policy,
-                               criterion=args.criterion, accuracy=args.accuracy, distance=args.distance,
-                               model=args.model)
-        if "margin" in summary and "margin_proportion" not in summary:
-            summary["margin_proportion"] = summary["margin"]
-        if summary.get("achieved_margin") is not None:
-            summary["achieved_margin_proportion"] = summary["achieved_margin"]
-        print_json(with_context(summary, _context(args, args.population, _UNITS)))
+        # exactly the app's dict (tests/test_app.py holds them equal): its context is for size_summary
+        print_json(size_summary(args.population, confidence=args.confidence, margin=args.margin,
+                                method=args.method, correction=args.correction, policy=args.policy,
+                                criterion=args.criterion, accuracy=args.accuracy, distance=args.distance,
+                                model=args.model))
         return 0
     if args.criterion == "bands":
         return _band_size(args)
