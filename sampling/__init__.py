@@ -61,6 +61,7 @@ from .framework import (
     percent,
     standard_rating,
 )
+from .journey import report_context, resolve_report
 from .plans import DomainPlan, Plan, PlanWorkbook, Replacement, plan, read_plan, replace_case
 from .reports import (
     KeyQuestion,
@@ -147,6 +148,8 @@ __all__ = [
     "feasible_denominators",
     "report_from_answers",
     "rate_report",
+    "resolve_report",
+    "report_context",
     "EvidenceRow",
     # sample size
     "SampleSize",

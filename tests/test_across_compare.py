@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import warnings
 
 import numpy as np
 import pytest
@@ -11,6 +12,7 @@ from statsmodels.stats.proportion import confint_proportions_2indep
 
 from sampling import (
     SamplingError,
+    SamplingWarning,
     band_probabilities,
     compare,
     list_reports,
@@ -141,7 +143,10 @@ def test_qualitative_standards_change_only_as_published():
 
 
 def test_frameworks_2018_and_2021_matched_where_they_exist():
-    result = compare("nottingham-city-2020", "calderdale-2022")
+    with pytest.warns(SamplingWarning, match="different frameworks") as caught:
+        result = compare("nottingham-city-2020", "calderdale-2022")
+    assert len(caught) == 1 and "\n" not in str(caught[0].message)
+    assert result.warnings == (str(caught[0].message),) and result.to_dict()["warnings"] == list(result.warnings)
     assert len(result.key_questions) == 21  # 2.1.1 ... 3.3.3 in both frameworks
     unmatched = set(result.unmatched)
     assert {("key_question", "3.4.1", "before"), ("key_question", "3.4.2", "before")} <= unmatched
@@ -197,8 +202,10 @@ def test_json_shape(capsys):
 def test_cli_text_plot_and_errors(capsys, tmp_path):
     plot = tmp_path / "change.png"
     code = main(["compare", "essex-2018", "calderdale-2022", "--plot", str(plot)])
-    out, _ = capsys.readouterr()
+    out, err = capsys.readouterr()
     assert code == 0 and plot.stat().st_size > 0
+    warned = [line for line in err.splitlines() if line.startswith("warning:")]
+    assert len(warned) == 1 and "youth-2018: essex-2018; youth-2021: calderdale-2022" in warned[0]
     assert "not compared: key question 3.4.1 (only in before)" in out
     code = main(["compare", "essex-2018", "nowhere"])
     _, err = capsys.readouterr()
@@ -212,5 +219,9 @@ def test_every_bundled_pair_runs():
     ids = list_reports()
     for before in ids:
         for after in ids:
-            result = compare(before, after)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", SamplingWarning)  # 2018 against 2021: warned, compared
+                result = compare(before, after)
+            same = load_report(before).framework.name == load_report(after).framework.name
+            assert bool(result.warnings) is not same
             assert len(result.key_questions) >= 21

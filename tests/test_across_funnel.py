@@ -117,7 +117,10 @@ def test_limits_are_conservative_for_every_n():
 
 
 def test_only_shared_key_questions_and_bad_input():
-    result = funnel(["essex-2018", "nottingham-city-2020", "calderdale-2022"])
+    with pytest.warns(SamplingWarning, match="different frameworks funnelled together"):
+        result = funnel(["essex-2018", "nottingham-city-2020", "calderdale-2022"])
+    assert result.frameworks == {"essex-2018": "youth-2018", "nottingham-city-2020": "youth-2018",
+                                 "calderdale-2022": "youth-2021"}
     assert "3.4.1" in result.pooled.index  # two 2018 reports have it
     assert set(result.points.loc[result.points.key_question == "3.4.1", "name"]) == {
         "essex-2018", "nottingham-city-2020"}
@@ -129,6 +132,7 @@ def test_only_shared_key_questions_and_bad_input():
         funnel(["essex-2018", "calderdale-2022"], "3.4.1")
     with pytest.raises(SamplingError, match="levels"):
         funnel(["essex-2018", "calderdale-2022"], levels=(0.8, 95))
+    assert funnel(["calderdale-2022", "sunderland-2022"]).warnings == ()  # one framework: no warning
 
 
 def test_columns_do_not_change_with_the_arguments(held_out):
@@ -143,7 +147,9 @@ def test_funnel_json_and_cli(capsys, tmp_path):
     plot = tmp_path / "funnel.png"
     code = main(["funnel", *ids, "--key-question", "2.1.2", "--json", "--plot", str(plot)])
     out, err = capsys.readouterr()
-    assert code == 0 and err == f"wrote {plot}\n" and plot.stat().st_size > 0
+    warning, wrote = err.splitlines()  # 2018 and 2021 funnelled together: said in one line
+    assert warning.startswith("warning: reports of different frameworks funnelled together")
+    assert code == 0 and wrote == f"wrote {plot}" and plot.stat().st_size > 0
     data = json.loads(out)
     assert data["levels"] == [0.8, 0.95, 0.998]
     entry = data["key_questions"][0]

@@ -114,7 +114,9 @@ ESTIMATES = textwrap.dedent(
         out["estimates"][name] = [fitted.mean, fitted.concentration, fitted.log_likelihood,
                                   *fitted.to_frame()["shrunken"]]
         out["decisions"][name] = [fitted.at_boundary, len(caught)]
-        chart = sampling.funnel(reports, key_question)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", SamplingWarning)  # the bundled 2018 and 2021 reports together
+            chart = sampling.funnel(reports, key_question)
         out["estimates"]["funnel " + name] = [float(v) for v in chart.pooled["dispersion"].fillna(-1.0)]
         out["decisions"]["funnel " + name] = [[str(p["direction"]), str(p["outside"])]
                                               for _, p in chart.points.iterrows()]

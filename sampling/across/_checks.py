@@ -73,3 +73,18 @@ def json_number(value):
 def warn(message: str, stacklevel: int = 3) -> None:
 
     warnings.warn(message, SamplingWarning, stacklevel=stacklevel)
+
+
+def framework_warning(reports, verb: str) -> tuple[str, ...]:
+    """Warn in one line (a SamplingWarning) when the reports are of more than one framework, and
+    return what was warned, for the result's ``warnings``."""
+    by_framework: dict[str, list[str]] = {}
+    for report in reports:
+        by_framework.setdefault(report.framework.name, []).append(report.id)
+    if len(by_framework) < 2:
+        return ()
+    named = "; ".join(f"{name}: {', '.join(ids)}" for name, ids in by_framework.items())
+    message = (f"reports of different frameworks {verb} ({named}): key questions are matched by id, "
+               "but their wording and the cases they ask about may differ between frameworks")
+    warn(message, stacklevel=4)
+    return (message,)

@@ -11,7 +11,7 @@ import numpy as np
 from .._errors import SamplingError
 from ..framework import Rating
 from ..uncertainty import band_probabilities, rating_distribution
-from ._checks import check_confidence, evidence, load
+from ._checks import check_confidence, evidence, framework_warning, load
 
 __all__ = ["Comparison", "compare", "difference_interval"]
 
@@ -138,6 +138,8 @@ class Comparison:
         distributions.
     unmatched : tuple of (str, str, str)
         (kind, id, the report that has it) of each key question or standard only one has.
+    warnings : tuple of str, default ()
+        What was warned of (a :class:`sampling.SamplingWarning` each), e.g. two frameworks.
 
     Examples
     --------
@@ -156,6 +158,7 @@ class Comparison:
     standards: object  # DataFrame, one row per matched standard
     overall: dict
     unmatched: tuple[tuple[str, str, str], ...]  # (kind, id, the report that has it)
+    warnings: tuple[str, ...] = ()
 
     def to_frame(self):
         """The key-question table (indexed by key question).
@@ -183,8 +186,10 @@ class Comparison:
         -------
         dict
             ``before``, ``after``, ``frameworks``, ``confidence``, ``interval`` (the method),
-            ``uncertainty``, ``prior``, ``key_questions``, ``standards``, ``overall`` and
-            ``unmatched``.
+            ``uncertainty``, ``prior``, ``key_questions``, ``standards``, ``overall``,
+            ``unmatched`` and ``warnings``. Each key question's ``difference``, ``low`` and
+            ``high`` are percentage points, given again as ``difference_points``,
+            ``low_points`` and ``high_points``.
 
         Examples
         --------
@@ -201,6 +206,8 @@ class Comparison:
                 "after": {"yes": int(row.after_yes), "relevant": int(row.after_relevant),
                           "percent": int(row.after_percent)},
                 "difference": float(row.difference), "low": float(row.low), "high": float(row.high),
+                "difference_points": float(row.difference), "low_points": float(row.low),
+                "high_points": float(row.high),
                 "confidence": self.confidence,
                 "before_band": row.before_band, "after_band": row.after_band,
                 "p_band_changed": float(row.p_band_changed), "p_band_up": float(row.p_band_up),
@@ -223,6 +230,7 @@ class Comparison:
                         "change_likely": bool(1 - self.overall["p_same"] >= self.confidence)},
             "unmatched": [{"kind": kind, "id": item, "only_in": which}
                           for kind, item, which in self.unmatched],
+            "warnings": list(self.warnings),
         }
 
 
@@ -323,6 +331,13 @@ def compare(before, after, *, confidence: float = 0.80, prior="jeffreys") -> Com
     SamplingError
         If the two reports have no key question in common, or an argument is out of range.
 
+    Warns
+    -----
+    SamplingWarning
+        In one line, when the two reports are of different frameworks (``youth-2018`` against
+        ``youth-2021``): key questions are matched by id, but their wording, domains and the
+        cases asked about may differ.
+
     Notes
     -----
     *Difference*: p_after - p_before with Newcombe's hybrid score interval (Newcombe 1998,
@@ -368,6 +383,7 @@ def compare(before, after, *, confidence: float = 0.80, prior="jeffreys") -> Com
             f"before ({before.id}, {before.framework.name}) and after ({after.id}, "
             f"{after.framework.name}) have no key question in common; compare two inspections "
             "whose frameworks share key questions")
+    warned = framework_warning([before, after], "compared")
     import pandas as pd
 
     standards, unmatched_standards, overall = _standard_rows(before, after, prior)
@@ -380,4 +396,5 @@ def compare(before, after, *, confidence: float = 0.80, prior="jeffreys") -> Com
                                                    "p_changed", "p_higher", "p_lower"]).set_index("standard"),
         overall=overall,
         unmatched=tuple(unmatched + unmatched_standards),
+        warnings=warned,
     )

@@ -9,7 +9,15 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._errors import SamplingError
-from ._checks import check_confidence, evidence, json_number, key_question_ids, load_many, warn
+from ._checks import (
+    check_confidence,
+    evidence,
+    framework_warning,
+    json_number,
+    key_question_ids,
+    load_many,
+    warn,
+)
 
 __all__ = ["Funnel", "funnel", "funnel_limits", "EmpiricalPrior", "empirical_prior"]
 
@@ -118,6 +126,10 @@ class Funnel:
         ``key_question``, ``level``, ``n``, ``low`` and ``high`` (proportions).
     method : str, default LIMITS_METHOD
         How the limits were computed.
+    frameworks : mapping of str to str, default {}
+        Each report's framework, by report id.
+    warnings : tuple of str, default ()
+        What was warned of (a :class:`sampling.SamplingWarning` each), e.g. several frameworks.
 
     Examples
     --------
@@ -133,6 +145,8 @@ class Funnel:
     pooled: object
     limits: object
     method: str = LIMITS_METHOD
+    frameworks: object = None  # report id -> framework name
+    warnings: tuple[str, ...] = ()
 
     @property
     def outside(self):
@@ -207,8 +221,11 @@ class Funnel:
         Returns
         -------
         dict
-            ``levels``, ``method`` and ``key_questions``: per key question its pooled rate,
-            totals, services, dispersion, points and limits.
+            ``levels``, ``method``, ``key_questions`` (per key question its pooled rate,
+            totals, services, dispersion, points, and the limits at each level for every
+            denominator from 1 to the largest: enough to draw the plot again), ``frameworks``
+            (per report) and ``warnings``. Rates and limits are proportions (0 to 1); each
+            point's ``percent`` is the printed percentage.
 
         Examples
         --------
@@ -225,11 +242,13 @@ class Funnel:
             entries.append({
                 "key_question": kq,
                 "pooled_rate": float(summary.pooled_rate),
+                "pooled_rate_proportion": float(summary.pooled_rate),
                 "yes": int(summary.yes), "relevant": int(summary.relevant),
                 "services": int(summary.services),
                 "dispersion": json_number(summary.dispersion),
                 "points": [{"name": p["name"], "service": p["service"], "yes": int(p["yes"]),
                             "relevant": int(p["relevant"]), "percent": int(p["percent"]),
+                            "proportion": float(p["proportion"]),
                             "outside": json_number(p["outside"]), "direction": p["direction"] or None}
                            for _, p in points.iterrows()],
                 "limits": [{"level": level,
@@ -238,7 +257,8 @@ class Funnel:
                             "high": [float(v) for v in group["high"]]}
                            for level, group in limits.groupby("level", sort=True)],
             })
-        return {"levels": list(self.levels), "method": self.method, "key_questions": entries}
+        return {"levels": list(self.levels), "method": self.method, "key_questions": entries,
+                "frameworks": dict(self.frameworks or {}), "warnings": list(self.warnings)}
 
 
 def _units(reports, key_question: str | None, shared: bool = True) -> tuple[list[str], list[dict]]:
@@ -302,6 +322,12 @@ def funnel(reports, key_question: str | None = None, *, levels=DEFAULT_LEVELS) -
         Fewer than two reports, a report given twice, a key question fewer than two reports
         have, or levels outside (0, 1).
 
+    Warns
+    -----
+    SamplingWarning
+        In one line, when the reports are of more than one framework (``youth-2018`` with
+        ``youth-2021``): key questions are pooled by id across them.
+
     Notes
     -----
     The target of each key question is the pooled rate sum(y) / sum(n) over the services; the
@@ -334,6 +360,7 @@ def funnel(reports, key_question: str | None = None, *, levels=DEFAULT_LEVELS) -
     reports = load_many(reports)
     levels = _check_levels(levels)
     kqs, rows = _units(reports, key_question)
+    warned = framework_warning(reports, "funnelled together")
     points = pd.DataFrame(rows)
     points["proportion"] = points["yes"] / points["relevant"]
     summaries, limits, parts = [], [], []
@@ -355,7 +382,8 @@ def funnel(reports, key_question: str | None = None, *, levels=DEFAULT_LEVELS) -
     return Funnel(key_question=key_question, levels=levels,
                   points=pd.concat(parts, ignore_index=True),
                   pooled=pd.DataFrame(summaries).set_index("key_question"),
-                  limits=pd.concat(limits, ignore_index=True))
+                  limits=pd.concat(limits, ignore_index=True),
+                  frameworks={r.id: r.framework.name for r in reports}, warnings=warned)
 
 
 def _tails(yes, relevant, rate) -> tuple[np.ndarray, np.ndarray]:

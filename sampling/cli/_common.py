@@ -54,6 +54,47 @@ def write_table(frame, path: str, context=()) -> None:
     write(frame, path, context=context)
 
 
+def add_out(parser, what: str = "the table printed") -> None:
+    """``--out FILE.xlsx|FILE.csv``: write ``what`` through the one writer, with its context."""
+    parser.add_argument("--out", metavar="FILE.xlsx|FILE.csv", default=None,
+                        help=f"also write {what} to this file, one row per line of it, with its context "
+                             "(service, framework, version, populations) on a sheet 'context' or "
+                             "on '#' lines before a CSV")
+
+
+def report_arg(parser, name: str = "report", metavar: str = "REPORT", what: str = "the report",
+               **kwargs) -> None:
+    """A report argument: whatever :func:`sampling.resolve_report` accepts."""
+    parser.add_argument(name, metavar=metavar,
+                        help=f"{what}: a bundled report id, a report file (.toml) or an answers "
+                             "workbook (.xlsx)", **kwargs)
+
+
+def resolve(source):
+    """The report ``source`` names (:func:`sampling.resolve_report`)."""
+    from ..journey import resolve_report
+
+    return resolve_report(source)
+
+
+def with_context(payload: dict, context: dict) -> dict:
+    """``payload`` with the context's keys added where it has none of that name (no existing key
+    is renamed or replaced)."""
+    return {**payload, **{key: value for key, value in context.items() if key not in payload}}
+
+
+def emit_table(frame, path: str | None, context: dict) -> None:
+    """Write ``frame`` to ``path`` (when given) with ``context``, and say so on stderr."""
+    if path is None:
+        return
+    import sys
+
+    from ..journey import context_rows
+
+    write_table(frame, path, context=context_rows(context))
+    print(f"wrote {path}", file=sys.stderr)
+
+
 def seed_arg(text: str) -> int:
     """A seed: a whole number from 0."""
     if not (text.strip().isascii() and text.strip().isdigit()):

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from ._common import check_plot_path, float_arg, print_json
+from ._common import (
+    add_out,
+    check_out,
+    check_plot_path,
+    emit_table,
+    float_arg,
+    print_json,
+    report_arg,
+    resolve,
+    with_context,
+)
 
 _SHORT = {"Inadequate": "Inad", "Requires improvement": "RI", "Good": "Good", "Outstanding": "Outs"}
 
@@ -27,25 +37,89 @@ def _use_agg() -> None:
 # compare
 
 
+#: The unit of each number in ``compare --json`` and ``compare --out``.
+COMPARE_UNITS = {"confidence": "proportion", "key_questions.before.percent": "percentage",
+                 "key_questions.after.percent": "percentage", "key_questions.difference": "percentage points",
+                 "key_questions.low": "percentage points", "key_questions.high": "percentage points",
+                 "key_questions.p_band_changed": "probability", "standards.p_changed": "probability",
+                 "overall.p_higher": "probability"}
+COMPARE_TABLE_UNITS = {"before_yes": "cases", "before_relevant": "cases", "before_percent": "percentage",
+                       "after_yes": "cases", "after_relevant": "cases", "after_percent": "percentage",
+                       "difference_points": "percentage points", "low_points": "percentage points",
+                       "high_points": "percentage points", "p_changed": "probability",
+                       "p_higher": "probability", "p_lower": "probability"}
+
+
+def _resolve_named(source, where: str):
+    """The report ``source`` names, with ``where`` (before, after, reports[2]) in any refusal."""
+    from .._errors import ReportError
+
+    try:
+        return resolve(source)
+    except ReportError as exc:
+        raise ReportError(f"{where}: {exc}") from None
+
+
+def compare_frame(result):
+    """The tables ``compare`` prints as one tidy table: one row per key question, then per
+    standard, then the overall rating (``level``): counts and percentages, the change and its
+    interval in percentage points, the bands or ratings, and P(changed, higher, lower)."""
+    import pandas as pd
+
+    rows = []
+    for kq, row in result.key_questions.iterrows():
+        rows.append({"level": "key question", "id": kq, "name": "",
+                     "before_yes": row.before_yes, "before_relevant": row.before_relevant,
+                     "before_percent": row.before_percent, "after_yes": row.after_yes,
+                     "after_relevant": row.after_relevant, "after_percent": row.after_percent,
+                     "difference_points": row.difference, "low_points": row.low, "high_points": row.high,
+                     "before_rating": row.before_band, "after_rating": row.after_band,
+                     "p_changed": row.p_band_changed, "p_higher": row.p_band_up, "p_lower": row.p_band_down,
+                     "change_likely": bool(row.band_change_likely), "qualitative": False})
+    for sid, row in result.standards.iterrows():
+        rows.append({"level": "standard", "id": sid, "name": row["name"], "before_rating": row.before,
+                     "after_rating": row.after, "p_changed": row.p_changed, "p_higher": row.p_higher,
+                     "p_lower": row.p_lower, "change_likely": bool(row.p_changed >= result.confidence),
+                     "qualitative": bool(row.qualitative)})
+    overall = result.overall
+    rows.append({"level": "overall", "id": "overall", "name": "", "before_rating": overall["before"],
+                 "after_rating": overall["after"], "p_changed": 1 - overall["p_same"],
+                 "p_higher": overall["p_higher"], "p_lower": overall["p_lower"],
+                 "change_likely": bool(1 - overall["p_same"] >= result.confidence), "qualitative": False})
+    columns = ["level", "id", "name", "before_yes", "before_relevant", "before_percent", "after_yes",
+               "after_relevant", "after_percent", "difference_points", "low_points", "high_points",
+               "before_rating", "after_rating", "p_changed", "p_higher", "p_lower", "change_likely",
+               "qualitative"]
+    counts = ["before_yes", "before_relevant", "before_percent", "after_yes", "after_relevant",
+              "after_percent"]
+    return pd.DataFrame(rows, columns=columns).astype(dict.fromkeys(counts, "Int64"))
+
+
 def _cmd_compare(args) -> int:
     from ..across import compare
+    from ..journey import report_context
 
     check_plot_path(args.plot, args.force)
-    result = compare(args.before, args.after, confidence=args.confidence, prior=args.prior)
+    if args.out:
+        check_out(args.out, args.force, inputs=[args.before, args.after])
+    before, after = _resolve_named(args.before, "before"), _resolve_named(args.after, "after")
+    result = compare(before, after, confidence=args.confidence, prior=args.prior)
     if args.plot:
         _use_agg()
         from ..plots import change_plot
 
         _save(change_plot(result), args.plot)
+    context = report_context([before, after], mode="process", populations=None)
+    emit_table(compare_frame(result), args.out, {**context, "units": COMPARE_TABLE_UNITS})
     if args.json:
-        print_json(result.to_dict())
+        print_json(with_context(result.to_dict(), {**context, "units": COMPARE_UNITS}))
         return 0
-    for line in _compare_lines(result):
+    for line in _compare_lines(result, before, after):
         print(line)
     return 0
 
 
-def _compare_lines(result) -> list[str]:
+def _compare_lines(result, before=None, after=None) -> list[str]:
     lines = [f"{result.before} ({result.before_framework}) -> {result.after} ({result.after_framework}): "
              f"after minus before, {result.confidence:.0%} Newcombe intervals; band probabilities for "
              f"the underlying rates ({result.to_dict()['prior']} prior)",
@@ -65,7 +139,17 @@ def _compare_lines(result) -> list[str]:
                      f"{row.p_higher:>9.2f} {row.p_lower:>8.2f}{note}")
     lines.append("(q): a qualitative standard, rated as published")
     overall = result.overall
-    lines.append(f"overall: published {overall['before']} -> {overall['after']}; for the underlying "
+    from ..journey import is_unpublished
+
+    if any(r is not None and is_unpublished(r) for r in (before, after)):
+        def which(report, rating):
+            when = "this inspection, not yet published" if is_unpublished(report) else "published"
+            return f"{rating} ({when})"
+
+        ratings = f"{which(before, overall['before'])} -> {which(after, overall['after'])}"
+    else:
+        ratings = f"published {overall['before']} -> {overall['after']}"
+    lines.append(f"overall: {ratings}; for the underlying "
                  f"rates P(after higher) = {overall['p_higher']:.3f}, P(same) = {overall['p_same']:.3f}, "
                  f"P(after lower) = {overall['p_lower']:.3f}")
     likely = int(result.key_questions["band_change_likely"].sum())
@@ -91,18 +175,49 @@ def _levels_arg(text: str) -> tuple[float, ...]:
                                          f"got {text!r}") from None
 
 
+#: The unit of each number in ``funnel --json`` and ``funnel --out``.
+FUNNEL_UNITS = {"levels": "proportion", "key_questions.pooled_rate": "proportion",
+                "key_questions.points.percent": "percentage", "key_questions.points.proportion": "proportion",
+                "key_questions.points.outside": "proportion (a level)",
+                "key_questions.limits.low": "proportion", "key_questions.limits.high": "proportion",
+                "key_questions.limits.n": "cases"}
+FUNNEL_TABLE_UNITS = {"yes": "cases", "relevant": "cases", "percent": "percentage",
+                      "proportion": "proportion",
+                      "pooled_rate_proportion": "proportion", "outside_level": "proportion (a level)",
+                      "p_lower_tail": "probability", "p_upper_tail": "probability"}
+
+
+def funnel_frame(result):
+    """The points of a funnel, one row per key question and service (tidy): counts, percentage,
+    proportion, the pooled rate, the widest level it is outside and which way, and both tails."""
+    points = result.points.rename(columns={"name": "report", "outside": "outside_level"}).copy()
+    points.insert(2, "framework", [(result.frameworks or {}).get(name, "") for name in points["report"]])
+    points["pooled_rate_proportion"] = [float(result.pooled.loc[kq, "pooled_rate"])
+                                        for kq in points["key_question"]]
+    points["direction"] = points["direction"].fillna("").replace("", "inside")
+    columns = ["key_question", "report", "framework", "service", "yes", "relevant", "percent", "proportion",
+               "pooled_rate_proportion", "outside_level", "direction", "p_lower_tail", "p_upper_tail"]
+    return points[columns].reset_index(drop=True)
+
+
 def _cmd_funnel(args) -> int:
     from ..across import funnel
+    from ..journey import report_context
 
     check_plot_path(args.plot, args.force)
-    result = funnel(args.reports, args.key_question, levels=args.levels)
+    if args.out:
+        check_out(args.out, args.force, inputs=args.reports)
+    reports = [_resolve_named(source, f"reports[{i}]") for i, source in enumerate(args.reports)]
+    result = funnel(reports, args.key_question, levels=args.levels)
     if args.plot:
         _use_agg()
         from ..plots import funnel_plot
 
         _save(funnel_plot(result), args.plot)
+    context = report_context(reports, mode="process", populations=None)
+    emit_table(funnel_frame(result), args.out, {**context, "units": FUNNEL_TABLE_UNITS})
     if args.json:
-        print_json(result.to_dict())
+        print_json(with_context(result.to_dict(), {**context, "units": FUNNEL_UNITS}))
         return 0
     levels = ", ".join(f"{level:.1%}" for level in result.levels)
     print(f"{len(args.reports)} reports; limits at {levels} ({result.method})")
@@ -122,12 +237,26 @@ def _cmd_funnel(args) -> int:
 # agreement
 
 
+AGREEMENT_UNITS = {"confidence": "proportion", "agreement": "proportion", "agreement_low": "proportion",
+                   "agreement_high": "proportion", "judgement_error": "probability", "cases": "cases"}
+
+
+def agreement_frame(result):
+    """The table ``agreement`` prints: one row per key question, then the overall row."""
+    return result.to_frame().reset_index()
+
+
 def _cmd_agreement(args) -> int:
+    from ..journey import report_context
     from ..team import agreement
 
+    if args.out:
+        check_out(args.out, args.force, inputs=[args.file, args.second])
     result = agreement(args.file, args.second, confidence=args.confidence, columns=args.columns)
+    context = report_context(None, populations=None, units=AGREEMENT_UNITS)
+    emit_table(agreement_frame(result), args.out, {**context, "source": result.source})
     if args.json:
-        print_json(result.to_dict())
+        print_json(with_context(result.to_dict(), context))
         return 0
     print(f"{result.source}: two judges, {result.confidence:.0%} intervals "
           "(agreement exact; kappa asymptotic)")
@@ -157,8 +286,8 @@ def register(sub) -> None:
                        description="Per key question the change in percentage points with Newcombe's "
                                    "interval and P(true band changed); per standard P(rating changed); "
                                    "overall P(after's true rating higher, same, lower).")
-    p.add_argument("before", metavar="BEFORE", help="the earlier report: a bundled id or a .toml file")
-    p.add_argument("after", metavar="AFTER", help="the later report: a bundled id or a .toml file")
+    report_arg(p, "before", "BEFORE", "the earlier report")
+    report_arg(p, "after", "AFTER", "the later report")
     p.add_argument("--confidence", type=float_arg, default=0.80, metavar="C",
                    help="interval confidence as a proportion, and the P from which a band change "
                         "is called likely (default 0.80)")
@@ -166,21 +295,23 @@ def register(sub) -> None:
                    help="prior of each rate for the band probabilities (default jeffreys)")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--plot", metavar="FILE.png", default=None, help="write the changes and intervals here")
-    p.add_argument("--force", action="store_true", help="overwrite --plot if it exists")
+    add_out(p, "the key questions', standards' and overall rating's changes")
+    p.add_argument("--force", action="store_true", help="overwrite --plot and --out if they exist")
     p.set_defaults(func=_cmd_compare)
 
     p = sub.add_parser("funnel", help="many services' key-question results against their cases",
                        description="Each service's percentage against its relevant cases, with the "
                                    "pooled rate and exact binomial control limits (Spiegelhalter 2005); "
                                    "services outside are flagged.")
-    p.add_argument("reports", metavar="REPORT", nargs="+", help="two or more bundled ids or .toml files")
+    report_arg(p, "reports", "REPORT", "two or more reports, each", nargs="+")
     p.add_argument("--key-question", default=None, metavar="KQ",
                    help="one key question, e.g. 2.1.1 (default: every key question two reports share)")
     p.add_argument("--levels", type=_levels_arg, default="0.8,0.95,0.998", metavar="L1,L2,...",
                    help="levels of the limits (default 0.8,0.95,0.998)")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--plot", metavar="FILE.png", default=None, help="write the funnel plot here")
-    p.add_argument("--force", action="store_true", help="overwrite --plot if it exists")
+    add_out(p, "every point (key question and service), inside the limits or not")
+    p.add_argument("--force", action="store_true", help="overwrite --plot and --out if they exist")
     p.set_defaults(func=_cmd_funnel)
 
     p = sub.add_parser("agreement", help="how far two inspectors agree on the same cases",
@@ -201,4 +332,6 @@ def register(sub) -> None:
     p.add_argument("--confidence", type=float_arg, default=0.80, metavar="C",
                    help="interval confidence as a proportion (default 0.80)")
     p.add_argument("--json", action="store_true", help="print JSON")
+    add_out(p, "the table, one row per key question and the overall row")
+    p.add_argument("--force", action="store_true", help="overwrite --out if it exists")
     p.set_defaults(func=_cmd_agreement)

@@ -5,24 +5,68 @@ from __future__ import annotations
 import sys
 
 from .._errors import SamplingError
-from ._common import float_arg, print_json
+from ._common import add_out, check_out, emit_table, float_arg, print_json, report_arg, resolve, with_context
+
+#: The unit of each number in ``discretion --json`` and ``discretion --out``.
+UNITS = {"cases_to_next": "cases", "p_higher": "probability", "populations": "cases"}
+
+
+def discretion_dict(result, unpublished: bool = False) -> dict:
+    """``DiscretionAssessment.to_dict()``, "not yet published" for each published rating of a
+    report from answers (the keys unchanged)."""
+    from ..record import NOT_PUBLISHED
+
+    data = result.to_dict()
+    if unpublished:
+        for row in data["standards"]:
+            row["published_rating"] = NOT_PUBLISHED
+    return data
+
+
+def discretion_frame(result, report, unpublished: bool = False):
+    """The table ``discretion`` prints, one row per standard: the report, its service, the
+    ratings, cases to the next band, P(higher), each rule's verdict and whether it was applied."""
+    import pandas as pd
+
+    from ..record import NOT_PUBLISHED
+
+    rows = [{"report": report.id, "service": report.service, "standard": row.id,
+             "rule_rating": row.rule_rating.label,
+             "published_rating": NOT_PUBLISHED if unpublished else row.published_rating.label,
+             "cases_to_next": row.cases_to_next, "p_higher": row.p_higher,
+             **{f"eligible {name}": bool(row.eligible[name]) for name in result.rules},
+             "applied": bool(row.applied)} for row in result.rows]
+    columns = ["report", "service", "standard", "rule_rating", "published_rating", "cases_to_next",
+               "p_higher", *(f"eligible {name}" for name in result.rules), "applied"]
+    return pd.DataFrame(rows, columns=columns).astype({"cases_to_next": "Int64"})
 
 
 def _cmd_discretion(args) -> int:
     from ..discretion import assess_discretion
+    from ..journey import is_unpublished, report_context
+    from ..record import NOT_PUBLISHED
 
+    if args.out:
+        check_out(args.out, args.force, inputs=[args.report])
+    report = resolve(args.report)
+    unpublished = is_unpublished(report)
     rules = None if args.rule is None else [r.strip() for r in args.rule.split(";") if r.strip()]
-    result = assess_discretion(args.report, rules=rules, mode=args.mode)
+    result = assess_discretion(report, rules=rules, mode=args.mode)
+    context = report_context(report, mode=args.mode, populations=result.populations,
+                             populations_source=result.populations_source, units=UNITS)
+    emit_table(discretion_frame(result, report, unpublished), args.out, context)
     if args.json:
-        print_json(result.to_dict())
+        print_json(with_context(discretion_dict(result, unpublished), context))
         return 0
-    print(f"{result.report}: professional discretion ({args.mode} uncertainty for P(higher))")
+    name = f"this inspection ({result.report}, {NOT_PUBLISHED})" if unpublished else result.report
+    print(f"{name}: professional discretion ({args.mode} uncertainty for P(higher))")
     names = list(result.rules)
     print(f"{'std':<5} {'rule':<21} {'published':<21} {'cases':>5} {'P(higher)':>9}  "
           + " ".join(f"{f'R{i}':>3}" for i in range(1, len(names) + 1)) + "  applied")
     for row in result.rows:
         cases = "" if row.cases_to_next is None else str(row.cases_to_next)
-        print(f"{row.id:<5} {row.rule_rating.label:<21} {row.published_rating.label:<21} {cases:>5} "
+        published = NOT_PUBLISHED if unpublished else row.published_rating.label
+        print(f"{row.id:<5} {row.rule_rating.label:<21} {published:<21} {cases:>5} "
               f"{row.p_higher:>9.3f}  "
               + " ".join(f"{('yes' if row.eligible[n] else '-'):>3}" for n in names)
               + f"  {'YES' if row.applied else ''}")
@@ -88,13 +132,15 @@ def register(sub) -> None:
                        description="Per standard: rule and published ratings, cases to the next band, "
                                    "P(higher band), each rule's verdict, and whether the report used "
                                    "discretion.")
-    p.add_argument("report", metavar="ID_OR_PATH", help="a bundled report id or a .toml file")
+    report_arg(p, metavar="ID_OR_PATH")
     p.add_argument("--rule", default=None, metavar="NAME",
                    help="rule(s) to apply, e.g. 'cases(1)' or 'cases(1);within_points(5)' "
                         "(default: strict, within_points(5), cases(1), interval(0.8), posterior(0.5))")
     p.add_argument("--mode", choices=("process", "finite"), default="process",
                    help="uncertainty behind P(higher) and the statistical rules (default process)")
     p.add_argument("--json", action="store_true", help="print JSON")
+    add_out(p, "the table, one row per standard")
+    p.add_argument("--force", action="store_true", help="overwrite --out if it exists")
     p.set_defaults(func=_cmd_discretion)
 
     p = sub.add_parser("simulate", help="simulated inspections of a standard, with and without a rule",

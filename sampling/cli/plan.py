@@ -83,8 +83,11 @@ def _cmd_plan(args) -> int:
     read = (f"read {cases.source} ({cases.description}): {cases.rows} cases; domain from "
             + (f"column {cases.mapping['domain']!r}" if cases.domain_from == "column"
                else "the disposal type"))
+    wider = _wider_than_target(result)
     if args.json:
         print(f"note: {read}", file=sys.stderr)
+        for line in wider:
+            print(f"note: {line}", file=sys.stderr)
         print_json(result.to_dict())
         return 0
     print(read)
@@ -100,9 +103,26 @@ def _cmd_plan(args) -> int:
         verdict = "every ratio within a case" if part.balanced else "some ratios missed (see the audit)"
         print(f"{part.domain}: {part.population} eligible, n = {part.n} ({part.method}; achieved margin "
               f"{part.margin * 100:.2f} points), {part.reserves} reserves; {verdict}")
+    for line in wider:
+        print(f"note: {line}")
     print(f"wrote {args.out}: sheets sample ({len(result.sample)} cases), reserves ({len(result.reserves)}), "
           f"balance, audit; seed {result.seed}")
     return 0
+
+
+def _wider_than_target(result) -> list[str]:
+    """One line per sample whose achieved margin is wider than the target: a policy's cap or a
+    size given with --n."""
+    record = result.inspection_record()
+    lines = []
+    for name, margin in record.above_target().items():
+        sample = record.samples[name]
+        why = ("the size was given (--n)" if sample.size_method == "given"
+               else f"the size is capped ({sample.size_method})")
+        target = f"{record.target_margin * 100:g}-point target"
+        lines.append(f"{name.replace('_', '-')}: n = {sample.n} of {sample.population} leaves the margin at "
+                     f"{margin * 100:.2f} points, wider than the {target}; {why}")
+    return lines
 
 
 def _cmd_replace(args) -> int:
