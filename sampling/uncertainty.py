@@ -327,8 +327,28 @@ def interval_table(n: int, *, population: int | None = None, confidence: float =
     return pd.DataFrame({"low": low, "high": high, "method": method}, index=pd.Index(ks, name="k"))
 
 
+def _wilson_bounds(ks: np.ndarray, n: int, confidence: float):
+    """Wilson's interval as ``statsmodels.stats.proportion.proportion_confint(method="wilson")``
+    evaluates it, step for step (its critical value ``norm.isf`` is ``-ndtri``), so that the
+    interval rules and the band ladder import neither statsmodels nor scipy.stats (1-3 s)."""
+    from scipy.special import ndtri
+
+    count, nobs = np.asarray(ks), np.asarray(n)
+    q = count / nobs
+    crit = -ndtri((1 - confidence) / 2.0)
+    crit2 = crit**2
+    denom = 1 + crit2 / nobs
+    center = (q + crit2 / (2 * nobs)) / denom
+    dist = crit * np.sqrt(q * (1.0 - q) / nobs + crit2 / (4.0 * nobs**2))
+    dist /= denom
+    low, high = np.clip(center - dist, 0, 1), np.clip(center + dist, 0, 1)
+    return np.asarray(low, dtype=float), np.asarray(high, dtype=float)
+
+
 def _binomial_bounds(ks: np.ndarray, n: int, confidence: float, method: str):
     """The binomial methods' bounds for counts ``ks`` of n (statsmodels, clipped to [0, 1])."""
+    if method == "wilson":  # statsmodels' own expression (the same bits) without importing statsmodels
+        return _wilson_bounds(ks, n, confidence)
     from statsmodels.stats.proportion import proportion_confint
 
     low, high = proportion_confint(ks, n, alpha=1 - confidence, method=_STATSMODELS_NAMES[method])
