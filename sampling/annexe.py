@@ -1784,7 +1784,6 @@ def execute_annexe(source, *, service: str | None = None, populations: Mapping[s
     steps = None
     if progress is not None:
         steps = _Progress(progress, _sections(notebook))
-        steps.start("starting the kernel")
         hooks["on_cell_start"] = steps.on_cell_start
     from jupyter_core.utils import run_sync
 
@@ -1798,7 +1797,9 @@ def execute_annexe(source, *, service: str | None = None, populations: Mapping[s
             # started here, so that ``check`` runs while the kernel imports (nbclient then uses it)
             run_sync(runner.km.start_kernel)(cwd=folder, extra_arguments=runner.extra_arguments)
             if check is not None:
-                check()
+                check()  # a problem with the inputs is said before any progress line
+            if steps is not None:
+                steps.start("starting the kernel")
             runner.execute()
         except BaseException:
             if runner.km.has_kernel:
