@@ -4,12 +4,15 @@ The template ``sampling/templates/annexe.ipynb`` has a cell tagged ``parameters`
 convention) naming its source: a bundled report id, a report TOML file, or an answers workbook
 (:mod:`sampling.answers`). :func:`execute_annexe` copies the template, puts a cell tagged
 ``injected-parameters`` after that cell with the values for this run, and executes it (nbclient);
-:func:`write_annexe` exports the executed notebook without its code as one self-contained HTML
-file (nbconvert), figures embedded as base64 images. The five report notebooks in
+:func:`write_annexe` writes the executed notebook's outputs, without its code, as one
+self-contained HTML page (:func:`annexe_html`, figures embedded as base64 images) or as a Word
+document (:func:`annexe_docx`): every section stores its content as data (:data:`MIMETYPE`)
+beside its HTML, so both are made from the same outputs. The five report notebooks in
 ``notebooks/reports/`` are the same template executed on the bundled reports.
 
 The template only calls the package: what it shows is computed here, from the public functions
-of the toolkit (``methodology/report-format.md`` describes the sections).
+of the toolkit (``methodology/annexe.md`` describes the sections and where each sentence comes
+from).
 """
 
 from __future__ import annotations
@@ -259,14 +262,16 @@ class AnnexeFigure:
 
     @classmethod
     def of(cls, fig, alt: str = "") -> AnnexeFigure:
+        """The PNG of a matplotlib figure, laid out again for its title; a pyplot figure is closed."""
         import io
-
-        import matplotlib.pyplot as plt
 
         buffer = io.BytesIO()
         fig.tight_layout()  # room for the title given after the figure was drawn (cheaper than a tight bbox)
         fig.savefig(buffer, format="png", dpi=100, metadata={"Software": None})
-        plt.close(fig)
+        if "matplotlib.pyplot" in __import__("sys").modules:
+            import matplotlib.pyplot as plt
+
+            plt.close(fig)
         return cls(buffer.getvalue(), alt)
 
     def _repr_png_(self) -> bytes:
@@ -1200,12 +1205,21 @@ def _subject(inspection: Inspection) -> str:
     return "this inspection" if inspection.unpublished else inspection.report.service
 
 
+def _new_axes(size):
+    """Axes of a new figure drawn without pyplot (whose import, and the kernel's inline backend,
+    the annexe does not need: its figures are rendered once, to PNG)."""
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=size).subplots()
+
+
 def ladder_figure(inspection: Inspection) -> AnnexeFigure:
     """Each key question's printed percentage and its interval over the coloured bands, titled in
     words (:func:`sampling.plots.band_ladder`)."""
     from .plots import band_ladder
 
-    fig = band_ladder(inspection.report)
+    rows = sum(len(s.key_questions) for s in inspection.report.standards)
+    fig = band_ladder(inspection.report, ax=_new_axes((8, 0.32 * rows + 1.5)))  # band_ladder's own size
     fig.axes[0].set_title("Each key question: its printed percentage (dot) and 80% interval (line)",
                           fontsize=10)
     return AnnexeFigure.of(fig, "each key question's percentage and its interval over the bands")
@@ -1217,7 +1231,7 @@ def score_figure(inspection: Inspection) -> AnnexeFigure:
     from .plots import score_distribution
 
     process = inspection.process
-    fig = score_distribution(process)
+    fig = score_distribution(process, ax=_new_axes((8, 3.2)))  # score_distribution's own size
     rating = inspection.table.published_overall.label
     what = "score" if _scored(inspection.report.framework) else "overall rating"
     fig.axes[0].set_title(f"The {what}'s distribution if practice were known: chance of {rating} "
@@ -1671,9 +1685,9 @@ class _Progress:
         self.current = name
         self.write(f"annexe: {name}\u2026 ")
 
-    def finish(self) -> None:
+    def finish(self, word: str = "done") -> None:
         if self.current is not None:
-            self.write("done\n")
+            self.write(f"{word}\n")
             self.current = None
 
     def on_cell_start(self, cell=None, cell_index=None, **_):
@@ -1728,7 +1742,7 @@ def execute_annexe(source, *, service: str | None = None, populations: Mapping[s
     Raises
     ------
     SamplingError
-        If nbformat, nbclient, nbconvert or ipykernel is not installed (the ``annexe`` extra),
+        If nbformat, nbclient or ipykernel is not installed (the ``annexe`` extra),
         or the template has no cell tagged ``parameters``.
     nbclient.exceptions.CellExecutionError
         When a cell of the notebook raises (the error is the cell's).
@@ -1802,12 +1816,13 @@ def execute_annexe(source, *, service: str | None = None, populations: Mapping[s
                 steps.start("starting the kernel")
             runner.execute()
         except BaseException:
-            if runner.km.has_kernel:
+            if runner.km is not None and runner.km.has_kernel:
                 run_sync(runner.km.shutdown_kernel)(now=True)
+            if steps is not None:
+                steps.finish("failed")
             raise
-        finally:
-            if steps is not None and steps.current is not None:
-                steps.finish()
+        if steps is not None:
+            steps.finish()
     return notebook
 
 
@@ -2185,7 +2200,8 @@ def write_annexe(source, out, *, service: str | None = None, populations: Mappin
 
     def check():
         checked["report"] = annexe_report(source, service=service)
-        finite_populations(checked["report"], populations)
+        if populations or checked["report"].populations:  # (implied ones are the kernel's to find)
+            finite_populations(checked["report"], populations)
 
     if not isinstance(source, str | Path):  # a report or answers in memory: checked before the kernel
         check()
@@ -2196,8 +2212,13 @@ def write_annexe(source, out, *, service: str | None = None, populations: Mappin
         elif not isinstance(source, str | Path):  # a Report built in memory
             run = Path(folder) / f"{checked['report'].id}.toml"
             run.write_text(report_toml(checked["report"]), encoding="utf-8")
-        notebook = execute_annexe(run, service=service, populations=populations, timeout=timeout,
-                                  progress=progress, check=None if checked else check)
+        try:
+            notebook = execute_annexe(run, service=service, populations=populations, timeout=timeout,
+                                      progress=progress, check=None if checked else check)
+        except Exception as error:  # a problem the template found (a population no sample implies)
+            if getattr(error, "ename", None) in {"SamplingError", "ReportError", "AnswersError"}:
+                raise SamplingError(str(getattr(error, "evalue", error))) from None
+            raise
     report = checked["report"]
     title = annexe_title(report)
     notebook.metadata["title"] = title

@@ -548,3 +548,20 @@ def test_tables_hold_words_and_the_overall_chances_say_what_independence_leaves_
     for block in blocks:
         if block["kind"] == "table":
             _plain_words(" ".join(" ".join(r) for r in [block["columns"], *block["rows"]]), unpublished=False)
+
+
+def test_a_problem_the_template_finds_is_one_error_line_and_nothing_is_written(tmp_path, capsys):
+    # a sample of 170 out-of-court cases: the 80 per cent / 5-point formula gives no population that
+    # implies it, so none can be implied; found inside the template, said as any input problem is
+    from sampling import report_toml
+
+    text = report_toml(load_report("sunderland-2022")).replace("out_of_court = 12", "out_of_court = 170")
+    path = tmp_path / "big.toml"
+    path.write_text(text.replace('id = "sunderland-2022"', 'id = "sunderland-big"'), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["annexe", str(path), "--out", str(tmp_path / "a.html")]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err[-2:] == ["annexe: the inspection's figures\u2026 failed",
+                        "error: populations: the out-of-court sample of 170 implies no population; give it, "
+                        "e.g. out-of-court=N"]
+    assert not (tmp_path / "a.html").exists()
