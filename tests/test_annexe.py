@@ -565,3 +565,21 @@ def test_a_problem_the_template_finds_is_one_error_line_and_nothing_is_written(t
                         "error: populations: the out-of-court sample of 170 implies no population; give it, "
                         "e.g. out-of-court=N"]
     assert not (tmp_path / "a.html").exists()
+
+
+@pytest.mark.parametrize("report_id", ["essex-2018", "sunderland-2022"])
+def test_word_and_html_of_a_report_notebook_have_the_same_headings_and_tables(report_id, tmp_path, monkeypatch):
+    notebook = nbformat.read(REPORTS / f"{report_id}.ipynb", as_version=4)
+    title = annexe_module.annexe_title(load_report(report_id))
+    (tmp_path / "a.html").write_text(annexe_module.annexe_html(notebook, title=title), encoding="utf-8")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    data = annexe_module.annexe_docx(notebook, title=title)
+    assert annexe_module.annexe_docx(notebook, title=title) == data  # the same bytes, with SOURCE_DATE_EPOCH
+    (tmp_path / "a.docx").write_bytes(data)
+    page = _page(tmp_path / "a.html")
+    document, headings, tables = _docx(tmp_path / "a.docx")
+    assert headings == page.headings and tables == page.tables
+    assert len(tables) >= 10 and page.title == title == document.core_properties.title
+    # the illustrative draw of the report notebooks is there too, in words
+    assert any(t[0][:3] == ["Sample", "Variable", "Category"] for t in tables)
+    _plain_words(_words(page), unpublished=False)
