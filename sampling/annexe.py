@@ -66,6 +66,8 @@ __all__ = [
     "standard_tables",
     "ratings_table",
     "certainty_words",
+    "band_chances",
+    "certainty_section",
     "ladder_figure",
     "score_figure",
     "overall_words",
@@ -1172,10 +1174,24 @@ def _judgements(count) -> str:
     return "1 judgement" if count == 1 else f"{count} judgements"
 
 
+def band_chances(inspection: Inspection) -> AnnexeTable:
+    """Per standard rated from key questions: its rating by the rules and the chance of each band
+    if the service's practice were known, as percentages.
+
+    >>> band_chances(prepare("calderdale-2022")).rows[2]
+    ('2.3', 'Inadequate', '79%', '20%', '1%', '<1%')
+    """
+    frame = certainty_table(inspection.report, inspection.given)
+    rows = tuple((sid, row.rating, *(_chance(float(row[f"P({label})"])) for label in _LABELS))
+                 for sid, row in frame.iterrows())
+    return AnnexeTable("The chance of each band if the service's practice were known",
+                       ("Standard", "Rating by the rules", *_LABELS), rows)
+
+
 def certainty_words(inspection: Inspection) -> AnnexeTable:
-    """Per standard rated from key questions, in words: its rating by the rules, the chance of each
-    band if the service's practice were known, the chance of its own rating under both views, and
-    the judgements that must change to move it a band.
+    """Per standard rated from key questions, in words: its rating by the rules, the chance of that
+    rating if the service's practice were known and if every eligible case were inspected, and the
+    judgements that must change to move it a band.
 
     >>> table = certainty_words(prepare("calderdale-2022"))
     >>> table.rows[2][0], table.rows[2][-1]
@@ -1186,23 +1202,21 @@ def certainty_words(inspection: Inspection) -> AnnexeTable:
     frame = certainty_table(inspection.report, inspection.given)
     rows = []
     for sid, row in frame.iterrows():
-        up = row.cases_up
-        down = row.cases_down
-        rows.append((sid, row.rating, *(_chance(float(row[f"P({label})"])) for label in _LABELS),
-                     _chance(float(row.p_rating_process)), _chance(float(row.p_rating_finite)),
+        up, down = row.cases_up, row.cases_down
+        rows.append((sid, row.rating, _chance(float(row.p_rating_process)),
+                     _chance(float(row.p_rating_finite)),
                      "none: already the highest band" if pd.isna(up) else _judgements(int(up)),
                      "none: already the lowest band" if pd.isna(down) else _judgements(int(down))))
-    return AnnexeTable(
-        "How sure is each standard's rating",
-        ("Standard", "Rating by the rules", *(f"Chance of {label}" for label in _LABELS),
-         "Chance of this rating if practice were known", "Chance of this rating if every eligible case "
-         "were inspected", "Judgements to change for the band above", "Judgements to change for the band "
-                                                                      "below"),
-        tuple(rows))
+    return AnnexeTable("How sure is each standard's rating",
+                       ("Standard", "Rating by the rules", "Chance of this rating if practice were known",
+                        "Chance of this rating if every eligible case were inspected",
+                        "Judgements to change for the band above", "Judgements to change for the band below"),
+                       tuple(rows))
 
 
-def _subject(inspection: Inspection) -> str:
-    return "this inspection" if inspection.unpublished else inspection.report.service
+def certainty_section(inspection: Inspection) -> AnnexeBlocks:
+    """How sure each standard's rating is: :func:`certainty_words`, then :func:`band_chances`."""
+    return AnnexeBlocks((certainty_words(inspection), band_chances(inspection)))
 
 
 def _new_axes(size):
@@ -1419,22 +1433,21 @@ def discretion_text(report, assessment) -> AnnexeText:
 
 
 def discretion_words(assessment) -> AnnexeTable | None:
-    """The assessment as a table in words (None without one): per standard, the judgements to the
-    band above, the chance its true band is higher, and whether each candidate rule makes it
-    eligible ("yes" or "no")."""
+    """The assessment as a table in words (None without one): per standard, its ratings, the
+    judgements to the band above, the chance its true band is higher, and the candidate rules
+    under which it would be eligible to be raised (named in words, or "none")."""
     if assessment is None:
         return None
     rows = []
     for row in assessment.rows:
+        rules = [rule_words(rule) for rule in assessment.rules if row.eligible[rule]]
         rows.append((row.id, row.rule_rating.label, row.published_rating.label,
-                     _judgements(row.cases_to_next) if row.cases_to_next is not None else "none: the highest "
-                                                                                          "band",
-                     _chance(row.p_higher),
-                     *("yes" if row.eligible[rule] else "no" for rule in assessment.rules)))
+                     _judgements(row.cases_to_next) if row.cases_to_next is not None
+                     else "none: the highest band",
+                     _chance(row.p_higher), "; ".join(rules) if rules else "none"))
     return AnnexeTable("Each standard against the candidate discretion rules",
                        ("Standard", "Rating by the rules", "Rating given", "Judgements to the band above",
-                        "Chance the true band is higher",
-                        *(f"Eligible: {rule_words(r)}" for r in assessment.rules)),
+                        "Chance the true band is higher", "Eligible to be raised under"),
                        tuple(rows))
 
 
@@ -1834,7 +1847,7 @@ body { font-family: Arial, Helvetica, sans-serif; font-size: 11pt; line-height: 
 h1 { font-size: 1.6em; } h2 { font-size: 1.3em; margin-top: 1.6em; } h3 { font-size: 1.1em; }
 table.annexe { border-collapse: collapse; width: 100%; margin: 0.3em 0 1em; font-size: 0.85em; }
 table.annexe th, table.annexe td { border: 1px solid #bbb; padding: 3px 5px; text-align: left;
-  vertical-align: top; overflow-wrap: anywhere; }
+  vertical-align: top; overflow-wrap: break-word; hyphens: auto; }
 table.annexe thead th { background: #eee; }
 p.annexe-caption { margin: 1em 0 0.2em; }
 p.annexe-note { font-size: 0.8em; color: #444; }
