@@ -264,11 +264,10 @@ class AnnexeFigure:
 
     @classmethod
     def of(cls, fig, alt: str = "") -> AnnexeFigure:
-        """The PNG of a matplotlib figure, laid out again for its title; a pyplot figure is closed."""
+        """The PNG of a matplotlib figure, drawn once; a pyplot figure is closed."""
         import io
 
         buffer = io.BytesIO()
-        fig.tight_layout()  # room for the title given after the figure was drawn (cheaper than a tight bbox)
         fig.savefig(buffer, format="png", dpi=100, metadata={"Software": None})
         if "matplotlib.pyplot" in __import__("sys").modules:
             import matplotlib.pyplot as plt
@@ -1222,9 +1221,12 @@ def certainty_section(inspection: Inspection) -> AnnexeBlocks:
 def _new_axes(size):
     """Axes of a new figure drawn without pyplot (whose import, and the kernel's inline backend,
     the annexe does not need: its figures are rendered once, to PNG)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    return Figure(figsize=size).subplots()
+    figure = Figure(figsize=size)
+    FigureCanvasAgg(figure)  # its layout measures text with the Agg renderer, without drawing to a file
+    return figure.subplots()
 
 
 def ladder_figure(inspection: Inspection) -> AnnexeFigure:
@@ -1709,6 +1711,24 @@ class _Progress:
             self.start(name)
 
 
+def _with_parameters(nbformat, template, parameters: Mapping[str, object]):
+    """The template (or another notebook) with a cell tagged ``injected-parameters`` after its
+    cell tagged ``parameters``, holding ``parameters``."""
+    path = Path(template) if template is not None else template_path()
+    notebook = nbformat.read(path, as_version=4)
+    tagged = [i for i, c in enumerate(notebook.cells) if "parameters" in c.metadata.get("tags", [])]
+    if not tagged:
+        raise SamplingError(f"{path.name}: no cell tagged 'parameters'; the template needs one")
+    index = tagged[0]
+    injected = copy.deepcopy(notebook.cells[index])
+    injected.metadata["tags"] = ["injected-parameters"]
+    injected["id"] = "injected-parameters"
+    injected.source = _parameter_lines(parameters)
+    injected.outputs, injected.execution_count = [], None
+    notebook.cells.insert(index + 1, injected)
+    return notebook
+
+
 def _parameter_lines(parameters: Mapping[str, object]) -> str:
     lines = ["# Parameters injected for this run"]
     lines += [f"{name} = {value!r}" for name, value in parameters.items()]
@@ -1783,54 +1803,48 @@ def execute_annexe(source, *, service: str | None = None, populations: Mapping[s
     >>> print(done.cells[2].outputs[0]["text"].strip())
     calderdale-2022
     """
-    nbformat, client = _notebook_tools()
-    path = Path(template) if template is not None else template_path()
-    notebook = nbformat.read(path, as_version=4)
-    tagged = [i for i, c in enumerate(notebook.cells) if "parameters" in c.metadata.get("tags", [])]
-    index = tagged[0] if tagged else None
-    if index is None:
-        raise SamplingError(f"{path.name}: no cell tagged 'parameters'; the template needs one")
-    text = str(source)
-    if text.lower().endswith((".toml", ".xlsx")):
-        text = str(Path(text).resolve())
-    injected = copy.deepcopy(notebook.cells[index])
-    injected.metadata["tags"] = ["injected-parameters"]
-    injected["id"] = "injected-parameters"
-    injected.source = _parameter_lines({"source": text, "service": service,
-                                        "populations": dict(populations) if populations else None,
-                                        "draw_seed": draw_seed})
-    injected.outputs, injected.execution_count = [], None
-    notebook.cells.insert(index + 1, injected)
-    from traitlets.config import Config
-
+    try:
+        from jupyter_client.manager import AsyncKernelManager  # what nbclient starts its kernels with
+        from jupyter_core.utils import run_sync
+        from traitlets.config import Config
+    except ImportError:
+        raise SamplingError("the annexe needs nbformat, nbclient and ipykernel: "
+                            "pip install 'inspection-sampling[annexe]'") from None
     config = Config()
     # the kernel talks over local IPC sockets (files readable by this user only), not TCP on the
     # loopback: nothing to eavesdrop, and so no warning from ipykernel about encryption
     config.KernelManager.transport = "ipc"
-    hooks = {}
+    # no IPython history: nothing written to the user's ~/.ipython, and a faster start
+    arguments = ["--HistoryManager.enabled=False"]
     steps = None
-    if progress is not None:
-        steps = _Progress(progress, _sections(notebook))
-        hooks["on_cell_start"] = steps.on_cell_start
-    from jupyter_core.utils import run_sync
-
     with tempfile.TemporaryDirectory(prefix="sampling-annexe-") as folder:
-        # the kernel is stopped at once when the last cell is done (nothing of it is kept)
-        runner = client(notebook, timeout=timeout, kernel_name="python3", config=config,
-                        shutdown_kernel="immediate", resources={"metadata": {"path": folder}}, **hooks)
-        runner.km = runner.create_kernel_manager()
-        runner.km.connection_file = str(Path(folder) / "kernel.json")  # its IPC sockets beside it
+        # the kernel is started first, so that it imports while the notebook is read and the inputs
+        # checked; nbclient runs the cells in it and stops it at once after the last
+        manager = AsyncKernelManager(kernel_name="python3", config=config)
+        manager.connection_file = str(Path(folder) / "kernel.json")  # its IPC sockets beside it
+        run_sync(manager.start_kernel)(cwd=folder, extra_arguments=arguments)
         try:
-            # started here, so that ``check`` runs while the kernel imports (nbclient then uses it)
-            run_sync(runner.km.start_kernel)(cwd=folder, extra_arguments=runner.extra_arguments)
+            nbformat, client = _notebook_tools()
+            notebook = _with_parameters(nbformat, template, {
+                "source": str(Path(source).resolve()) if str(source).lower().endswith((".toml", ".xlsx"))
+                else str(source), "service": service,
+                "populations": dict(populations) if populations else None, "draw_seed": draw_seed})
+            hooks = {}
+            if progress is not None:
+                steps = _Progress(progress, _sections(notebook))
+                hooks["on_cell_start"] = steps.on_cell_start
+            runner = client(notebook, timeout=timeout, kernel_name="python3", config=config,
+                            shutdown_kernel="immediate", resources={"metadata": {"path": folder}},
+                            extra_arguments=arguments, **hooks)
+            runner.km = manager  # nbclient owns it from here: it stops the kernel when done
             if check is not None:
                 check()  # a problem with the inputs is said before any progress line
             if steps is not None:
                 steps.start("starting the kernel")
             runner.execute()
         except BaseException:
-            if runner.km is not None and runner.km.has_kernel:
-                run_sync(runner.km.shutdown_kernel)(now=True)
+            if manager.has_kernel:
+                run_sync(manager.shutdown_kernel)(now=True)
             if steps is not None:
                 steps.finish("failed")
             raise
