@@ -2080,7 +2080,7 @@ class AnnexeResult:
     Parameters
     ----------
     path : str
-        The HTML annexe written.
+        The annexe written (.html or .docx).
     toml : str or None
         The report file written too, if any.
     report : str
