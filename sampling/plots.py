@@ -28,9 +28,9 @@ BAND_COLOURS = {
 
 
 def _axes(ax, figsize):
-    import matplotlib.pyplot as plt
-
     if ax is None:
+        import matplotlib.pyplot as plt  # only for a new figure: axes given need no pyplot
+
         fig, ax = plt.subplots(figsize=figsize)
         return fig, ax
     return ax.figure, ax

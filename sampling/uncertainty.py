@@ -328,8 +328,28 @@ def interval_table(n: int, *, population: int | None = None, confidence: float =
     return pd.DataFrame({"low": low, "high": high, "method": method}, index=pd.Index(ks, name="k"))
 
 
+def _wilson_bounds(ks: np.ndarray, n: int, confidence: float):
+    """Wilson's interval as ``statsmodels.stats.proportion.proportion_confint(method="wilson")``
+    evaluates it, step for step (its critical value ``norm.isf`` is ``-ndtri``), so that the
+    interval rules and the band ladder import neither statsmodels nor scipy.stats (1-3 s)."""
+    from scipy.special import ndtri
+
+    count, nobs = np.asarray(ks), np.asarray(n)
+    q = count / nobs
+    crit = -ndtri((1 - confidence) / 2.0)
+    crit2 = crit**2
+    denom = 1 + crit2 / nobs
+    center = (q + crit2 / (2 * nobs)) / denom
+    dist = crit * np.sqrt(q * (1.0 - q) / nobs + crit2 / (4.0 * nobs**2))
+    dist /= denom
+    low, high = np.clip(center - dist, 0, 1), np.clip(center + dist, 0, 1)
+    return np.asarray(low, dtype=float), np.asarray(high, dtype=float)
+
+
 def _binomial_bounds(ks: np.ndarray, n: int, confidence: float, method: str):
     """The binomial methods' bounds for counts ``ks`` of n (statsmodels, clipped to [0, 1])."""
+    if method == "wilson":  # statsmodels' own expression (the same bits) without importing statsmodels
+        return _wilson_bounds(ks, n, confidence)
     from statsmodels.stats.proportion import proportion_confint
 
     low, high = proportion_confint(ks, n, alpha=1 - confidence, method=_STATSMODELS_NAMES[method])
@@ -548,6 +568,15 @@ def _beta_binomial_at_least(y: int, unseen: int, a: float, b: float) -> float:
     return float(1.0 - np.sum(density * cdf) / np.sum(density))
 
 
+def _beta_binomial_pmf(x: np.ndarray, n: int, a: float, b: float) -> np.ndarray:
+    """The beta-binomial pmf as scipy.stats.betabinom computes it (the same expression, so the same
+    bits), without importing scipy.stats (0.5-2 s) for it."""
+    from scipy.special import betaln
+
+    combiln = -np.log(n + 1) - betaln(n - x + 1, x + 1)
+    return np.exp(combiln + betaln(x + a, n - x + b) - betaln(a, b))
+
+
 def _band_probability_array(k: int, n: int, population: int | None, a: float, b: float,
                             bounds: tuple[int, ...] | None = None) -> np.ndarray:
     """P(true band = each rating), worst first, as a numpy array of four."""
@@ -566,10 +595,8 @@ def _band_probability_array(k: int, n: int, population: int | None, a: float, b:
                     for t in _count_thresholds(population, bounds)]
         at_least = np.clip(np.array([1.0, *at_least, 0.0]), 0.0, 1.0)
         return np.clip(-np.diff(at_least), 0.0, 1.0)
-    from scipy.stats import betabinom
-
     extra = np.arange(unseen + 1)
-    weights = betabinom.pmf(extra, unseen, a + k, b + n - k)
+    weights = _beta_binomial_pmf(extra, unseen, a + k, b + n - k)
     totals = k + extra
     printed = percents(totals, population)
     np.add.at(result, band_indices(printed, bounds=bounds), weights)

@@ -64,10 +64,16 @@ def _team_template(args) -> int:
 
 
 def _cmd_annexe(args) -> int:
+    import sys
+
     from ..annexe import write_annexe
 
+    def progress(text: str) -> None:
+        sys.stderr.write(text)
+        sys.stderr.flush()
+
     result = write_annexe(args.answers, args.out, service=args.service, populations=args.populations,
-                          toml=args.toml, force=args.force)
+                          toml=args.toml, force=args.force, progress=None if args.json else progress)
     if args.json:
         print_json(result.to_dict())
         return 0
@@ -113,14 +119,17 @@ def register(sub) -> None:
     p.add_argument("--json", action="store_true", help="print what was written as JSON")
     p.set_defaults(func=_cmd_template)
 
-    p = sub.add_parser("annexe", help="the methodology annexe (HTML) from an answers workbook",
+    p = sub.add_parser("annexe", help="the methodology annexe (HTML or Word) from an answers workbook",
                        description="Check an answers workbook (every problem at once), rate it by "
                                    "the rules with exact denominators, and write the methodology "
-                                   "annexe for this inspection as one self-contained HTML file: the "
-                                   "annexe template executed for these answers, without its code. "
-                                   "A report .toml file or a bundled report id is accepted too.")
+                                   "annexe for this inspection: the annexe template executed for these "
+                                   "answers, without its code, as one self-contained HTML file or a "
+                                   "Word document (by the suffix of --out). A report .toml file or a "
+                                   "bundled report id is accepted too. One line per section on stderr "
+                                   "(none with --json).")
     p.add_argument("answers", metavar="ANSWERS.xlsx", help="the filled-in answers workbook")
-    p.add_argument("--out", required=True, metavar="ANNEXE.html", help="the HTML annexe to write")
+    p.add_argument("--out", required=True, metavar="ANNEXE.html|ANNEXE.docx",
+                   help="the annexe to write: .html (one page) or .docx (Word)")
     p.add_argument("--populations", type=_populations_arg, default=None, metavar="court=N,out-of-court=N",
                    help="eligible cases per sample (default: the populations the samples imply, "
                         "as the annexe says)")
