@@ -24,7 +24,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "sampling"
 
 ENGINE = {"framework", "evidence", "reports", "size", "selection", "uncertainty", "rules", "discretion",
           "across", "_rule_names", "_exact_size", "_exact_tables", "_policies", "_framework_files"}
-JOURNEY = {"caselists", "plans", "record", "answers", "team", "fieldwork", "annexe"}
+JOURNEY = {"caselists", "plans", "record", "answers", "team", "fieldwork", "annexe", "journey"}
 FACES = {"cli", "app", "plots", "__main__"}
 SHARED = {"_errors", "_validation", "_version", "_files", "_text", "synthetic", "glossary"}
 
