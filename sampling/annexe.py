@@ -511,6 +511,7 @@ class Inspection:
     process: object  # RatingDistribution
     finite: object  # RatingDistribution
     assessment: object  # DiscretionAssessment or None
+    judgement_error: float | None = None  # measured by double-marking, where given
 
     @property
     def unpublished(self) -> bool:
@@ -519,7 +520,7 @@ class Inspection:
 
 
 def prepare(source, *, service: str | None = None,
-            populations: Mapping[str, int] | None = None) -> Inspection:
+            populations: Mapping[str, int] | None = None, judgement_error=None) -> Inspection:
     """Read the source once and compute what every section of the annexe shows.
 
     >>> inspection = prepare("essex-2018")
@@ -544,7 +545,42 @@ def prepare(source, *, service: str | None = None,
     process, finite = _distributions(report, populations)
     assessment = _memo("discretion", report, None, lambda: discretion_assessment(report))
     return Inspection(report, record, dict(populations) if populations else None, used, _rated(report),
-                      process, finite, assessment)
+                      process, finite, assessment, judgement_error_of(judgement_error))
+
+
+def judgement_error_of(value) -> float | None:
+    """The judgement error an annexe is given: a number, or a file that ``agreement --json`` wrote
+    (its overall row's ``judgement_error``), checked as the simulation checks it; None for none.
+
+    >>> judgement_error_of(0.05), judgement_error_of(None)
+    (0.05, None)
+    """
+    import json
+
+    from . import _validation as check
+
+    if value is None:
+        return None
+    if isinstance(value, str | Path) and not _is_number(value):
+        path = Path(value)
+        if not path.is_file():
+            raise SamplingError(f"--judgement-error: {path} is neither a number nor a file; give e.g. "
+                                "0.05 or the JSON that agreement --json wrote")
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            value = data["overall"]["judgement_error"]  # agreement --json: the overall row's
+        except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+            raise SamplingError(f"--judgement-error: {path} holds no judgement_error; give the JSON that "
+                                "agreement ANSWERS.xlsx QA.xlsx --json wrote, or a number") from None
+    return check.judgement_error(float(value))
+
+
+def _is_number(text) -> bool:
+    try:
+        float(str(text))
+    except ValueError:
+        return False
+    return True
 
 
 # --------------------------------------------------------------------------------------------
@@ -1298,6 +1334,12 @@ def overall_words(inspection: Inspection) -> AnnexeBlocks:
         note = AnnexeText("", (f"Simulated inspections are not run for this framework: {error}.",),
                           bullets=False)
         return AnnexeBlocks((exact, words, note))
+    if inspection.judgement_error:
+        error = inspection.judgement_error
+        judged = simulate(report, case_correlation=CASE_CORRELATION, judgement_error=error, reps=SIMULATED,
+                          rng=2025).overall["without rule"]
+        simulated.append((f"And each judgement wrong with probability {inspection.judgement_error:.3f} "
+                          "(measured by double-marking)", *(_chance(float(judged[r])) for r in _LABELS)))
     sim = AnnexeTable(f"Simulated inspections: the chance of each overall rating ({SIMULATED:,} inspections)",
                       ("Simulation", *_LABELS), tuple(simulated),
                       "Each simulated inspection draws its cases afresh with the printed proportions as the "
@@ -1305,6 +1347,13 @@ def overall_words(inspection: Inspection) -> AnnexeBlocks:
                       "copula with correlation 0.5, as methodology/professional-discretion.md describes). "
                       "Each standard's cases are still drawn apart, so the simulation shows what sharing "
                       "inside a standard does, not the sharing between a domain's standards.")
+    if inspection.judgement_error:
+        said = AnnexeText("", (
+            "The last row uses the judgement error measured for this inspection by double-marking "
+            f"({inspection.judgement_error:.3f}: the chance that a reader's yes or no is wrong, as the "
+            "agreement between two readers implies if they err independently, and so a lower bound if they "
+            "share mistakes).",), bullets=False)
+        return AnnexeBlocks((exact, words, sim, said))
     return AnnexeBlocks((exact, words, sim))
 
 
@@ -1737,7 +1786,7 @@ def _parameter_lines(parameters: Mapping[str, object]) -> str:
 
 def execute_annexe(source, *, service: str | None = None, populations: Mapping[str, int] | None = None,
                    draw_seed: int | None = None, timeout: int = 600, template=None, progress=None,
-                   check=None):
+                   check=None, judgement_error: float | None = None):
     """The annexe template executed for ``source``, as an nbformat notebook.
 
     The template's cell tagged ``parameters`` is followed by a copy of it tagged
@@ -1755,6 +1804,8 @@ def execute_annexe(source, *, service: str | None = None, populations: Mapping[s
         Eligible cases per sample for the finite analyses (default: implied by the samples).
     draw_seed : int, optional
         Seed of the illustrative synthetic draw; None (default) draws nothing.
+    judgement_error : float, optional
+        The judgement error measured by double-marking, simulated beside the exact chances.
     timeout : int, default 600
         Seconds each cell may run before nbclient stops it.
     template : str or Path, optional
@@ -1799,6 +1850,7 @@ def execute_annexe(source, *, service: str | None = None, populations: Mapping[s
     service = None
     populations = None
     draw_seed = None
+    judgement_error = None
     <BLANKLINE>
     >>> print(done.cells[2].outputs[0]["text"].strip())
     calderdale-2022
@@ -1828,7 +1880,8 @@ def execute_annexe(source, *, service: str | None = None, populations: Mapping[s
             notebook = _with_parameters(nbformat, template, {
                 "source": str(Path(source).resolve()) if str(source).lower().endswith((".toml", ".xlsx"))
                 else str(source), "service": service,
-                "populations": dict(populations) if populations else None, "draw_seed": draw_seed})
+                "populations": dict(populations) if populations else None, "draw_seed": draw_seed,
+                "judgement_error": judgement_error})
             hooks = {}
             if progress is not None:
                 steps = _Progress(progress, _sections(notebook))
@@ -2158,7 +2211,8 @@ def _write_text(path: Path, text: str) -> None:
 
 
 def write_annexe(source, out, *, service: str | None = None, populations: Mapping[str, int] | None = None,
-                 toml=None, force: bool = False, timeout: int = 600, progress=None) -> AnnexeResult:
+                 toml=None, force: bool = False, timeout: int = 600, progress=None,
+                 judgement_error=None) -> AnnexeResult:
     """Check the source, execute the annexe template for it, and write the annexe: an HTML page
     (``out`` ending in .html) or a Word document (.docx), both from the same executed template.
 
@@ -2175,6 +2229,10 @@ def write_annexe(source, out, *, service: str | None = None, populations: Mappin
     populations : mapping of str to int, optional
         Eligible cases per sample, e.g. ``{"court": 57, "out-of-court": 33}``; default the
         populations the samples imply (the annexe says which it used).
+    judgement_error : float, str or Path, optional
+        The judgement error double-marking measured (a number, or the JSON ``agreement --json``
+        wrote): the section on how sure each rating is simulates it beside the exact chances,
+        and says so.
     toml : str or Path, optional
         Also write the report as a report file (:func:`sampling.answers.report_toml`).
     force : bool, default False
@@ -2225,6 +2283,8 @@ def write_annexe(source, out, *, service: str | None = None, populations: Mappin
     toml_path = _check_target(toml, ".toml", "--toml", force, [*inputs, out])
     checked = {}
 
+    error = judgement_error_of(judgement_error)  # refused at once, before any work
+
     def check():
         checked["report"] = annexe_report(source, service=service)
         if populations or checked["report"].populations:  # (implied ones are the kernel's to find)
@@ -2241,6 +2301,7 @@ def write_annexe(source, out, *, service: str | None = None, populations: Mappin
             run.write_text(report_toml(checked["report"]), encoding="utf-8")
         try:
             notebook = execute_annexe(run, service=service, populations=populations, timeout=timeout,
+                                      judgement_error=error,
                                       progress=progress, check=None if checked else check)
         except Exception as error:  # a problem the template found (a population no sample implies)
             if getattr(error, "ename", None) in {"SamplingError", "ReportError", "AnswersError"}:

@@ -583,3 +583,25 @@ def test_word_and_html_of_a_report_notebook_have_the_same_headings_and_tables(re
     # the illustrative draw of the report notebooks is there too, in words
     assert any(t[0][:3] == ["Sample", "Variable", "Category"] for t in tables)
     _plain_words(_words(page), unpublished=False)
+
+
+def test_the_judgement_error_double_marking_measured_is_used_and_said(tmp_path, capsys):
+    from sampling.synthetic import double_judged
+
+    double = tmp_path / "double.csv"
+    double_judged(60, judgement_error=0.08, rng=2).to_csv(double, index=False)
+    assert main(["agreement", str(double), "--json"]) == 0
+    measured = tmp_path / "agreement.json"
+    measured.write_text(capsys.readouterr().out, encoding="utf-8")
+    error = json.loads(measured.read_text())["overall"]["judgement_error"]
+    assert annexe_module.judgement_error_of(str(measured)) == error
+    assert annexe_module.judgement_error_of("0.05") == 0.05
+    with pytest.raises(sampling.SamplingError, match="holds no judgement_error"):
+        bad = tmp_path / "bad.json"
+        bad.write_text("{}", encoding="utf-8")
+        annexe_module.judgement_error_of(bad)
+    out = tmp_path / "annexe.html"
+    assert main(["annexe", "calderdale-2022", "--out", str(out), "--judgement-error", str(measured)]) == 0
+    text = html.unescape(out.read_text(encoding="utf-8"))
+    assert f"measured for this inspection by double-marking ({error:.3f}" in text
+    assert f"And each judgement wrong with probability {error:.3f}" in text

@@ -73,7 +73,8 @@ def _cmd_annexe(args) -> int:
         sys.stderr.flush()
 
     result = write_annexe(args.answers, args.out, service=args.service, populations=args.populations,
-                          toml=args.toml, force=args.force, progress=None if args.json else progress)
+                          toml=args.toml, force=args.force, progress=None if args.json else progress,
+                          judgement_error=args.judgement_error)
     if args.json:
         print_json(result.to_dict())
         return 0
@@ -136,6 +137,10 @@ def register(sub) -> None:
     p.add_argument("--toml", metavar="REPORT.toml", default=None,
                    help="also write the report as a report file (methodology/report-format.md)")
     p.add_argument("--service", metavar="NAME", default=None, help="the service's name, for the annexe")
+    p.add_argument("--judgement-error", metavar="VALUE|FILE.json", default=None,
+                   help="the judgement error double-marking measured (e.g. 0.05, or the JSON that "
+                        "agreement ANSWERS.xlsx QA.xlsx --json wrote): simulated in 'how sure is each "
+                        "rating', and said so")
     p.add_argument("--force", action="store_true", help="overwrite --out and --toml if they exist")
     p.add_argument("--json", action="store_true", help="print the ratings, score and files as JSON")
     p.set_defaults(func=_cmd_annexe)
