@@ -2331,3 +2331,29 @@ def write_annexe(source, out, *, service: str | None = None, populations: Mappin
     return AnnexeResult(str(out_path), None if toml_path is None else str(toml_path), report.id,
                         report.service, ratings, table.published_score if scored else None,
                         table.published_overall.label, areas)
+
+
+#: The glossary's terms the annexe's words use, in the order a reader meets them.
+ANNEXE_TERMS = ("confidence level", "margin of error", "achieved margin", "census", "implied population",
+                "balanced", "key question", "half-up rounding", "lowest-band rule", "professional discretion",
+                "process uncertainty", "finite uncertainty", "band probability", "cases up", "independence",
+                "case correlation", "judgement error")
+
+
+def terms_text(inspection: Inspection | None = None) -> AnnexeText:
+    """What the annexe's words mean: the glossary's entry (``python -m sampling explain TERM``)
+    for each term it uses: "judgement error" only where one was measured, "implied population"
+    only where the populations are not the plan's.
+
+    >>> text = terms_text()
+    >>> text.lines[0].startswith("**confidence level**")
+    True
+    """
+    from .glossary import lookup
+
+    measured = inspection is not None and inspection.judgement_error
+    planned = inspection is not None and bool(inspection.report.populations)  # no population implied
+    terms = [t for t in ANNEXE_TERMS
+             if not (t == "judgement error" and not measured) and not (t == "implied population" and planned)]
+    lines = tuple(f"**{lookup(term).term}**: {lookup(term).entry}" for term in terms)
+    return AnnexeText("", lines)

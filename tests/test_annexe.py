@@ -445,7 +445,7 @@ def test_an_annexe_from_a_plan_reads_as_the_published_annexes_in_html_and_word(t
     assert page.headings[0] == (1, "Anyshire Youth Justice Service: methodology annexe")
     assert [h for level, h in page.headings if level == 2] == [
         "Annexe 1: Methodology", "Annexe 2: Inspection data", "How sure is each rating", "Professional discretion",
-        "What to notice", "Conclusion"]
+        "What to notice", "Conclusion", "What the words mean"]
     # Annexe 1 in the published annexes' words (Essex 2018, Annex 1), with this inspection's facts
     assert (f"We examined {court.n} court disposals and {ooc.n} out-of-court disposals. The sample size was set "
             "to achieve a confidence level of 80 per cent (with a margin of error of 5), and we ensured that the "
