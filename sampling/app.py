@@ -1163,17 +1163,15 @@ class RatingSource:
     content: bytes | None = field(default=None, repr=False)
 
     def load(self):
-        """The :class:`sampling.Report`: :func:`sampling.load_report`, or the answers'
-        (:func:`sampling.read_answers`, then ``Answers.report()``)."""
-        from .reports import load_report
+        """The :class:`sampling.Report`, through the one resolver every command uses
+        (:func:`sampling.resolve_report`): a bundled report, or the uploaded answers workbook's."""
+        from .journey import resolve_report
 
         if self.report is not None:
-            return load_report(self.report)
-        from .answers import read_answers
-
+            return resolve_report(self.report)
         with _uploaded(self.name, self.content) as path:
             try:
-                return read_answers(path).report()
+                return resolve_report(path)
             except SamplingError as exc:
                 raise SamplingError(_without(str(exc), path.parent)) from None
             except Exception as exc:  # noqa: BLE001 - a workbook no reader foresaw: one line, no traceback
