@@ -220,9 +220,17 @@ def workbook_bytes(book) -> bytes:
     book.properties.modified = when
     buffer = io.BytesIO()
     book.save(buffer)
+    return stable_zip(buffer.getvalue())
+
+
+def stable_zip(data: bytes) -> bytes:
+    """An Office file (.xlsx, .docx: a zip archive) with every member's time and the document's
+    "created" and "modified" dates :func:`now`, so that with ``SOURCE_DATE_EPOCH`` set the same
+    content is the same bytes."""
+    when = now()
     stamp = max(when, datetime.datetime(1980, 1, 1)).timetuple()[:6]  # zip dates start in 1980
     iso = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+    source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():

@@ -2024,30 +2024,11 @@ def annexe_blocks(notebook) -> list[dict]:
 
 
 def _stable_zip(data: bytes) -> bytes:
-    """A .docx archive with every member's time and the document's dates :func:`sampling._files.now`
-    (``SOURCE_DATE_EPOCH`` where set), so that the same annexe is the same bytes."""
-    import datetime
-    import io
-    import zipfile
+    """A .docx archive with its times :func:`sampling._files.now` (:func:`sampling._files.stable_zip`),
+    so that the same annexe is the same bytes."""
+    from ._files import stable_zip
 
-    from ._files import now
-
-    when = now()
-    stamp = max(when, datetime.datetime(1980, 1, 1)).timetuple()[:6]
-    iso = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            body = source.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                body = re.sub(rb"(<dcterms:(?:modified|created)[^>]*>)[^<]*(</dcterms:)",
-                              lambda m: m.group(1) + iso + m.group(2), body)
-            member = zipfile.ZipInfo(info.filename, date_time=stamp)
-            member.compress_type = zipfile.ZIP_DEFLATED
-            member.external_attr = info.external_attr
-            target.writestr(member, body)
-    return out.getvalue()
+    return stable_zip(data)
 
 
 def _docx_runs(paragraph, text: str) -> None:
