@@ -192,7 +192,7 @@ def test_source_date_epoch_gives_byte_identical_files(tmp_path):
 def test_without_source_date_epoch_the_cells_are_identical(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
     env["PYTHONPATH"] = str(ROOT)
-    first = _pipeline(tmp_path / "one", env)
+    _pipeline(tmp_path / "one", env)
     _pipeline(tmp_path / "two", env)
     for name in ("plan.xlsx", "answers.xlsx", "sample.xlsx"):
         values = []
