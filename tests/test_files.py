@@ -105,7 +105,8 @@ def test_every_table_output_goes_through_the_one_writer():
     for path in (ROOT / "sampling").rglob("*.py"):
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
             code = line.split("#")[0]
-            if (".to_excel(" in code or "ExcelWriter(" in code or ".save(" in code) and ">>>" not in line \
+            saves_a_file = ".save(" in code and ".save(buffer)" not in code  # a buffer: its bytes go through
+            if (".to_excel(" in code or "ExcelWriter(" in code or saves_a_file) and ">>>" not in line \
                     and "..." not in line[:12] and path.name != "_files.py":
                 offenders.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
     assert offenders == []
