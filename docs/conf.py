@@ -106,6 +106,11 @@ myst_heading_anchors = 3  # "[Samples](#samples)" in methodology/report-format.m
 myst_dmath_double_inline = True
 nb_execution_mode = "off"  # the notebooks are rendered with their stored outputs, never executed here
 nb_merge_streams = True
+# The report notebooks are executions of the annexe template: each section's output carries, beside
+# its HTML and Markdown, the annexe's own JSON (application/vnd.sampling.annexe+json, from which the
+# Word file is written), which the site has no use for; and the sections' Markdown headings start at
+# level 2 under the notebook's title. Neither is a fault of the site.
+suppress_warnings = ["mystnb.unknown_mime_type", "myst.header"]
 # The lessons' sliders are drawn from their saved widget state by the Jupyter widgets' HTML manager
 # and RequireJS, served from the site itself (docs/_static/widgets/, fetched from npm by
 # scripts/vendor_widgets.py and committed) rather than from a content network: the sliders appear

@@ -1085,7 +1085,7 @@ class CaseList:
         The export's footer lines ("Total records: 180") after the cases, left out.
     folded : tuple of tuple, default ()
         Each other word for a category that was folded into it: (field, spelling, category,
-        cases), by :func:`value_synonyms`.
+        cases), by ``value_synonyms``.
     notes : tuple of str, default ()
         What a methodologist should know: blank cells balanced as a category, categories that
         say the value is unknown.
@@ -1307,7 +1307,7 @@ def read_case_list(
         audit. By default a blank cell in a balancing column is a problem.
     values : mapping or path, optional
         More spellings of one category (a mapping, or a TOML file, of the shape of
-        :func:`value_synonyms`'s bundled table), added to the bundled ones.
+        ``value_synonyms``'s bundled table), added to the bundled ones.
 
     Returns
     -------

@@ -263,7 +263,7 @@ class SizeComparison:
         The normal method with the simple correction.
     exact : SampleSize or None
         The exact hypergeometric method (binomial for an unlimited population); None where its
-        search would not answer within seconds (a narrow margin: :func:`exact_unavailable`).
+        search would not answer within seconds (a narrow margin: ``exact_unavailable``).
     exact_reason : str or None, default None
         Why ``exact`` is None, saying from which margin up it is offered.
 
@@ -1016,7 +1016,7 @@ def compare_sample_sizes(
 
     Each is :func:`sample_size` with that method; see there for the formulas and their sources
     (Cochran 1977, section 4.4; R samplingbook's ``sample.size.prop`` for the simple form). Where
-    the exact search would not answer within seconds (a narrow margin, :func:`exact_unavailable`)
+    the exact search would not answer within seconds (a narrow margin, ``exact_unavailable``)
     the normal sizes are given at once and ``exact`` is None, ``exact_reason`` saying why.
 
     Parameters

@@ -1208,7 +1208,7 @@ def agreement(frame, second=None, *, confidence: float = 0.80, columns=None):
     double-judged cases (read by the one reader, :func:`sampling.caselists.read_table`), a
     DataFrame of them, or an answers workbook and a second reader's (``template --qa`` wrote
     ``qa.xlsx``), paired by case and key question. The statistics are
-    :func:`sampling.across.agreement`'s.
+    ``sampling.across.agreement``'s.
 
     Parameters
     ----------
@@ -1225,7 +1225,7 @@ def agreement(frame, second=None, *, confidence: float = 0.80, columns=None):
     Returns
     -------
     Agreement
-        As :func:`sampling.across.agreement` gives it.
+        As ``sampling.across.agreement`` gives it.
 
     Raises
     ------
@@ -1233,7 +1233,7 @@ def agreement(frame, second=None, *, confidence: float = 0.80, columns=None):
         For a file that cannot be read; with ``second``, every problem at once: a workbook that
         cannot be read, the two from different plans, a case and key question of the second
         reading not in the first, a blank or unreadable answer; and as
-        :func:`sampling.across.agreement`.
+        ``sampling.across.agreement``.
 
     Examples
     --------

@@ -39,7 +39,7 @@ def register(sub) -> None:
                                    "answer's notes. Blank answers stay blank. The second reader's "
                                    "qa.xlsx is left out (agreement compares it).")
     p.add_argument("workbooks", metavar="WORKBOOK.xlsx", nargs="+",
-                   help="the returned workbooks (DIR/*.xlsx), or the folder holding them")
+                   help="the returned workbooks (every .xlsx file of the folder), or the folder holding them")
     p.add_argument("--out", required=True, metavar="ANSWERS.xlsx", help="the answers workbook to write")
     p.add_argument("--force", action="store_true", help="overwrite --out if it exists")
     p.add_argument("--json", action="store_true", help="print what was written as JSON")
