@@ -1867,7 +1867,11 @@ def execute_annexe(source, *, service: str | None = None, populations: Mapping[s
     # loopback: nothing to eavesdrop, and so no warning from ipykernel about encryption
     config.KernelManager.transport = "ipc"
     # no IPython history: nothing written to the user's ~/.ipython, and a faster start
-    arguments = ["--HistoryManager.enabled=False"]
+    # and the heavy libraries imported as the kernel starts, while this process reads the template
+    # and checks the inputs (two cores: the two overlap), rather than in the first cells
+    arguments = ["--HistoryManager.enabled=False",
+                 "--IPKernelApp.exec_lines=['import pandas, scipy.special, matplotlib.figure, "
+                 "matplotlib.backends.backend_agg, sampling.annexe']"]
     steps = None
     with tempfile.TemporaryDirectory(prefix="sampling-annexe-") as folder:
         # the kernel is started first, so that it imports while the notebook is read and the inputs
