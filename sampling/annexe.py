@@ -27,7 +27,7 @@ from importlib import resources
 from pathlib import Path
 
 from ._errors import SamplingError
-from .framework import BAND_LOWER_BOUNDS, Rating
+from .framework import BAND_LOWER_BOUNDS, Rating, get_framework
 
 __all__ = [
     "AnnexeText",
@@ -968,17 +968,18 @@ def rules_text(report) -> AnnexeText:
                          else f"{rating.label} {low} per cent and over")
         lines += ["Each key question is banded by its printed percentage: " + "; ".join(bands) + ".",
                   "A standard takes the band of its lowest key question."]
+    youth = get_framework("youth-2021")  # the published framework whose sentences the reports print
     qualitative = [s.id for s in framework.standards if s.qualitative]
-    if qualitative == ["1.1", "1.2", "1.3", "1.4", "3.4", "4.1"]:
+    if qualitative == [s.id for s in youth.standards if s.qualitative]:
         lines.append(_QUALITATIVE_2021)
     elif qualitative:
         lines.append((f"Standards {_join(qualitative)} are" if len(qualitative) > 1 else "Standard "
                                                                                          f"{qualitative[0]} "
                                                                                          "is")
                      + " judged using predominantly qualitative evidence.")
-    score_youth = (framework.overall_method == "score" and tuple(framework.points) == (0, 1, 2, 3)
-                   and tuple(map(tuple, framework.score_bands)) == ((0, 6), (7, 18), (19, 30), (31, 36))
-                   and len(framework.scored_standards) == 12)
+    score_youth = (framework.overall_method == "score" and tuple(framework.points) == tuple(youth.points)
+                   and tuple(map(tuple, framework.score_bands)) == tuple(map(tuple, youth.score_bands))
+                   and len(framework.scored_standards) == len(youth.scored_standards))
     if framework.overall_method == "areas":
         lines.append(f"Each area ({_join(framework.areas)}) takes the lowest rating of its rated standards, "
                      "and the overall rating is the lowest area's; no score is formed.")
