@@ -848,16 +848,10 @@ class _Column:
     def rows_where(self, per_value_mask: Sequence[bool]) -> list[int]:
         return self.rows[self.per_row(per_value_mask, dtype=bool)].tolist()
 
-    def labels(self, synonyms: Mapping[str, str] | None = None) -> np.ndarray:
-        """Each row's category in its commonest spelling (ties: the first in sorted order);
-        spellings that ``synonyms`` (normalised spelling to category) names alike are one."""
-        return self.per_row(self._label_of(synonyms)[0])
-
-    def folded(self, synonyms: Mapping[str, str] | None = None) -> list[tuple[str, str, int]]:
-        """The synonyms folded: (spelling, the category it joined, cases), for the audit."""
-        return self._label_of(synonyms)[1]
-
     def _label_of(self, synonyms) -> tuple[list[str], list[tuple[str, str, int]]]:
+        """Each distinct value's category in its commonest spelling (ties: the first in sorted
+        order), spellings that ``synonyms`` (normalised spelling to category) names alike being
+        one; and the synonyms folded: (spelling, the category it joined, cases), for the audit."""
         counts = np.bincount(self.codes[self.codes >= 0], minlength=len(self.trimmed))
         keys = []
         for text in self.trimmed:
@@ -1461,9 +1455,11 @@ def _label_columns(cols, heading, strata, values_table, values, blank_as) -> tup
     synonyms = value_synonyms(values_table)
     folded, notes = [], []
     for name in dict.fromkeys((*FIELDS[2:6], *strata)):
-        values[name] = cols[name].labels(synonyms.get(name)) if name in cols else None
-        if name in cols:
-            folded += [(name, *item) for item in cols[name].folded(synonyms.get(name))]
+        values[name] = None
+        if name in cols:  # each label and what was folded, worked out once
+            labels, folds = cols[name]._label_of(synonyms.get(name))
+            values[name] = cols[name].per_row(labels)
+            folded += [(name, *item) for item in folds]
             notes += _unknown_notes(name, heading[name], values[name], name in strata, blank_as.get(name))
     return folded, notes
 
